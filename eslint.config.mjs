@@ -1,0 +1,37 @@
+// ESLint flat config: typed rules for the whole tree, plus the lab's isolation rule.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '*.vsix', 'scripts/**', 'eslint.config.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/explicit-module-boundary-types': 'off',
+    },
+  },
+  {
+    // The lab is plain TypeScript: it must run in a worker, in tests and in the CLI, never needing the editor.
+    files: ['extension/src/lab/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The lab core never imports vscode (DESIGN.md).' }],
+        patterns: [{ group: ['**/host/**', '**/host'], message: 'The lab core never imports host code (DESIGN.md).' }],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Use the injected Clock.' },
+        { name: 'setInterval', message: 'Use the injected Clock.' }],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+        { object: 'Math', property: 'random', message: 'Use the injected Random.' }],
+    },
+  },
+  {
+    files: ['extension/src/lab/clock.ts', '**/*.test.ts'],
+    rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' },
+  },
+);

@@ -1,0 +1,70 @@
+/**
+ * The extension's entry: activate builds the host side — lab host, Cluster
+ * tree, status bar, commands — and nothing else; the lab itself starts lazily in
+ * its worker when a command or the Cluster view needs it.
+ */
+import * as vscode from 'vscode';
+import type { LabOptions } from './lab/channel';
+import { applyActiveEditor } from './host/applyCommand';
+import { ClusterModel } from './host/clusterModel';
+import { ClusterTree } from './host/clusterTree';
+import { LabHost } from './host/labHost';
+import { LabStatusBar } from './host/statusBar';
+
+function labOptions(): LabOptions {
+  const config = vscode.workspace.getConfiguration('kubelab');
+  return { nodes: config.get<number>('nodes', 3), seed: 1, speed: 1 };
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  try {
+    const host = new LabHost(context.extensionPath, labOptions);
+    const tree = new ClusterTree();
+    const statusBar = new LabStatusBar();
+    const output = vscode.window.createOutputChannel('KubeLab');
+    let model: ClusterModel | undefined;
+
+    const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
+    const start = () => host.start();
+
+    context.subscriptions.push(
+      host, tree, statusBar, output,
+      host.onDidChangeState((state) => {
+        if (state === 'running' && host.client && !model) {
+          const m = new ClusterModel(host.client, () => {
+            tree.refresh();
+            statusBar.update(host.state, m);
+          });
+          model = m;
+          void m.start().then(() => {
+            tree.setModel(m, 'running');
+            statusBar.update('running', m);
+          });
+        }
+        if (state !== 'running') {
+          model?.stop();
+          model = undefined;
+          tree.setModel(undefined, state);
+        }
+        statusBar.update(state, model);
+      }),
+      vscode.commands.registerCommand('kubelab.start', () => start().then(() => undefined, showError)),
+      vscode.commands.registerCommand('kubelab.stop', () => host.stop()),
+      vscode.commands.registerCommand('kubelab.refresh', () => tree.refresh()),
+      vscode.commands.registerCommand('kubelab.apply', () => applyActiveEditor(start, output).catch(showError)),
+    );
+
+    const view = vscode.window.createTreeView('kubelab.cluster', { treeDataProvider: tree, showCollapseAll: true });
+    context.subscriptions.push(view, view.onDidChangeVisibility((e) => {
+      if (e.visible && host.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+    }));
+    void vscode.commands.executeCommand('setContext', 'kubelab.state', 'stopped');
+  } catch (err) {
+    void vscode.window.showErrorMessage(`KubeLab failed to activate: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions stop the lab's worker.
+}

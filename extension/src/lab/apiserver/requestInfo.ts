@@ -1,0 +1,74 @@
+/**
+ * requestInfo turns a REST path and method into what the request is about, as
+ * apiserver's RequestInfoFactory does: verb, group, version, namespace,
+ * resource, name and subresource.
+ */
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  path: string;
+  verb: Verb;
+  apiPrefix: 'api' | 'apis' | '';
+  group: string;
+  version: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+}
+
+/** Query is the request's query parameters (the last value of each). */
+export type Query = Record<string, string>;
+
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+const METHOD_VERBS: Record<string, Verb> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', GET: 'get' };
+
+/** parseRequestInfo reads path segments the way upstream does; non-resource paths come back with isResourceRequest false. */
+export function parseRequestInfo(method: string, path: string, query: Query): RequestInfo {
+  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const info: RequestInfo = { isResourceRequest: false, path, verb: METHOD_VERBS[method] ?? 'get', apiPrefix: '', group: '', version: '', namespace: '', resource: '', subresource: '', name: '' };
+  if (parts[0] === 'api') {
+    info.apiPrefix = 'api';
+    parts.shift();
+  } else if (parts[0] === 'apis') {
+    info.apiPrefix = 'apis';
+    parts.shift();
+    if (!parts.length) return info;
+    info.group = parts.shift() ?? '';
+  } else {
+    return info;
+  }
+  if (!parts.length) return info;
+  info.version = parts.shift() ?? '';
+  if (!parts.length) return info;
+  info.isResourceRequest = true;
+  const head = (): string | undefined => parts[0];
+  if (head() === 'watch') {
+    parts.shift();
+    info.verb = 'watch';
+  }
+  if (head() === 'namespaces' && parts.length > 1) {
+    info.namespace = parts[1];
+    // namespaces/<name>/status and /finalize are the namespace's own subresources.
+    if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2])) parts.splice(0, 2);
+  }
+  info.resource = parts[0] ?? '';
+  info.name = parts[1] ?? '';
+  info.subresource = parts[2] ?? '';
+  if (info.verb === 'get' && !info.name) info.verb = query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+  else if (info.verb === 'get' && (query.watch === 'true' || query.watch === '1')) info.verb = 'watch';
+  if (info.verb === 'delete' && !info.name) info.verb = 'deletecollection';
+  return info;
+}
+
+/** splitPath separates `path?query` into the path and its decoded parameters. */
+export function splitPath(raw: string): { path: string; query: Query } {
+  const q = raw.indexOf('?');
+  if (q < 0) return { path: raw, query: {} };
+  const query: Query = {};
+  for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) query[k] = v;
+  return { path: raw.slice(0, q), query };
+}

@@ -1,0 +1,54 @@
+/** selectors parses `?labelSelector=` and `?fieldSelector=` and matches objects against them. */
+import { type Selector, matches, parseSelector } from '../api/labels';
+import type { KubeObject } from '../api/types';
+import { badRequest } from './errors';
+import type { Status } from '../api/types';
+import type { ResourceType } from './resources';
+
+/** FieldRequirement is one `field=value` or `field!=value` clause. */
+export interface FieldRequirement {
+  field: string;
+  value: string;
+  negate: boolean;
+}
+
+/** ObjectFilter is what a list or watch keeps. */
+export interface ObjectFilter {
+  labels: Selector;
+  fields: FieldRequirement[];
+}
+
+/** parseFilter reads both selectors, checking field names against the resource's field labels. */
+export function parseFilter(type: ResourceType, labelSelector: string | undefined, fieldSelector: string | undefined): ObjectFilter | Status {
+  const labels = parseSelector(labelSelector);
+  if ('error' in labels) return badRequest(`unable to parse requirement: ${labels.error}`);
+  const fields: FieldRequirement[] = [];
+  const allowed = new Set(['metadata.name', 'metadata.namespace', ...(type.strategy.fieldLabels ?? [])]);
+  for (const clause of (fieldSelector ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(clause);
+    if (!m) return badRequest(`invalid selector: '${fieldSelector}'; can't understand '${clause}'`);
+    if (!allowed.has(m[1])) return badRequest(`field label not supported: ${m[1]}`);
+    fields.push({ field: m[1], value: m[3], negate: m[2] === '!=' });
+  }
+  return { labels, fields };
+}
+
+function fieldValue(obj: KubeObject, path: string): string {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return '';
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur === undefined || cur === null ? '' : String(cur);
+}
+
+/** filterMatches reports whether obj passes both selectors. */
+export function filterMatches(filter: ObjectFilter, obj: KubeObject): boolean {
+  if (!matches(filter.labels, obj.metadata.labels)) return false;
+  return filter.fields.every((f) => (fieldValue(obj, f.field) === f.value) !== f.negate);
+}
+
+/** isEmptyFilter: nothing to filter on. */
+export function isEmptyFilter(filter: ObjectFilter): boolean {
+  return filter.labels.length === 0 && filter.fields.length === 0;
+}

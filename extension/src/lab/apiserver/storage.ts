@@ -1,0 +1,153 @@
+/**
+ * ObjectStorage persists one resource in the Store, as upstream's etcd3 storage
+ * layer does: objects as JSON under /registry, resourceVersion read back from the
+ * key's mod_revision, writes guarded by compare-and-swap on that revision.
+ */
+import type { KubeObject, WatchEvent } from '../api/types';
+import { ERR_COMPACTED, type KeyValue, type Store, type StoreEvent, type Watch } from '../store/store';
+import { type ObjectFilter, filterMatches } from './selectors';
+import { type ResourceType, groupVersion } from './resources';
+
+/** WriteResult is the stored object, or why the compare failed. */
+export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason: 'exists' | 'conflict' | 'missing'; current?: KubeObject };
+
+export class ObjectStorage {
+  private readonly prefix: string;
+
+  constructor(readonly type: ResourceType, private readonly store: Store) {
+    this.prefix = `/registry/${type.group ? `${type.group}/` : ''}${type.resource}/`;
+  }
+
+  /** keyPrefix is where a namespace's objects live (all of them when ns is empty). */
+  keyPrefix(namespace: string): string {
+    return this.type.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+  }
+
+  key(namespace: string, name: string): string {
+    return this.type.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  /** decode reads a stored value, stamping resourceVersion from the revision as upstream's versioner does. */
+  decode(kv: KeyValue, revision = kv.modRevision): KubeObject {
+    const obj = JSON.parse(kv.value) as KubeObject;
+    obj.apiVersion = groupVersion(this.type);
+    obj.kind = this.type.kind;
+    obj.metadata.resourceVersion = String(revision);
+    return obj;
+  }
+
+  private encode(obj: KubeObject): string {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata;
+    return JSON.stringify({ ...obj, apiVersion: groupVersion(this.type), kind: this.type.kind, metadata });
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject | undefined> {
+    const kv = await this.store.get(this.key(namespace, name));
+    return kv ? this.decode(kv) : undefined;
+  }
+
+  /** list returns matching objects after startKey, at most limit of them, and the key to continue from. */
+  async list(namespace: string, filter: ObjectFilter, limit: number, startKey?: string): Promise<{ items: KubeObject[]; revision: number; nextKey?: string }> {
+    const prefix = this.keyPrefix(namespace);
+    const items: KubeObject[] = [];
+    let from = startKey ?? prefix;
+    let revision = 0;
+    for (;;) {
+      const page = await this.store.range(prefix, { startKey: from, limit: limit > 0 ? limit - items.length + 1 : 0 });
+      revision ||= page.revision;
+      for (const kv of page.kvs) {
+        const obj = this.decode(kv);
+        if (!filterMatches(filter, obj)) continue;
+        if (limit > 0 && items.length === limit) return { items, revision, nextKey: kv.key };
+        items.push(obj);
+      }
+      if (!page.more || page.kvs.length === 0) return { items, revision };
+      from = `${page.kvs[page.kvs.length - 1].key}\u0000`;
+    }
+  }
+
+  /** create writes obj only if its key is free. */
+  async create(obj: KubeObject, dryRun: boolean): Promise<WriteResult> {
+    const key = this.key(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    if (dryRun) {
+      const existing = await this.store.get(key);
+      return existing ? { ok: false, reason: 'exists' } : { ok: true, object: { ...obj, metadata: { ...obj.metadata } } };
+    }
+    const res = await this.store.txn({ compare: [{ key, target: 'mod', result: '=', value: 0 }], success: [{ type: 'put', key, value: this.encode(obj) }], failure: [] });
+    if (!res.succeeded) return { ok: false, reason: 'exists' };
+    return { ok: true, object: this.decode(res.results[0].kv as KeyValue) };
+  }
+
+  /** update writes obj only if the key is still at expectedRevision. */
+  async update(obj: KubeObject, expectedRevision: number, dryRun: boolean): Promise<WriteResult> {
+    const key = this.key(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    if (dryRun) {
+      const current = await this.store.get(key);
+      if (!current) return { ok: false, reason: 'missing' };
+      if (current.modRevision !== expectedRevision) return { ok: false, reason: 'conflict', current: this.decode(current) };
+      return { ok: true, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(expectedRevision) } } };
+    }
+    const res = await this.store.txn({
+      compare: [{ key, target: 'mod', result: '=', value: expectedRevision }],
+      success: [{ type: 'put', key, value: this.encode(obj) }],
+      failure: [{ type: 'get', key }],
+    });
+    if (!res.succeeded) {
+      const current = res.results[0]?.kv;
+      return current ? { ok: false, reason: 'conflict', current: this.decode(current) } : { ok: false, reason: 'missing' };
+    }
+    return { ok: true, object: this.decode(res.results[0].kv as KeyValue) };
+  }
+
+  /** remove deletes the key if it is still at expectedRevision; the answer carries the deletion's revision. */
+  async remove(obj: KubeObject, expectedRevision: number, dryRun: boolean): Promise<WriteResult> {
+    const key = this.key(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    if (dryRun) return { ok: true, object: obj };
+    const res = await this.store.txn({
+      compare: [{ key, target: 'mod', result: '=', value: expectedRevision }],
+      success: [{ type: 'delete', key }],
+      failure: [{ type: 'get', key }],
+    });
+    if (!res.succeeded) {
+      const current = res.results[0]?.kv;
+      return current ? { ok: false, reason: 'conflict', current: this.decode(current) } : { ok: false, reason: 'missing' };
+    }
+    const prev = res.results[0].prevKv as KeyValue;
+    return { ok: true, object: this.decode(prev, res.revision) };
+  }
+
+  /**
+   * watch streams changes under namespace after fromRevision, translated to
+   * ADDED/MODIFIED/DELETED as seen through filter: an object that starts or stops
+   * matching is ADDED or DELETED, as upstream's watch cache does.
+   */
+  watch(namespace: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+    return this.store.watch(
+      this.keyPrefix(namespace),
+      fromRevision + 1,
+      (events) => {
+        for (const e of events) {
+          const out = this.translate(e, filter);
+          if (out) emit(out);
+        }
+      },
+      (err) => fail(err.message === ERR_COMPACTED ? `too old resource version: ${fromRevision} (${err.compactRevision})` : err.message),
+    );
+  }
+
+  private translate(e: StoreEvent, filter: ObjectFilter): WatchEvent | undefined {
+    const prev = e.prevKv ? this.decode(e.prevKv) : undefined;
+    const prevMatch = prev ? filterMatches(filter, prev) : false;
+    if (e.type === 'delete') {
+      if (!prev || !prevMatch) return undefined;
+      prev.metadata.resourceVersion = String(e.kv.modRevision);
+      return { type: 'DELETED', object: prev };
+    }
+    const cur = this.decode(e.kv);
+    const curMatch = filterMatches(filter, cur);
+    if (curMatch && prevMatch) return { type: 'MODIFIED', object: cur };
+    if (curMatch) return { type: 'ADDED', object: cur };
+    if (prevMatch) return { type: 'DELETED', object: cur };
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+/** resources names the resources components use, so paths are built in one place. */
+
+/** ResourceRef identifies a resource endpoint. */
+export interface ResourceRef {
+  group: string;
+  version: string;
+  resource: string;
+  namespaced: boolean;
+}
+
+export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false };
+export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false };
+export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true };
+export const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true };
+export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
+export const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true };
+
+/** resourcePath builds `/api/v1/namespaces/ns/pods/name/sub` (parts left empty are omitted). */
+export function resourcePath(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+  let p = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
+  if (ref.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${ref.resource}`;
+  if (name) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}

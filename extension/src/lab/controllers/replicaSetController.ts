@@ -1,0 +1,170 @@
+/**
+ * ReplicaSetController keeps each ReplicaSet's number of pods at spec.replicas:
+ * it creates pods from the template, deletes surplus pods (least useful first),
+ * and reports how many are ready and available, as upstream's replica_set.go.
+ */
+import type { Clock } from '../clock';
+import { controllerOf, getCondition, keyOf } from '../api/meta';
+import { isPodActive, isPodReady } from '../api/pods';
+import type { Pod, ReplicaSet } from '../api/types';
+import { isStatus } from '../api/types';
+import { EventRecorder } from '../client/eventRecorder';
+import type { Informer, InformerFactory } from '../client/informer';
+import type { KubeClient } from '../client/kubeClient';
+import { PODS, REPLICASETS } from '../client/resources';
+import { WorkQueue } from '../client/workQueue';
+import { Expectations, isControlledBy, podFromTemplate } from './controllerUtils';
+
+/** Pods are created in doubling batches (slowStartBatch), at most this many per sync (burstReplicas). */
+const BURST_REPLICAS = 500;
+
+export class ReplicaSetController {
+  private readonly queue: WorkQueue;
+  private readonly expectations: Expectations;
+  private readonly recorder: EventRecorder;
+  private readonly replicaSets: Informer<ReplicaSet>;
+  private readonly pods: Informer<Pod>;
+
+  constructor(private readonly client: KubeClient, private readonly clock: Clock, factory: InformerFactory) {
+    this.queue = new WorkQueue(clock);
+    this.expectations = new Expectations(clock);
+    this.recorder = new EventRecorder(client, clock, { component: 'replicaset-controller' });
+    this.replicaSets = factory.informer<ReplicaSet>(REPLICASETS);
+    this.pods = factory.informer<Pod>(PODS);
+    this.pods.addIndexer('controllerUID', (p) => { const c = controllerOf(p); return c ? [c.uid] : []; });
+    this.replicaSets.addEventHandler({
+      onAdd: (rs) => this.queue.add(keyOf(rs)),
+      onUpdate: (_, rs) => this.queue.add(keyOf(rs)),
+      onDelete: (rs) => {
+        this.expectations.delete(keyOf(rs));
+        this.queue.add(keyOf(rs));
+      },
+    });
+    this.pods.addEventHandler({
+      onAdd: (pod) => {
+        const rsKey = this.ownerKey(pod);
+        if (!rsKey) return;
+        this.expectations.creationObserved(rsKey);
+        this.queue.add(rsKey);
+      },
+      onUpdate: (old, pod) => {
+        const rsKey = this.ownerKey(pod);
+        if (rsKey) this.queue.add(rsKey);
+        const oldKey = this.ownerKey(old);
+        if (oldKey && oldKey !== rsKey) this.queue.add(oldKey);
+        // The ready pod becomes available after minReadySeconds; look again then.
+        const rs = rsKey ? this.replicaSets.get(rsKey) : undefined;
+        if (rs?.spec.minReadySeconds && !isPodReady(old) && isPodReady(pod)) this.queue.addAfter(rsKey as string, rs.spec.minReadySeconds * 1000 + 1000);
+      },
+      onDelete: (pod) => {
+        const rsKey = this.ownerKey(pod);
+        if (!rsKey) return;
+        this.expectations.deletionObserved(rsKey);
+        this.queue.add(rsKey);
+      },
+    });
+  }
+
+  run(workers = 2): void {
+    this.queue.run((key) => this.sync(key), workers);
+  }
+
+  stop(): void {
+    this.queue.shutDown();
+  }
+
+  private ownerKey(pod: Pod): string | undefined {
+    const ref = controllerOf(pod);
+    if (ref?.kind !== 'ReplicaSet') return undefined;
+    return `${pod.metadata.namespace ?? ''}/${ref.name}`;
+  }
+
+  private async sync(key: string): Promise<void> {
+    const rs = this.replicaSets.get(key);
+    if (!rs) return;
+    const pods = this.pods.byIndex('controllerUID', rs.metadata.uid ?? '').filter((p) => isPodActive(p) && isControlledBy(p, rs));
+    let failed = false;
+    if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) failed = !(await this.manageReplicas(key, rs, pods));
+    await this.updateStatus(rs, pods);
+    if (failed) this.queue.addRateLimited(key);
+    else this.queue.forget(key);
+  }
+
+  /** manageReplicas creates or deletes pods to reach spec.replicas; false if some call failed. */
+  private async manageReplicas(key: string, rs: ReplicaSet, pods: Pod[]): Promise<boolean> {
+    const diff = pods.length - (rs.spec.replicas ?? 1);
+    if (diff < 0) {
+      const want = Math.min(-diff, BURST_REPLICAS);
+      this.expectations.expect(key, want, 0);
+      let ok = true;
+      let created = 0;
+      // slowStartBatch: 1, 2, 4, … so a broken template fails fast instead of N times.
+      for (let batch = 1; created < want && ok; batch *= 2) {
+        const size = Math.min(batch, want - created);
+        const results = await Promise.all(Array.from({ length: size }, () => this.client.create(PODS, podFromTemplate(rs.spec.template, rs))));
+        for (const r of results) {
+          if (isStatus(r)) {
+            ok = false;
+            this.expectations.creationObserved(key);
+            await this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${r.message ?? ''}`);
+          } else {
+            await this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.metadata.name ?? ''}`);
+          }
+        }
+        created += size;
+      }
+      // Pods never attempted will not be observed.
+      for (let i = created; i < want; i++) this.expectations.creationObserved(key);
+      return ok;
+    }
+    if (diff > 0) {
+      const victims = [...pods].sort(deletionRank).slice(0, Math.min(diff, BURST_REPLICAS));
+      this.expectations.expect(key, 0, victims.length);
+      let ok = true;
+      for (const pod of victims) {
+        const r = await this.client.delete(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+        if (isStatus(r)) {
+          this.expectations.deletionObserved(key);
+          if (r.code !== 404) ok = false;
+        } else {
+          await this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`);
+        }
+      }
+      return ok;
+    }
+    return true;
+  }
+
+  private async updateStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
+    const minReady = (rs.spec.minReadySeconds ?? 0) * 1000;
+    const now = this.clock.now();
+    const templateLabels = rs.spec.template.metadata?.labels ?? {};
+    const ready = pods.filter(isPodReady);
+    const status = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      readyReplicas: ready.length,
+      availableReplicas: ready.filter((p) => {
+        const t = getCondition(p.status?.conditions, 'Ready')?.lastTransitionTime;
+        return minReady === 0 || (t !== undefined && Date.parse(t) + minReady <= now);
+      }).length,
+      observedGeneration: rs.metadata.generation,
+    };
+    const old = rs.status ?? { replicas: 0 };
+    if (JSON.stringify({ ...old }) === JSON.stringify({ ...old, ...status })) return;
+    await this.client.updateStatus(REPLICASETS, { ...rs, status: { ...old, ...status } });
+  }
+}
+
+/** deletionRank orders pods most-deletable first: unscheduled, pending, not ready, then newest. */
+function deletionRank(a: Pod, b: Pod): number {
+  const score = (p: Pod): number[] => [
+    p.spec.nodeName ? 1 : 0,
+    p.status?.phase === 'Pending' ? 0 : p.status?.phase === 'Unknown' ? 1 : 2,
+    isPodReady(p) ? 1 : 0,
+  ];
+  const sa = score(a);
+  const sb = score(b);
+  for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sa[i] - sb[i];
+  return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
+}

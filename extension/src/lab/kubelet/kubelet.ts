@@ -1,0 +1,283 @@
+/**
+ * Kubelet is the node agent: it registers its Node, keeps its status fresh, and
+ * runs the pods bound to it — sandbox, image pulls, containers — writing pod
+ * status and events through the API server, and finishing graceful deletions.
+ */
+import type { Clock, Timer } from '../clock';
+import { keyOf, setCondition, timestamp } from '../api/meta';
+import type { Condition, ContainerStatus, Node, Pod, PodStatus } from '../api/types';
+import { isStatus } from '../api/types';
+import type { Random } from '../random';
+import { EventRecorder } from '../client/eventRecorder';
+import { Informer } from '../client/informer';
+import type { KubeClient } from '../client/kubeClient';
+import { NODES, PODS } from '../client/resources';
+import { normalizeImage } from './images';
+import { SimulatedRuntime, type Sandbox } from './runtime';
+
+/** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
+export const NODE_STATUS_UPDATE_MS = 10_000;
+
+export interface KubeletConfig {
+  nodeName: string;
+  /** podCIDR is the node's pod range, as the kubelet's --pod-cidr flag. */
+  podCIDR: string;
+  internalIP: string;
+  capacity: { cpu: string; memory: string; pods: string; 'ephemeral-storage': string };
+}
+
+export class Kubelet {
+  private readonly recorder: EventRecorder;
+  private readonly pods: Informer<Pod>;
+  readonly runtime: SimulatedRuntime;
+  private readonly workers = new Map<string, Promise<void>>();
+  private readonly pending = new Set<string>();
+  private readonly freeIPs: string[];
+  private heartbeat?: Timer;
+  private stopped = false;
+
+  constructor(private readonly client: KubeClient, private readonly clock: Clock, random: Random, readonly config: KubeletConfig) {
+    const base = config.podCIDR.split('/')[0].split('.').slice(0, 3).join('.');
+    this.freeIPs = Array.from({ length: 253 }, (_, i) => `${base}.${i + 2}`);
+    this.runtime = new SimulatedRuntime(clock, random, () => this.freeIPs.shift(), (ip) => this.freeIPs.push(ip));
+    this.recorder = new EventRecorder(client, clock, { component: 'kubelet', host: config.nodeName });
+    this.pods = new Informer<Pod>(client, PODS, clock, { fieldSelector: `spec.nodeName=${config.nodeName}` });
+    this.pods.addEventHandler({
+      onAdd: (pod) => this.enqueue(pod),
+      onUpdate: (_, pod) => this.enqueue(pod),
+      onDelete: (pod) => this.runtime.removePodSandbox(pod.metadata.uid ?? ''),
+    });
+  }
+
+  get nodeName(): string {
+    return this.config.nodeName;
+  }
+
+  async start(): Promise<void> {
+    await this.register();
+    await this.pods.start();
+    this.scheduleHeartbeat();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.heartbeat?.cancel();
+    this.pods.stop();
+  }
+
+  /** register creates the Node object, or takes over an existing one, as registerWithAPIServer. */
+  private async register(): Promise<void> {
+    const node = this.nodeObject();
+    const created = await this.client.create(NODES, node);
+    if (isStatus(created) && created.code === 409) {
+      const existing = await this.client.get<Node>(NODES, '', this.nodeName);
+      if (!isStatus(existing)) await this.client.updateStatus(NODES, { ...existing, status: node.status });
+    }
+    await this.recorder.event({ ...node, metadata: { ...node.metadata, uid: this.nodeName } }, 'Normal', 'Starting', 'Starting kubelet.');
+  }
+
+  private nodeObject(): Node {
+    const now = timestamp(this.clock.now());
+    const { capacity, nodeName, internalIP, podCIDR } = this.config;
+    return {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: nodeName,
+        labels: {
+          'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
+          'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64',
+        },
+        annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      },
+      spec: { podCIDR, podCIDRs: [podCIDR] },
+      status: {
+        capacity: { ...capacity },
+        allocatable: { ...capacity },
+        conditions: this.conditions(now),
+        addresses: [{ type: 'InternalIP', address: internalIP }, { type: 'Hostname', address: nodeName }],
+        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+        nodeInfo: {
+          machineID: '', systemUUID: '', bootID: '', kernelVersion: '6.1.0-kubelab', osImage: 'KubeLab simulated node',
+          containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0',
+          operatingSystem: 'linux', architecture: 'amd64',
+        },
+        images: this.runtime.listImages().map((i) => ({ names: [i.imageID, i.ref], sizeBytes: i.sizeBytes })),
+      },
+    };
+  }
+
+  private conditions(now: string): Condition[] {
+    const c = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+    return [
+      c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+    ];
+  }
+
+  private scheduleHeartbeat(): void {
+    this.heartbeat = this.clock.setTimer(NODE_STATUS_UPDATE_MS, () => {
+      void this.updateNodeStatus().finally(() => {
+        if (!this.stopped) this.scheduleHeartbeat();
+      });
+    });
+  }
+
+  /** updateNodeStatus refreshes heartbeat times and the image list, keeping transition times. */
+  private async updateNodeStatus(): Promise<void> {
+    const node = await this.client.get<Node>(NODES, '', this.nodeName);
+    if (isStatus(node)) return;
+    const now = timestamp(this.clock.now());
+    const conditions = this.conditions(now).map((c) => {
+      const old = node.status?.conditions?.find((o) => o.type === c.type);
+      return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
+    });
+    const images = this.runtime.listImages().map((i) => ({ names: [i.imageID, i.ref], sizeBytes: i.sizeBytes }));
+    await this.client.updateStatus(NODES, { ...node, status: { ...node.status, conditions, images } });
+  }
+
+  /** enqueue runs one sync per pod at a time; a change during a sync triggers one more. */
+  private enqueue(pod: Pod): void {
+    const key = keyOf(pod);
+    if (this.workers.has(key)) {
+      this.pending.add(key);
+      return;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.pending.delete(key);
+        const current = this.pods.get(key);
+        if (current && !this.stopped) await this.syncPod(current);
+      } while (this.pending.has(key) && !this.stopped);
+      this.workers.delete(key);
+    };
+    this.workers.set(key, run());
+  }
+
+  private async syncPod(pod: Pod): Promise<void> {
+    if (pod.metadata.deletionTimestamp) return this.killPod(pod);
+    const uid = pod.metadata.uid ?? '';
+    if (this.runtime.sandbox(uid)?.containers.size === pod.spec.containers.length) return;
+    await this.writeStatus(pod, this.pendingStatus(pod));
+    const sandbox = await this.runtime.runPodSandbox(uid);
+    if (!sandbox) {
+      await this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: no IP addresses available in range set: ${this.config.podCIDR}`);
+      return;
+    }
+    for (const c of pod.spec.containers) {
+      if (sandbox.containers.has(c.name)) continue;
+      const fieldPath = `spec.containers{${c.name}}`;
+      const image = String(c.image ?? '');
+      let pulled = this.runtime.imageStatus(image);
+      if (pulled && c.imagePullPolicy !== 'Always') {
+        await this.recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
+      } else {
+        await this.recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+        const started = this.clock.now();
+        pulled = await this.runtime.pullImage(image);
+        const took = ((this.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
+        await this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
+      }
+      if (this.podGone(pod)) return;
+      const record = this.runtime.createContainer(sandbox, c.name, pulled);
+      await this.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+      await this.runtime.startContainer(record);
+      await this.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    }
+    if (this.podGone(pod)) return;
+    await this.writeStatus(pod, this.runningStatus(pod, sandbox));
+  }
+
+  private podGone(pod: Pod): boolean {
+    const current = this.pods.get(keyOf(pod));
+    return !current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp !== undefined;
+  }
+
+  private pendingStatus(pod: Pod): PodStatus {
+    const now = timestamp(this.clock.now());
+    const names = pod.spec.containers.map((c) => c.name).join(' ');
+    let conditions = pod.status?.conditions ?? [];
+    const set = (type: string, status: 'True' | 'False', reason?: string, message?: string) => {
+      conditions = setCondition(conditions, { type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}), lastProbeTime: null, lastTransitionTime: now });
+    };
+    set('PodReadyToStartContainers', 'False');
+    set('Initialized', 'True');
+    set('Ready', 'False', 'ContainersNotReady', `containers with unready status: [${names}]`);
+    set('ContainersReady', 'False', 'ContainersNotReady', `containers with unready status: [${names}]`);
+    return {
+      ...pod.status,
+      phase: 'Pending',
+      conditions,
+      hostIP: this.config.internalIP,
+      hostIPs: [{ ip: this.config.internalIP }],
+      startTime: pod.status?.startTime ?? now,
+      containerStatuses: pod.spec.containers.map((c): ContainerStatus => ({
+        name: c.name, image: String(c.image ?? ''), imageID: '', ready: false, started: false, restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } }, lastState: {},
+      })),
+    };
+  }
+
+  private runningStatus(pod: Pod, sandbox: Sandbox): PodStatus {
+    const now = timestamp(this.clock.now());
+    let conditions = pod.status?.conditions ?? [];
+    for (const type of ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']) {
+      conditions = setCondition(conditions, { type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
+    }
+    return {
+      ...pod.status,
+      phase: 'Running',
+      conditions,
+      hostIP: this.config.internalIP,
+      hostIPs: [{ ip: this.config.internalIP }],
+      podIP: sandbox.ip,
+      podIPs: [{ ip: sandbox.ip }],
+      startTime: pod.status?.startTime ?? now,
+      containerStatuses: pod.spec.containers.map((c): ContainerStatus => {
+        const rec = sandbox.containers.get(c.name);
+        return {
+          name: c.name,
+          image: rec ? rec.image.ref : normalizeImage(String(c.image ?? '')),
+          imageID: rec?.image.imageID ?? '',
+          containerID: rec ? `containerd://${rec.id}` : undefined,
+          ready: true, started: true, restartCount: 0,
+          state: { running: { startedAt: timestamp(rec?.startedAt ?? this.clock.now()) } },
+          lastState: {},
+        };
+      }),
+    };
+  }
+
+  private async writeStatus(pod: Pod, status: PodStatus): Promise<void> {
+    const current = this.pods.get(keyOf(pod)) ?? pod;
+    if (JSON.stringify(current.status) === JSON.stringify(status)) return;
+    const res = await this.client.updateStatus(PODS, { ...current, status });
+    if (isStatus(res) && res.code === 409) {
+      // Someone else wrote the pod meanwhile; write our view onto the fresh copy.
+      const fresh = await this.client.get<Pod>(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      if (!isStatus(fresh)) await this.client.updateStatus(PODS, { ...fresh, status: { ...status, conditions: mergeScheduled(fresh.status?.conditions, status.conditions) } });
+    }
+  }
+
+  /** killPod stops the containers of a pod being deleted, then finishes the delete with grace 0. */
+  private async killPod(pod: Pod): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    const sandbox = this.runtime.sandbox(uid);
+    if (sandbox) {
+      for (const c of sandbox.containers.values()) {
+        if (c.finishedAt !== undefined) continue;
+        await this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
+        await this.runtime.stopContainer(c);
+      }
+    }
+    const res = await this.client.delete(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
+    if (!isStatus(res) || res.code === 404) this.runtime.removePodSandbox(uid);
+  }
+}
+
+function mergeScheduled(fresh: Condition[] | undefined, ours: Condition[] | undefined): Condition[] {
+  const scheduled = fresh?.find((c) => c.type === 'PodScheduled');
+  return scheduled ? setCondition(ours, scheduled) : (ours ?? []);
+}

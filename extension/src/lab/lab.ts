@@ -1,0 +1,128 @@
+/**
+ * Lab is the composition root: from a LabConfig it builds the store, the API
+ * server, the controller manager, the scheduler and one kubelet per node, each
+ * component an API client of the server and nothing else. It owns the clock and
+ * the random source they all share.
+ */
+import { ApiServer } from './apiserver/apiServer';
+import type { Clock, Timer } from './clock';
+import { InProcessTransport } from './client/transport';
+import { KubeClient } from './client/kubeClient';
+import { NAMESPACES } from './client/resources';
+import { ControllerManager } from './controllers/controllerManager';
+import { Kubelet } from './kubelet/kubelet';
+import { SeededRandom, type Random } from './random';
+import { Scheduler } from './scheduler/scheduler';
+import type { Decision } from './scheduler/schedulePod';
+import { MemoryStore } from './store/memoryStore';
+import type { Store } from './store/store';
+
+export interface LabConfig {
+  /** nodes is how many worker nodes to simulate. */
+  nodes: number;
+  clock: Clock;
+  seed?: number;
+  /** Per-node capacity; defaults to a 4-CPU, 8 GiB node with 110 pod slots. */
+  nodeCapacity?: { cpu: string; memory: string; pods: string };
+  /** Keep this many revisions of history for watches; older ones are compacted every 5 minutes. */
+  compactionIntervalMs?: number;
+}
+
+/** System namespaces the API server's bootstrap creates. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Upstream's apiserver compacts etcd every 5 minutes. */
+const DEFAULT_COMPACTION_MS = 5 * 60_000;
+
+export type LabState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export class Lab {
+  readonly store: Store;
+  readonly server: ApiServer;
+  readonly random: Random;
+  readonly kubelets: Kubelet[] = [];
+  private readonly decisions: Decision[] = [];
+  private scheduler?: Scheduler;
+  private controllers?: ControllerManager;
+  private compactTimer?: Timer;
+  private lastCompactRevision = 0;
+  state: LabState = 'stopped';
+
+  constructor(readonly config: LabConfig) {
+    this.random = new SeededRandom(config.seed ?? 1);
+    this.store = new MemoryStore();
+    this.server = new ApiServer({ store: this.store, clock: config.clock, random: this.random });
+  }
+
+  /** client returns a fresh API client, as a component would get with its own credentials. */
+  client(): KubeClient {
+    return new KubeClient(new InProcessTransport(this.server));
+  }
+
+  /** recentDecisions returns the scheduler's latest decisions, newest last. */
+  recentDecisions(): readonly Decision[] {
+    return this.decisions;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'stopped') return;
+    this.state = 'starting';
+    const clock = this.config.clock;
+    const bootstrap = this.client();
+    for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+
+    this.controllers = new ControllerManager(this.client(), clock);
+    this.scheduler = new Scheduler({
+      client: this.client(), clock, random: this.random,
+      onDecision: (d) => {
+        this.decisions.push(d);
+        if (this.decisions.length > 1000) this.decisions.shift();
+      },
+    });
+    const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
+    for (let i = 1; i <= this.config.nodes; i++) {
+      this.kubelets.push(new Kubelet(this.client(), clock, this.random, {
+        nodeName: `node-${i}`,
+        podCIDR: podCIDRFor(i),
+        internalIP: nodeIPFor(i),
+        capacity,
+      }));
+    }
+    await Promise.all([this.controllers.start(), this.scheduler.start(), ...this.kubelets.map((k) => k.start())]);
+    this.scheduleCompaction();
+    this.state = 'running';
+  }
+
+  stop(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopping';
+    this.compactTimer?.cancel();
+    for (const k of this.kubelets) k.stop();
+    this.scheduler?.stop();
+    this.controllers?.stop();
+    this.kubelets.length = 0;
+    this.state = 'stopped';
+  }
+
+  /** Compaction keeps the history of the last interval, as the API server's compactor. */
+  private scheduleCompaction(): void {
+    this.compactTimer = this.config.clock.setTimer(this.config.compactionIntervalMs ?? DEFAULT_COMPACTION_MS, () => {
+      void (async () => {
+        if (this.lastCompactRevision) await this.store.compact(this.lastCompactRevision);
+        this.lastCompactRevision = await this.store.revision();
+        if (this.state === 'running') this.scheduleCompaction();
+      })();
+    });
+  }
+}
+
+/** podCIDRFor gives node i a /24 of the 10.244.0.0/14 cluster CIDR, as kind's node IPAM does. */
+export function podCIDRFor(i: number): string {
+  return `10.${244 + Math.floor(i / 256)}.${i % 256}.0/24`;
+}
+
+/** nodeIPFor gives node i an address on the 172.18.0.0/16 node network (the first host is the gateway). */
+export function nodeIPFor(i: number): string {
+  const n = i + 1;
+  return `172.18.${Math.floor(n / 256)}.${n % 256}`;
+}

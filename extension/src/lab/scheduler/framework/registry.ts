@@ -1,0 +1,28 @@
+/** registry maps plugin names to plugins; a profile picks from it by name. */
+import { nodeResourcesFit } from '../plugins/nodeResourcesFit';
+import { nodeUnschedulable } from '../plugins/nodeUnschedulable';
+import type { FilterPlugin, ScorePlugin } from './interfaces';
+import { NodeResourcesFit, NodeUnschedulable } from './names';
+
+export const filterPlugins: Record<string, FilterPlugin> = {
+  [NodeUnschedulable]: nodeUnschedulable,
+  [NodeResourcesFit]: nodeResourcesFit,
+};
+
+export const scorePlugins: Record<string, ScorePlugin> = {
+  [NodeResourcesFit]: nodeResourcesFit,
+};
+
+/** Profile is a scheduler profile: which plugins run, and score weights. */
+export interface Profile {
+  schedulerName: string;
+  filters: string[];
+  scores: { name: string; weight: number }[];
+}
+
+/** defaultProfile is the default-scheduler profile as far as the lab implements it. */
+export const defaultProfile: Profile = {
+  schedulerName: 'default-scheduler',
+  filters: [NodeUnschedulable, NodeResourcesFit],
+  scores: [{ name: NodeResourcesFit, weight: 1 }],
+};

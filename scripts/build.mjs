@@ -1,0 +1,57 @@
+// Bundles the extension host code, the lab worker and each webview panel with esbuild.
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
+
+/** Node bundles: the extension (loaded by VS Code), the lab worker and the headless CLI. */
+const nodeEntries = {
+  extension: 'extension/src/extension.ts',
+  labWorker: 'extension/src/lab/worker.ts',
+  cli: 'extension/src/cli.ts',
+};
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const nodeOptions = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  external: ['vscode'],
+  outdir: 'dist',
+  entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p)))),
+};
+
+/** One browser bundle per panel folder under webview/src that has a main.ts. */
+const webviewDir = join(root, 'webview/src');
+const panels = existsSync(webviewDir)
+  ? readdirSync(webviewDir).filter((d) => existsSync(join(webviewDir, d, 'main.ts')))
+  : [];
+const webOptions = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  outdir: 'dist/webview',
+  entryPoints: Object.fromEntries(panels.map((p) => [p, `webview/src/${p}/main.ts`])),
+};
+
+const builds = [nodeOptions, ...(panels.length ? [webOptions] : [])];
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`esbuild: built ${Object.keys(nodeOptions.entryPoints).join(', ')}${panels.length ? `, webview/${panels.join(', webview/')}` : ''}`);
+}

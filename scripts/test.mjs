@@ -1,0 +1,52 @@
+// `npm test` [--unit | --e2e]: every test through one `node --test` run, so there is one
+// reporter and one final summary, and the exit code is the test runner's.
+//
+// Tests run on the pinned Node 24, not the node on PATH: VS Code's extension host runs
+// Node 22+/24, and the code under test must behave as it will there.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureCodeServer, ensureDebianPackages, ensureNode24, run } from './lib/toolchain.mjs';
+
+const root = join(import.meta.dirname, '..');
+const onlyUnit = process.argv.includes('--unit');
+const onlyE2e = process.argv.includes('--e2e');
+
+/** Recursive file search; fs.globSync only exists from Node 22 and this may run on 20. */
+function find(dir, suffix) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)))
+    .filter((p) => !p.split('/').includes('node_modules'))
+    .sort();
+}
+
+const unitFiles = onlyE2e ? [] : [...find('extension/src', '.test.ts'), ...find('webview/src', '.test.ts')];
+const e2eFiles = onlyUnit ? [] : find('test/e2e', '.e2e.ts');
+
+console.log('[kubelab] tests run on Node 24: the VS Code extension host runs Node 22+/24, so tests use the same major');
+const node24 = ensureNode24();
+
+if (e2eFiles.length > 0) {
+  // The e2e tests install kubelab.vsix into a real VS Code (code-server) driven by Chromium.
+  run(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root });
+  ensureDebianPackages(['chromium', 'libkrb5-dev']);
+  ensureCodeServer();
+}
+
+const files = [...unitFiles, ...e2eFiles];
+console.log(`[kubelab] ${unitFiles.length} unit test file(s), ${e2eFiles.length} e2e test file(s)`);
+if (files.length === 0) {
+  console.log('[kubelab] no test files found: nothing to run');
+  process.exit(0);
+}
+
+const result = spawnSync(node24, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, KUBELAB_ROOT: root },
+});
+if (result.error) throw result.error;
+process.exit(result.status ?? 1);

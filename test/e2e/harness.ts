@@ -1,0 +1,297 @@
+// E2E harness: the packaged kubelab.vsix in a real VS Code (code-server) driven through
+// Debian's Chromium by playwright-core, the way a user would drive it: keyboard,
+// command palette, clicks, and reading what the workbench renders.
+//
+// Each harness gets its own port, profile and copy of examples/, so tests never share
+// state with each other or with `npm start`. Screenshots go to test-results/<suite>/
+// (git-ignored) on every step, and on failure together with the workbench logs.
+//
+// Written as CommonJS-compatible TypeScript (no top-level await, toolchain loaded with a
+// dynamic import) so it runs whatever "type" package.json ends up declaring.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import type { RunningCodeServer } from '../../scripts/lib/toolchain.mjs' with { 'resolution-mode': 'import' };
+
+/** The repo root: set by scripts/test.mjs, else found from the working directory. */
+export function repoRoot(): string {
+  if (process.env.KUBELAB_ROOT) return process.env.KUBELAB_ROOT;
+  for (let dir = process.cwd(); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'kubelab') return dir;
+  }
+  throw new Error('run the e2e tests from inside the kubelab repository');
+}
+
+export interface TreeRow {
+  /** TreeItem label as rendered (`.label-name`). */
+  label: string;
+  /** TreeItem description as rendered (`.label-description`), '' when none. */
+  description: string;
+  /** The row's aria-label (what screen readers announce). */
+  ariaLabel: string;
+  /** 1-based depth in the tree (`aria-level`). */
+  level: number;
+  /** true/false for collapsible rows, undefined for leaves. */
+  expanded: boolean | undefined;
+}
+
+export interface HarnessOptions {
+  /** Folder name under test-results/ for this suite's screenshots and logs. */
+  name: string;
+  /** Page size; tall enough that the Cluster tree is not virtualised away. */
+  viewport?: { width: number; height: number };
+}
+
+export class VSCodeHarness {
+  private shots = 0;
+
+  private constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: RunningCodeServer,
+    readonly workspace: string,
+    readonly resultsDir: string,
+    private readonly tmp: string,
+    private readonly userDataDir: string,
+  ) {}
+
+  /** Starts code-server with the packaged extension and opens the workbench on a copy of examples/. */
+  static async start(options: HarnessOptions): Promise<VSCodeHarness> {
+    const toolchain = await import('../../scripts/lib/toolchain.mjs');
+    const root = repoRoot();
+    // KUBELAB_VSIX: try the harness against another build (e.g. a stub) without repackaging.
+    const vsix = process.env.KUBELAB_VSIX ?? join(root, 'kubelab.vsix');
+    if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` (npm test does it for you)`);
+
+    const resultsDir = join(root, 'test-results', options.name);
+    rmSync(resultsDir, { recursive: true, force: true });
+    mkdirSync(resultsDir, { recursive: true });
+
+    const tmp = mkdtempSync(join(tmpdir(), 'kubelab-e2e-'));
+    const profile = { userDataDir: join(tmp, 'user-data'), extensionsDir: join(tmp, 'extensions') };
+    const workspace = join(tmp, 'workspace');
+    cpSync(join(root, 'examples'), workspace, { recursive: true });
+
+    toolchain.installExtension(vsix, profile);
+    const port = await toolchain.freePort();
+    const server = await toolchain.startCodeServer({ port, folder: workspace, ...profile });
+
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: toolchain.CHROMIUM_PATH,
+        // --no-sandbox: CI runs as root; the rest keep Chromium from calling home.
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-sync',
+          '--disable-quic',
+        ],
+      });
+      const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 } });
+      const browserLog: string[] = [];
+      page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.stack ?? e.message}`));
+      page.on('close', () => writeFileSync(join(resultsDir, 'browser-console.log'), browserLog.join('\n')));
+
+      const harness = new VSCodeHarness(page, browser, server, workspace, resultsDir, tmp, profile.userDataDir);
+      await page.goto(server.folderUrl);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // The explorer shows the workspace once the remote file system is connected:
+      // before that, keybindings and commands are not reliably wired up.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await harness.screenshot('workbench');
+      return harness;
+    } catch (error) {
+      await browser?.close().catch(() => {});
+      await server.stop();
+      throw error;
+    }
+  }
+
+  /** Runs a command palette entry by its exact title, e.g. "KubeLab: Apply". */
+  async runCommand(title: string): Promise<void> {
+    const input = await this.openQuickInput('F1');
+    await input.fill(`>${title}`);
+    await this.pickQuickInputRow(title);
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(name: string): Promise<void> {
+    const input = await this.openQuickInput('Control+P');
+    await input.fill(name);
+    await this.pickQuickInputRow(name);
+    await this.page
+      .locator(`.tabs-container .tab.active[aria-label^="${name}"], .tabs-container .tab.active[data-resource-name="${name}"]`)
+      .waitFor({ timeout: 15_000 });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  private async openQuickInput(key: string) {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    // Keys are only handled once focus is inside the workbench; retry rather than sleep.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.page.keyboard.press(key);
+      if (await input.isVisible().catch(() => false)) return input;
+      try {
+        await input.waitFor({ state: 'visible', timeout: 2_000 });
+        return input;
+      } catch {
+        await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => {});
+      }
+    }
+    throw new Error(`quick input did not open with ${key}`);
+  }
+
+  /**
+   * Clicks the quick input row whose label is exactly `text`: a prefix match would let
+   * "KubeLab: Apply" pass by running "KubeLab: Apply All".
+   */
+  private async pickQuickInputRow(text: string): Promise<void> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const row = rows
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) }) })
+      .first();
+    try {
+      await row.waitFor({ timeout: 15_000 });
+    } catch {
+      await this.screenshot(`quick-input-missing-${slug(text)}`);
+      const seen = await rows.allInnerTexts();
+      throw new Error(`no quick input entry "${text}"; showing: ${JSON.stringify(seen)}`);
+    }
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Opens a view container from the activity bar by its title (e.g. "KubeLab"). */
+  async openViewContainer(title: string): Promise<void> {
+    const item = this.page.locator(
+      `.activitybar .action-item[aria-label^="${title}"], .activitybar .action-item a[aria-label^="${title}"]`,
+    );
+    await item.first().waitFor({ timeout: 30_000 });
+    const pane = this.page.locator(`.sidebar .composite.title h2[title^="${title}"], .sidebar .composite.title h2`, {
+      hasText: title,
+    });
+    if (!(await pane.first().isVisible().catch(() => false))) await item.first().click();
+    await pane.first().waitFor({ timeout: 10_000 });
+  }
+
+  /**
+   * The rows of a tree view as rendered now (only rows in view: the list is virtualised).
+   * `viewTitle` picks the view pane by its header (e.g. "Cluster"); default: the sidebar.
+   */
+  async treeRows(viewTitle?: string): Promise<TreeRow[]> {
+    return this.page.evaluate((title) => {
+      let scope: Element | null = document.querySelector('.part.sidebar');
+      if (title) {
+        const panes = Array.from(document.querySelectorAll('.part.sidebar .pane, .part.auxiliarybar .pane, .part.panel .pane'));
+        scope =
+          panes.find((p) => {
+            const header = p.querySelector('.pane-header');
+            const name = header?.querySelector('h3.title')?.textContent?.trim() ?? header?.getAttribute('aria-label') ?? '';
+            return name === title || name.startsWith(`${title} `) || (header?.getAttribute('aria-label') ?? '').startsWith(title);
+          }) ?? null;
+        // A container with a single view shows no pane header: fall back to the sidebar.
+        if (!scope && panes.length <= 1) scope = document.querySelector('.part.sidebar');
+      }
+      if (!scope) return [];
+      return Array.from(scope.querySelectorAll('.monaco-list-row'))
+        .map((row) => ({
+          top: Number.parseFloat((row as HTMLElement).style.top || '0'),
+          label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+          ariaLabel: row.getAttribute('aria-label') ?? '',
+          level: Number(row.getAttribute('aria-level') ?? '0'),
+          expanded: row.hasAttribute('aria-expanded') ? row.getAttribute('aria-expanded') === 'true' : undefined,
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map(({ top: _top, ...rest }) => rest);
+    }, viewTitle);
+  }
+
+  /** Status bar entries' texts, left to right. */
+  async statusBarTexts(): Promise<string[]> {
+    return this.page
+      .locator('.part.statusbar .statusbar-item')
+      .evaluateAll((items) => items.map((i) => (i.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean));
+  }
+
+  /**
+   * Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`
+   * with the last reason. For state that converges (a controller reconciling), not sleeps.
+   */
+  async until<T extends object>(what: string, probe: () => Promise<T | string | undefined>, timeoutMs = 90_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const value = await probe().catch((e: Error) => `probe threw: ${e.message}`);
+      if (typeof value === 'object' && value !== null) return value;
+      if (typeof value === 'string') last = value;
+      if (Date.now() > deadline) {
+        await this.screenshot(`timeout-${slug(what)}`);
+        throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last}` : ''}`);
+      }
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** Saves test-results/<suite>/<nn>-<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = join(this.resultsDir, `${String(++this.shots).padStart(2, '0')}-${slug(name)}.png`);
+    await this.page.screenshot({ path: file }).catch(() => {});
+    return file;
+  }
+
+  /** On failure: a screenshot plus code-server's and the extension host's logs. */
+  async captureFailure(error: unknown): Promise<void> {
+    await this.screenshot('failure');
+    writeFileSync(join(this.resultsDir, 'failure.txt'), String((error as Error)?.stack ?? error));
+    try {
+      cpSync(this.server.logFile, join(this.resultsDir, 'code-server.log'));
+      const logs = join(this.userDataDir, 'logs');
+      if (existsSync(logs)) cpSync(logs, join(this.resultsDir, 'vscode-logs'), { recursive: true });
+    } catch {
+      // best effort: the failure itself is what matters
+    }
+  }
+
+  /** Always ends Chromium and code-server, and removes the temporary profile and workspace. */
+  async close(): Promise<void> {
+    const browserGone = this.browser.close().catch(() => {});
+    // Playwright also kills the Chromium it launched if this process exits first.
+    await Promise.race([browserGone, new Promise((r) => setTimeout(r, 10_000))]);
+    await this.server.stop();
+    if (!process.env.KUBELAB_KEEP_TMP) rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /**
+   * Runs `body` with a started harness; screenshots and logs on failure, always closes.
+   * The usual shape of an e2e test.
+   */
+  static async with(options: HarnessOptions, body: (h: VSCodeHarness) => Promise<void>): Promise<void> {
+    const h = await VSCodeHarness.start(options);
+    try {
+      await body(h);
+      await h.screenshot('done');
+    } catch (error) {
+      await h.captureFailure(error);
+      throw error;
+    } finally {
+      await h.close();
+    }
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
