@@ -58,7 +58,7 @@ export class LabHost implements vscode.Disposable {
         this.setState(m.state);
         if (m.state === 'running' && this.apiClient) resolve(this.apiClient);
       });
-      worker.on('error', (err) => {
+      worker.on('error', (err: Error) => {
         transport.fail(`the lab stopped: ${err.message}`);
         this.cleanup();
         reject(err);

@@ -74,7 +74,7 @@ export class ApiServer {
   constructor(private readonly options: ApiServerOptions) {
     for (const t of this.resources.types) this.storages.set(t, new ObjectStorage(t, options.store));
     this.admissionContext = {
-      get: (group, resource, namespace, name) => this.storageFor(group, resource)?.get(namespace, name) ?? Promise.resolve(undefined),
+      get: <T extends KubeObject>(group: string, resource: string, namespace: string, name: string) => (this.storageFor(group, resource)?.get(namespace, name) ?? Promise.resolve(undefined)) as Promise<T | undefined>,
     };
   }
 

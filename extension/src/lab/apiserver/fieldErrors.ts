@@ -51,7 +51,7 @@ export function goValue(v: unknown): string {
     }
     return JSON.stringify(v);
   }
-  return String(v);
+  return typeof v === 'bigint' ? v.toString() : typeof v;
 }
 
 /** errorBody is field.Error.ErrorBody(): the message without the field path. */

@@ -110,12 +110,12 @@ function def(t: Omit<ResourceType, 'verbs' | 'categories' | 'shortNames'> & Part
 
 /** builtinResources is every resource the lab serves. */
 export const builtinResources: readonly ResourceType[] = [
-  def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', singularName: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], strategy: namespaceStrategy as Strategy }),
-  def({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', singularName: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'], strategy: nodeStrategy as Strategy }),
-  def({ group: '', version: 'v1', resource: 'pods', kind: 'Pod', singularName: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'], strategy: podStrategy as Strategy }),
+  def({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', singularName: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], strategy: namespaceStrategy }),
+  def({ group: '', version: 'v1', resource: 'nodes', kind: 'Node', singularName: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'], strategy: nodeStrategy }),
+  def({ group: '', version: 'v1', resource: 'pods', kind: 'Pod', singularName: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'], strategy: podStrategy }),
   def({ group: '', version: 'v1', resource: 'events', kind: 'Event', singularName: 'event', namespaced: true, shortNames: ['ev'], subresources: [], strategy: eventStrategy }),
-  def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singularName: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status'], strategy: deploymentStrategy as Strategy }),
-  def({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', singularName: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status'], strategy: replicaSetStrategy as Strategy }),
+  def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singularName: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status'], strategy: deploymentStrategy }),
+  def({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', singularName: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status'], strategy: replicaSetStrategy }),
 ];
 
 /** ResourceTable finds resource types by path or by kind. */

@@ -39,7 +39,7 @@ function fieldValue(obj: KubeObject, path: string): string {
     if (cur === null || typeof cur !== 'object') return '';
     cur = (cur as Record<string, unknown>)[part];
   }
-  return cur === undefined || cur === null ? '' : String(cur);
+  return typeof cur === 'string' || typeof cur === 'number' || typeof cur === 'boolean' ? String(cur) : '';
 }
 
 /** filterMatches reports whether obj passes both selectors. */

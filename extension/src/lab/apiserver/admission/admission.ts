@@ -23,7 +23,7 @@ export interface Attributes {
 
 /** AdmissionContext lets plugins read cluster state, as plugins read it through informers upstream. */
 export interface AdmissionContext {
-  get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  get<T extends KubeObject = KubeObject>(group: string, resource: string, namespace: string, name: string): Promise<T | undefined>;
 }
 
 /** MutatingPlugin may change the object; a Status answer rejects the request. */

@@ -19,9 +19,9 @@ export const namespaceLifecycle = {
       return undefined;
     }
     if (!a.type.namespaced || a.operation !== 'CREATE' || !a.namespace) return undefined;
-    const ns = (await ctx.get('', 'namespaces', '', a.namespace)) as Namespace | undefined;
+    const ns = await ctx.get<Namespace>('', 'namespaces', '', a.namespace);
     if (!ns) return notFound({ group: '', resource: 'namespaces' }, a.namespace);
-    if (ns.status?.phase === 'Terminating' && !(a.type.resource === 'events')) {
+    if (ns.status?.phase === 'Terminating' && a.type.resource !== 'events') {
       return forbidden({ group: a.type.group, resource: a.type.resource }, a.name, `unable to create new content in namespace ${a.namespace} because it is being terminated`);
     }
     return undefined;

@@ -17,7 +17,7 @@ export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<
   if (!isObject(body) || !isObject(body.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   const typeError = checkTypeMeta(ctx, body);
   if (typeError) return typeError;
-  if (body.metadata.name !== undefined && body.metadata.name !== ctx.info.name) {
+  if (typeof body.metadata.name === 'string' && body.metadata.name !== ctx.info.name) {
     return badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
   }
   if (ctx.type.namespaced && body.metadata.namespace && body.metadata.namespace !== ctx.info.namespace) {

@@ -16,7 +16,7 @@ export interface Status {
   plugin?: string;
 }
 
-export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] }) as Status;
+export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] });
 
 export function unschedulable(plugin: string, ...reasons: string[]): Status {
   return { code: 'Unschedulable', reasons, plugin };

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { settle } from '../clock';
+import { MemoryStore } from './memoryStore';
+import { ERR_COMPACTED, type StoreEvent } from './store';
+
+const put = (key: string, value: string) => ({ type: 'put' as const, key, value });
+
+test('every write advances the one global revision; per-key versions count writes', async () => {
+  const s = new MemoryStore();
+  assert.equal(await s.revision(), 1);
+  await s.txn({ compare: [], success: [put('/registry/pods/default/a', '1')], failure: [] });
+  await s.txn({ compare: [], success: [put('/registry/pods/default/b', '1')], failure: [] });
+  await s.txn({ compare: [], success: [put('/registry/pods/default/a', '2')], failure: [] });
+  const a = await s.get('/registry/pods/default/a');
+  assert.deepEqual(a, { key: '/registry/pods/default/a', value: '2', createRevision: 2, modRevision: 4, version: 2 });
+  assert.equal(await s.revision(), 4);
+});
+
+test('a failed compare writes nothing and leaves the revision unchanged', async () => {
+  const s = new MemoryStore();
+  await s.txn({ compare: [], success: [put('/k', 'v')], failure: [] });
+  const res = await s.txn({ compare: [{ key: '/k', target: 'mod', result: '=', value: 0 }], success: [put('/k', 'x')], failure: [{ type: 'get', key: '/k' }] });
+  assert.equal(res.succeeded, false);
+  assert.equal(res.results[0].kv?.value, 'v');
+  assert.equal(await s.revision(), 2);
+});
+
+test('range by prefix is sorted and pages with limit and startKey', async () => {
+  const s = new MemoryStore();
+  for (const k of ['c', 'a', 'b']) await s.txn({ compare: [], success: [put(`/p/${k}`, k)], failure: [] });
+  await s.txn({ compare: [], success: [put('/q/z', 'z')], failure: [] });
+  const first = await s.range('/p/', { limit: 2 });
+  assert.deepEqual(first.kvs.map((kv) => kv.value), ['a', 'b']);
+  assert.equal(first.more, true);
+  const rest = await s.range('/p/', { startKey: '/p/b\u0000' });
+  assert.deepEqual(rest.kvs.map((kv) => kv.value), ['c']);
+});
+
+test('a watch from a past revision replays history, then follows live writes', async () => {
+  const s = new MemoryStore();
+  await s.txn({ compare: [], success: [put('/p/a', '1')], failure: [] });
+  await s.txn({ compare: [], success: [put('/p/a', '2')], failure: [] });
+  const seen: StoreEvent[] = [];
+  s.watch('/p/', 3, (events) => seen.push(...events), () => assert.fail('no error expected'));
+  await s.txn({ compare: [], success: [{ type: 'delete', key: '/p/a' }], failure: [] });
+  await settle();
+  assert.deepEqual(seen.map((e) => [e.type, e.kv.modRevision, e.prevKv?.value]), [['put', 3, '1'], ['delete', 4, '2']]);
+});
+
+test('a watch from a compacted revision fails with etcd\'s error', async () => {
+  const s = new MemoryStore();
+  for (let i = 0; i < 5; i++) await s.txn({ compare: [], success: [put('/k', String(i))], failure: [] });
+  await s.compact(4);
+  const errors: string[] = [];
+  s.watch('/', 2, () => assert.fail('no events expected'), (e) => errors.push(e.message));
+  await settle();
+  assert.deepEqual(errors, [ERR_COMPACTED]);
+});
