@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Node, Pod } from '../api/types';
+import type { Pod } from '../api/types';
 import { SeededRandom } from '../random';
 import { defaultProfile } from './framework/registry';
 import { NodeInfo } from './nodeInfo';
