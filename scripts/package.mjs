@@ -25,7 +25,7 @@ run(
     join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
     'package',
     '--no-dependencies',
-    '--allow-missing-repository',
+    '--allow-missing-repository', '--no-rewrite-relative-links',
     '--out',
     vsixPath,
   ],

@@ -120,7 +120,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         const ready = getCondition(n?.status?.conditions, 'Ready')?.status === 'True' ? 'Ready' : 'NotReady';
         const count = m?.pods.list().filter((p) => p.spec.nodeName === node.key).length ?? 0;
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
-        item.description = `${ready} · ${count} pods`;
+        item.description = `${ready} · ${count} ${count === 1 ? 'pod' : 'pods'}`;
         item.tooltip = `${node.key} · podCIDR ${n?.spec.podCIDR ?? ''} · ${n?.status?.allocatable?.cpu ?? '?'} CPU, ${n?.status?.allocatable?.memory ?? '?'} memory`;
         item.iconPath = new vscode.ThemeIcon('server', new vscode.ThemeColor(ready === 'Ready' ? 'testing.iconPassed' : 'testing.iconFailed'));
         break;
