@@ -4,6 +4,8 @@
 // Everything is read from the rendered workbench (tree rows, status bar), so this checks
 // what a user sees, through the packaged extension in a real VS Code.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { VSCodeHarness, type TreeRow } from './harness';
 
@@ -34,6 +36,9 @@ function findRollout(rows: TreeRow[]): Rollout | string {
   if (running.length !== 3 || nodes.size !== 3) return `pods not yet 3 Running on 3 nodes: ${summary(pods)}`;
   return { deployment, replicaSet, pods };
 }
+
+/** Two namespaces; the second document repeats a key, which YAML forbids. */
+const BROKEN = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: first\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: second\n  name: again\n';
 
 function summary(rows: TreeRow[]): string {
   return JSON.stringify(rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label}${r.description ? ` (${r.description})` : ''}`));
@@ -80,6 +85,19 @@ void test('apply a Deployment and watch it roll out in the Cluster tree', { time
       return text ? { text } : `status bar: ${JSON.stringify(texts)}`;
     }, 30_000);
     assert.match(status.text, /KubeLab/);
+    assert.match(status.text, /running · 3 nodes · 3 pods/);
     await vscode.screenshot('status-bar');
+
+    // A file with a YAML error in its second document applies nothing and says where.
+    writeFileSync(join(vscode.workspace, 'broken.yaml'), BROKEN);
+    await vscode.openFile('broken.yaml');
+    await vscode.runCommand('KubeLab: Apply');
+    const toast = await vscode.until<{ text: string }>('an error naming the broken document and line', async () => {
+      const texts = await vscode.page.locator('.notification-list-item-message').allInnerTexts();
+      const text = texts.find((t) => t.includes('nothing applied'));
+      return text ? { text } : `notifications: ${JSON.stringify(texts)}`;
+    }, 30_000);
+    assert.match(toast.text, /broken\.yaml: document 2, line 10: Map keys must be unique/);
+    await vscode.screenshot('broken-yaml');
   });
 });

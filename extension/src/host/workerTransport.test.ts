@@ -41,7 +41,7 @@ test('the lab runs in a worker thread and answers API requests and watches over 
     const created = await client.create<Pod>(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
     assert.ok(!isStatus(created));
     await seen;
-    assert.equal(events[0].object.metadata.name, 'p');
+    assert.equal((events[0].object as Pod).metadata.name, 'p');
 
     const missing = await client.get(PODS, 'default', 'ghost');
     assert.ok(isStatus(missing));

@@ -1,0 +1,247 @@
+// A minimal stand-in for the `vscode` module: just what KubeLab's host code touches,
+// so the packaged extension (dist/extension.js) and the host classes can run in plain
+// Node for benchmarks. It records what the extension does (commands, messages, views)
+// and, for tree views, renders like a visible view would: on every change it asks the
+// provider for the children of the root and of every expanded item, and for each item.
+//
+// Erasable TypeScript only (no enums, no parameter properties): activateChild.ts loads
+// it with Node's built-in type stripping, outside tsx.
+import Module from 'node:module';
+
+type Listener<T> = (e: T) => unknown;
+interface DisposableLike {
+  dispose(): unknown;
+}
+
+class Disposable implements DisposableLike {
+  private fn: (() => unknown) | undefined;
+  constructor(fn: () => unknown) {
+    this.fn = fn;
+  }
+  static from(...items: DisposableLike[]): Disposable {
+    return new Disposable(() => {
+      for (const d of items) d.dispose();
+    });
+  }
+  dispose(): void {
+    const fn = this.fn;
+    this.fn = undefined;
+    fn?.();
+  }
+}
+
+class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  readonly event = (listener: Listener<T>, thisArg?: unknown, disposables?: DisposableLike[]): Disposable => {
+    const bound: Listener<T> = thisArg === undefined ? listener : listener.bind(thisArg);
+    this.listeners.add(bound);
+    const d = new Disposable(() => this.listeners.delete(bound));
+    disposables?.push(d);
+    return d;
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
+
+class TreeItem {
+  label: unknown;
+  collapsibleState: number;
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  constructor(label: unknown, collapsibleState: number = TreeItemCollapsibleState.None) {
+    this.label = label;
+    this.collapsibleState = collapsibleState;
+  }
+}
+
+class ThemeColor {
+  readonly id: string;
+  constructor(id: string) {
+    this.id = id;
+  }
+}
+
+class ThemeIcon {
+  readonly id: string;
+  readonly color?: ThemeColor;
+  constructor(id: string, color?: ThemeColor) {
+    this.id = id;
+    this.color = color;
+  }
+}
+
+class MarkdownString {
+  value: string;
+  constructor(value = '') {
+    this.value = value;
+  }
+  appendMarkdown(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendText(s: string): this {
+    this.value += s.replace(/[\\`*_{}[\]()#+\-.!]/g, '\\$&');
+    return this;
+  }
+}
+
+interface TreeProvider {
+  onDidChangeTreeData?: (l: Listener<unknown>) => DisposableLike;
+  getChildren(element?: unknown): unknown[] | Promise<unknown[]> | undefined;
+  getTreeItem(element: unknown): TreeItem | Promise<TreeItem>;
+}
+
+export interface FakeTreeView {
+  id: string;
+  visible: boolean;
+  /** renders counts full redraws; items counts getTreeItem calls across them. */
+  renders: number;
+  items: number;
+  dispose(): void;
+}
+
+export interface FakeVscode {
+  /** The module object the extension gets from require('vscode'). */
+  api: Record<string, unknown>;
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  /** Every executeCommand call, e.g. ['setContext', 'kubelab.state', 'stopped']. */
+  executed: unknown[][];
+  messages: { level: 'error' | 'warning' | 'info'; text: string }[];
+  views: FakeTreeView[];
+  statusBarItems: { text: string; tooltip?: unknown; command?: unknown }[];
+  /** renderTree: when true (default), tree views redraw on onDidChangeTreeData like a visible view. */
+  renderTree: boolean;
+}
+
+/** createFakeVscode builds a fresh fake; config supplies workspace.getConfiguration values by 'section.key'. */
+export function createFakeVscode(config: Record<string, unknown> = {}): FakeVscode {
+  const fake: FakeVscode = { api: {}, commands: new Map(), executed: [], messages: [], views: [], statusBarItems: [], renderTree: true };
+  const message = (level: 'error' | 'warning' | 'info') => (text: string) => {
+    fake.messages.push({ level, text });
+    return Promise.resolve(undefined);
+  };
+
+  const createTreeView = (id: string, options: { treeDataProvider: TreeProvider }): FakeTreeView & { onDidChangeVisibility: unknown } => {
+    const visibility = new EventEmitter<{ visible: boolean }>();
+    const provider = options.treeDataProvider;
+    const view = {
+      id,
+      visible: true,
+      renders: 0,
+      items: 0,
+      onDidChangeVisibility: visibility.event,
+      onDidChangeSelection: new EventEmitter<unknown>().event,
+      onDidExpandElement: new EventEmitter<unknown>().event,
+      onDidCollapseElement: new EventEmitter<unknown>().event,
+      reveal: () => Promise.resolve(),
+      dispose: () => {
+        sub?.dispose();
+        visibility.dispose();
+      },
+    };
+    const render = async (): Promise<void> => {
+      view.renders++;
+      const walk = async (element: unknown, depth: number): Promise<void> => {
+        const children = (await provider.getChildren(element)) ?? [];
+        for (const child of children) {
+          const item = await provider.getTreeItem(child);
+          view.items++;
+          if (item.collapsibleState === TreeItemCollapsibleState.Expanded && depth < 8) await walk(child, depth + 1);
+        }
+      };
+      await walk(undefined, 0);
+    };
+    const sub = provider.onDidChangeTreeData?.(() => {
+      if (fake.renderTree && view.visible) void render();
+    });
+    fake.views.push(view);
+    return view;
+  };
+
+  fake.api = {
+    Disposable,
+    EventEmitter,
+    TreeItem,
+    TreeItemCollapsibleState,
+    ThemeIcon,
+    ThemeColor,
+    MarkdownString,
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    window: {
+      activeTextEditor: undefined,
+      createStatusBarItem: () => {
+        const item = { text: '', tooltip: undefined as unknown, command: undefined as unknown, name: '', show() {}, hide() {}, dispose() {} };
+        fake.statusBarItems.push(item);
+        return item;
+      },
+      createOutputChannel: (name: string) => ({ name, append() {}, appendLine() {}, replace() {}, clear() {}, show() {}, hide() {}, dispose() {} }),
+      createTreeView,
+      registerTreeDataProvider: (id: string, treeDataProvider: TreeProvider) => createTreeView(id, { treeDataProvider }),
+      showErrorMessage: message('error'),
+      showWarningMessage: message('warning'),
+      showInformationMessage: message('info'),
+      withProgress: (_options: unknown, task: (progress: { report(v: unknown): void }, token: unknown) => unknown) =>
+        Promise.resolve(task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: new EventEmitter<void>().event })),
+    },
+    commands: {
+      registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+        fake.commands.set(id, fn);
+        return new Disposable(() => fake.commands.delete(id));
+      },
+      executeCommand: (id: string, ...args: unknown[]) => {
+        fake.executed.push([id, ...args]);
+        const fn = fake.commands.get(id);
+        try {
+          return Promise.resolve(fn?.(...args));
+        } catch (err) {
+          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      },
+    },
+    workspace: {
+      getConfiguration: (section = '') => ({
+        get: (key: string, defaultValue?: unknown) => {
+          const full = section ? `${section}.${key}` : key;
+          return full in config ? config[full] : defaultValue;
+        },
+        has: (key: string) => (section ? `${section}.${key}` : key) in config,
+        update: () => Promise.resolve(),
+      }),
+      asRelativePath: (p: unknown) => String(p),
+    },
+  };
+  return fake;
+}
+
+interface ModuleInternals {
+  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _cache: Record<string, unknown>;
+}
+
+const FAKE_ID = '\0fake-vscode';
+
+/** installFakeVscode makes every later require('vscode') in this process return fake.api. */
+export function installFakeVscode(fake: FakeVscode): void {
+  const M = Module as unknown as ModuleInternals & (new (id: string) => { exports: unknown; loaded: boolean; filename: string });
+  const original = M._resolveFilename;
+  M._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    if (request === 'vscode') return FAKE_ID;
+    return original.call(this, request, ...rest);
+  };
+  const mod = new M(FAKE_ID);
+  mod.filename = FAKE_ID;
+  mod.exports = fake.api;
+  mod.loaded = true;
+  M._cache[FAKE_ID] = mod;
+}
