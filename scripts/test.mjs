@@ -29,6 +29,14 @@ const e2eFiles = onlyUnit ? [] : find('test/e2e', '.e2e.ts');
 console.log('[kubelab] tests run on Node 24: the VS Code extension host runs Node 22+/24, so tests use the same major');
 const node24 = ensureNode24();
 
+if (!onlyE2e) {
+  // Types and lint rules are part of the suite: the lab's isolation rule and
+  // no-floating-promises are lint errors (eslint.config.mjs).
+  run(node24, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], { cwd: root });
+  run(node24, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root });
+  console.log('[kubelab] typecheck and lint passed');
+}
+
 if (e2eFiles.length > 0) {
   // The e2e tests install kubelab.vsix into a real VS Code (code-server) driven by Chromium.
   run(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root });

@@ -13,7 +13,6 @@ import { ControllerManager } from './controllers/controllerManager';
 import { Kubelet } from './kubelet/kubelet';
 import { SeededRandom, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
-import type { Decision } from './scheduler/schedulePod';
 import { MemoryStore } from './store/memoryStore';
 import type { Store } from './store/store';
 
@@ -41,7 +40,6 @@ export class Lab {
   readonly server: ApiServer;
   readonly random: Random;
   readonly kubelets: Kubelet[] = [];
-  private readonly decisions: Decision[] = [];
   private scheduler?: Scheduler;
   private controllers?: ControllerManager;
   private compactTimer?: Timer;
@@ -59,11 +57,6 @@ export class Lab {
     return new KubeClient(new InProcessTransport(this.server));
   }
 
-  /** recentDecisions returns the scheduler's latest decisions, newest last. */
-  recentDecisions(): readonly Decision[] {
-    return this.decisions;
-  }
-
   async start(): Promise<void> {
     if (this.state !== 'stopped') return;
     this.state = 'starting';
@@ -72,13 +65,7 @@ export class Lab {
     for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
     this.controllers = new ControllerManager(this.client(), clock);
-    this.scheduler = new Scheduler({
-      client: this.client(), clock, random: this.random,
-      onDecision: (d) => {
-        this.decisions.push(d);
-        if (this.decisions.length > 1000) this.decisions.shift();
-      },
-    });
+    this.scheduler = new Scheduler({ client: this.client(), clock, random: this.random });
     const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
     for (let i = 1; i <= this.config.nodes; i++) {
       this.kubelets.push(new Kubelet(this.client(), clock, this.random, {

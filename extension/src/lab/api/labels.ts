@@ -69,17 +69,6 @@ export function parseSelector(text: string | undefined): Selector | { error: str
   return out;
 }
 
-/** formatSelector renders a LabelSelector in the string form (`app=web`). */
-export function formatSelector(ls: LabelSelector | undefined): string {
-  const parts = Object.entries(ls?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of ls?.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  }
-  return parts.join(',');
-}
-
 function splitTopLevel(s: string): string[] {
   const parts: string[] = [];
   let depth = 0;

@@ -35,7 +35,3 @@ export function setCondition(conditions: readonly Condition[] | undefined, c: Co
   return list;
 }
 
-/** clone deep-copies a JSON value. */
-export function clone<T>(v: T): T {
-  return structuredClone(v);
-}

@@ -37,14 +37,3 @@ export function value(s: string | number | undefined): number {
   return Math.ceil((parseQuantity(s) ?? 0) - 1e-9);
 }
 
-/** formatBytes renders a byte count the way kubectl shows memory ("64Mi", "7.6Gi"). */
-export function formatBytes(bytes: number): string {
-  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1 && Number.isInteger(v / 1024)) {
-    v /= 1024;
-    i++;
-  }
-  return `${v}${units[i]}`;
-}

@@ -48,7 +48,3 @@ export function filterMatches(filter: ObjectFilter, obj: KubeObject): boolean {
   return filter.fields.every((f) => (fieldValue(obj, f.field) === f.value) !== f.negate);
 }
 
-/** isEmptyFilter: nothing to filter on. */
-export function isEmptyFilter(filter: ObjectFilter): boolean {
-  return filter.labels.length === 0 && filter.fields.length === 0;
-}

@@ -14,7 +14,7 @@ import type { KubeClient } from '../client/kubeClient';
 import { NODES, PODS } from '../client/resources';
 import { type Profile, defaultProfile } from './framework/registry';
 import { NodeInfo } from './nodeInfo';
-import { type Decision, schedulePod } from './schedulePod';
+import { schedulePod } from './schedulePod';
 import { SchedulingQueue } from './schedulingQueue';
 
 /** How often leftover unschedulable pods are checked (flushUnschedulablePodsLeftover). */
@@ -25,8 +25,6 @@ export interface SchedulerOptions {
   clock: Clock;
   random: Random;
   profile?: Profile;
-  /** onDecision receives every decision, for the lab's scheduling-decision ring buffer. */
-  onDecision?: (d: Decision) => void;
 }
 
 export class Scheduler {
@@ -142,7 +140,6 @@ export class Scheduler {
   /** scheduleOne runs one scheduling cycle and starts the binding cycle. */
   private async scheduleOne(pod: Pod): Promise<void> {
     const decision = schedulePod(pod, [...this.nodeInfos.values()], this.profile, this.options.random);
-    this.options.onDecision?.(decision);
     if (!decision.node) {
       this.queue.requeueUnschedulable(pod);
       await this.recordFailure(pod, decision.message ?? '');

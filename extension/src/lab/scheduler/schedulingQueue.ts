@@ -106,11 +106,6 @@ export class SchedulingQueue {
     }
   }
 
-  /** counts reports queue sizes, for the status bar and the scheduler panel. */
-  counts(): { active: number; backoff: number; unschedulable: number } {
-    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size };
-  }
-
   close(): void {
     this.closed = true;
     for (const b of this.backoff.values()) b.timer.cancel();
