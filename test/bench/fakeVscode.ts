@@ -225,7 +225,7 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
 }
 
 interface ModuleInternals {
-  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _resolveFilename: (this: unknown, request: string, ...rest: unknown[]) => string;
   _cache: Record<string, unknown>;
 }
 

@@ -10,6 +10,9 @@ import { KubeClient } from '../lab/client/kubeClient';
 import type { LabState } from '../lab/lab';
 import { WorkerTransport } from './workerTransport';
 
+/** How long stop() waits for the lab to stop before ending its worker. */
+const STOP_TIMEOUT_MS = 2000;
+
 export class LabHost implements vscode.Disposable {
   private worker?: Worker;
   private transport?: WorkerTransport;
@@ -77,7 +80,19 @@ export class LabHost implements vscode.Disposable {
     if (!worker) return;
     this.setState('stopping');
     worker.postMessage({ type: 'stop' });
-    await Promise.race([new Promise((r) => worker.once('message', r)), new Promise((r) => setTimeout(r, 2000))]);
+    // Let the components stop cleanly, but never wait long for a wedged worker.
+    await new Promise<void>((resolve) => {
+      const onMessage = (m: LabMessage): void => {
+        if (m.type === 'state' && m.state === 'stopped') done();
+      };
+      const done = (): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      const timer = setTimeout(done, STOP_TIMEOUT_MS);
+      worker.on('message', onMessage);
+    });
     await worker.terminate();
     this.cleanup();
   }
