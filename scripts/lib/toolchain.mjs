@@ -162,6 +162,11 @@ export function ensureNode24() {
   return node;
 }
 
+/** withoutNpmVariables drops the npm_* variables an enclosing `npm run` exported. */
+function withoutNpmVariables(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) || key === 'npm_config_nodedir'));
+}
+
 /** Environment in which `node` and native-module builds resolve to Node 24. */
 export function node24Env(base = process.env) {
   const binDir = dirname(ensureNode24());
@@ -202,7 +207,10 @@ export function ensureCodeServer() {
     run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
       cwd: tmp,
       env: {
-        ...node24Env(),
+        // Under `npm test` the outer npm exports its npm_* settings, among them
+        // npm_config_user_agent ("… node/v20 …"), which the inner npm would inherit and
+        // code-server's postinstall reads to refuse anything but Node 24.
+        ...withoutNpmVariables(node24Env()),
         // The postinstall's nested `npm install` in lib/vscode pins its allowScripts
         // entries (kerberos@2.1.1 …); they only match when lockfiles keep `resolved`.
         npm_config_omit_lockfile_registry_resolved: 'false',
