@@ -1,12 +1,16 @@
 /**
  * ClusterModel mirrors the objects the editor shows, through informers over the
- * lab's API (watches, never polling), and says when something changed.
+ * lab's API (watches, never polling), and says when something changed — at most
+ * once per REFRESH_MS, so a burst of watch events redraws the views once.
  */
 import { RealClock } from '../lab/clock';
 import type { Deployment, Namespace, Node, Pod, ReplicaSet } from '../lab/api/types';
 import { Informer } from '../lab/client/informer';
 import type { KubeClient } from '../lab/client/kubeClient';
 import { DEPLOYMENTS, NAMESPACES, NODES, PODS, REPLICASETS } from '../lab/client/resources';
+
+/** Views are told about changes at most this often. */
+const REFRESH_MS = 150;
 
 export class ClusterModel {
   readonly namespaces: Informer<Namespace>;
@@ -15,6 +19,7 @@ export class ClusterModel {
   readonly deployments: Informer<Deployment>;
   readonly replicaSets: Informer<ReplicaSet>;
   private readonly all: Informer<never>[];
+  private timer?: ReturnType<typeof setTimeout>;
 
   constructor(client: KubeClient, onChange: () => void) {
     const clock = new RealClock();
@@ -24,7 +29,13 @@ export class ClusterModel {
     this.deployments = new Informer<Deployment>(client, DEPLOYMENTS, clock);
     this.replicaSets = new Informer<ReplicaSet>(client, REPLICASETS, clock);
     this.all = [this.namespaces, this.nodes, this.pods, this.deployments, this.replicaSets] as unknown as Informer<never>[];
-    for (const inf of this.all) inf.addEventHandler({ onAdd: onChange, onUpdate: onChange, onDelete: onChange });
+    const changed = (): void => {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        onChange();
+      }, REFRESH_MS);
+    };
+    for (const inf of this.all) inf.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
   }
 
   start(): Promise<void> {
@@ -32,6 +43,7 @@ export class ClusterModel {
   }
 
   stop(): void {
+    clearTimeout(this.timer);
     for (const i of this.all) i.stop();
   }
 }

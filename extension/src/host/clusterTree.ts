@@ -15,15 +15,12 @@ type TreeNode =
   | { kind: 'namespace' | 'deployment' | 'replicaset' | 'pod' | 'node'; key: string };
 
 const GROUP_LABELS: Record<string, string> = { namespaces: 'Namespaces', workloads: 'Workloads', deployments: 'Deployments', pods: 'Pods', nodes: 'Nodes' };
-/** Tree refreshes are coalesced to this interval so a burst of events redraws once. */
-const REFRESH_MS = 150;
 
 export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private model?: ClusterModel;
   private state: LabState = 'stopped';
-  private refreshTimer?: ReturnType<typeof setTimeout>;
 
   /** setModel switches the tree to a running lab's model (or to nothing when it stops). */
   setModel(model: ClusterModel | undefined, state: LabState): void {
@@ -32,13 +29,9 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.changed.fire(undefined);
   }
 
-  /** refresh schedules a redraw; many calls within REFRESH_MS make one. */
+  /** refresh redraws the tree (ClusterModel already coalesces bursts of changes). */
   refresh(): void {
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.changed.fire(undefined);
-    }, REFRESH_MS);
+    this.changed.fire(undefined);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -130,7 +123,6 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.changed.dispose();
   }
 }
