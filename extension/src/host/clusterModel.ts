@@ -4,6 +4,7 @@
  * once per REFRESH_MS, so a burst of watch events redraws the views once.
  */
 import { RealClock } from '../lab/clock';
+import { controllerOf } from '../lab/api/meta';
 import type { Deployment, Namespace, Node, Pod, ReplicaSet } from '../lab/api/types';
 import { Informer } from '../lab/client/informer';
 import type { KubeClient } from '../lab/client/kubeClient';
@@ -28,6 +29,9 @@ export class ClusterModel {
     this.pods = new Informer<Pod>(client, PODS, clock);
     this.deployments = new Informer<Deployment>(client, DEPLOYMENTS, clock);
     this.replicaSets = new Informer<ReplicaSet>(client, REPLICASETS, clock);
+    this.pods.addIndexer('nodeName', (p) => (p.spec.nodeName ? [p.spec.nodeName] : []));
+    this.pods.addIndexer('controllerUID', (p) => { const c = controllerOf(p); return c ? [c.uid] : []; });
+    this.replicaSets.addIndexer('controllerUID', (rs) => { const c = controllerOf(rs); return c ? [c.uid] : []; });
     this.all = [this.namespaces, this.nodes, this.pods, this.deployments, this.replicaSets] as unknown as Informer<never>[];
     const changed = (): void => {
       this.timer ??= setTimeout(() => {

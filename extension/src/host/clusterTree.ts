@@ -4,7 +4,7 @@
  * from ClusterModel's informers and refreshes as watch events arrive.
  */
 import * as vscode from 'vscode';
-import { controllerOf, getCondition, keyOf } from '../lab/api/meta';
+import { getCondition, keyOf } from '../lab/api/meta';
 import { podStatusText } from '../lab/api/pods';
 import type { KubeObject, Pod } from '../lab/api/types';
 import type { LabState } from '../lab/lab';
@@ -52,14 +52,14 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         return [];
       case 'deployment': {
         const d = m.deployments.get(node.key);
-        return m.replicaSets.list().filter((rs) => d && controllerOf(rs)?.uid === d.metadata.uid).sort(byName).map((rs) => ({ kind: 'replicaset', key: keyOf(rs) }));
+        return d ? m.replicaSets.byIndex('controllerUID', d.metadata.uid ?? '').sort(byName).map((rs) => ({ kind: 'replicaset', key: keyOf(rs) })) : [];
       }
       case 'replicaset': {
         const rs = m.replicaSets.get(node.key);
-        return pods(m.pods.list().filter((p) => rs && controllerOf(p)?.uid === rs.metadata.uid));
+        return rs ? pods(m.pods.byIndex('controllerUID', rs.metadata.uid ?? '')) : [];
       }
       case 'node':
-        return pods(m.pods.list().filter((p) => p.spec.nodeName === node.key));
+        return pods(m.pods.byIndex('nodeName', node.key));
       default:
         return [];
     }
@@ -111,7 +111,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       case 'node': {
         const n = m?.nodes.get(node.key);
         const ready = getCondition(n?.status?.conditions, 'Ready')?.status === 'True' ? 'Ready' : 'NotReady';
-        const count = m?.pods.list().filter((p) => p.spec.nodeName === node.key).length ?? 0;
+        const count = m?.pods.byIndex('nodeName', node.key).length ?? 0;
         item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
         item.description = `${ready} · ${count} ${count === 1 ? 'pod' : 'pods'}`;
         item.tooltip = `${node.key} · podCIDR ${n?.spec.podCIDR ?? ''} · ${n?.status?.allocatable?.cpu ?? '?'} CPU, ${n?.status?.allocatable?.memory ?? '?'} memory`;

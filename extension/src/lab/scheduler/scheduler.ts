@@ -45,6 +45,7 @@ export class Scheduler {
     this.queue = new SchedulingQueue(options.clock);
     this.factory = new InformerFactory(options.client, options.clock);
     this.pods = this.factory.informer<Pod>(PODS);
+    this.pods.addIndexer('nodeName', (p) => (p.spec.nodeName ? [p.spec.nodeName] : []));
     this.nodes = this.factory.informer<Node>(NODES);
     this.recorder = new EventRecorder(options.client, options.clock, { component: this.profile.schedulerName });
     this.pods.addEventHandler({
@@ -118,10 +119,15 @@ export class Scheduler {
   private nodeChanged(node: Node): void {
     const name = node.metadata.name ?? '';
     const info = this.nodeInfos.get(name);
-    if (info) info.node = node;
-    else {
+    if (info) {
+      // A heartbeat changes nothing a pending pod could care about; only retry pods
+      // when what the filters read changed (as upstream's node update events do).
+      const relevant = JSON.stringify([info.node.spec, info.node.metadata.labels, info.node.status?.allocatable]) !== JSON.stringify([node.spec, node.metadata.labels, node.status?.allocatable]);
+      info.node = node;
+      if (!relevant) return;
+    } else {
       const fresh = new NodeInfo(node);
-      for (const pod of this.pods.list()) if (pod.spec.nodeName === name && !isTerminal(pod)) fresh.addPod(pod);
+      for (const pod of this.pods.byIndex('nodeName', name)) if (!isTerminal(pod)) fresh.addPod(pod);
       this.nodeInfos.set(name, fresh);
     }
     this.queue.moveAllToActiveOrBackoff();
