@@ -4,14 +4,15 @@
  * component an API client of the server and nothing else. It owns the clock and
  * the random source they all share.
  */
-import { ApiServer } from './apiserver/apiServer';
+import { ApiServer, type ApiRequest } from './apiserver/apiServer';
+import type { Authenticator, Authorizer, UserInfo } from './apiserver/auth/types';
 import type { Clock, Timer } from './clock';
 import { InProcessTransport } from './client/transport';
 import { KubeClient } from './client/kubeClient';
 import { NAMESPACES } from './client/resources';
 import { ControllerManager } from './controllers/controllerManager';
 import { Kubelet } from './kubelet/kubelet';
-import { SeededRandom, type Random } from './random';
+import { SeededRandom, hexString, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
 import { MemoryStore } from './store/memoryStore';
 import type { Store } from './store/store';
@@ -25,7 +26,12 @@ export interface LabConfig {
   nodeCapacity?: { cpu: string; memory: string; pods: string };
   /** Keep this many revisions of history for watches; older ones are compacted every 5 minutes. */
   compactionIntervalMs?: number;
+  /** stopwatch is a monotonic millisecond counter for request traces (the worker passes performance.now). */
+  stopwatch?: () => number;
 }
+
+/** ADMIN is the lab's user: the person at the editor, as kubeadm's kubernetes-admin in system:masters. */
+export const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
 /** System namespaces the API server's bootstrap creates. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -45,30 +51,62 @@ export class Lab {
   private compactTimer?: Timer;
   private lastCompactRevision = 0;
   state: LabState = 'stopped';
+  /** tokens are the static bearer tokens of the lab's identities (upstream's --token-auth-file). */
+  private readonly tokens = new Map<string, UserInfo>();
+  private readonly tokenOf = new Map<string, string>();
 
   constructor(readonly config: LabConfig) {
     this.random = new SeededRandom(config.seed ?? 1);
     this.store = new MemoryStore();
-    this.server = new ApiServer({ store: this.store, clock: config.clock, random: this.random });
+    const tokens: Authenticator = {
+      authenticate: (req) => {
+        const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+        if (!m) return undefined;
+        const user = this.tokens.get(m[1]);
+        return user ? { user } : { error: 'invalid bearer token' };
+      },
+    };
+    const allowAll: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };
+    this.server = new ApiServer({ store: this.store, clock: config.clock, random: this.random, authenticators: [tokens], authorizer: allowAll, ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}) });
   }
 
-  /** client returns a fresh API client, as a component would get with its own credentials. */
-  client(): KubeClient {
-    return new KubeClient(new InProcessTransport(this.server));
+  /** tokenFor returns the bearer token of an identity, minting one on first use. */
+  tokenFor(user: UserInfo): string {
+    let token = this.tokenOf.get(user.username);
+    if (!token) {
+      token = hexString(this.random, 32);
+      this.tokenOf.set(user.username, token);
+      this.tokens.set(token, user);
+    }
+    return token;
+  }
+
+  /** client returns an API client acting as user (the admin by default), as a component gets its own credentials. */
+  client(user: UserInfo = ADMIN): KubeClient {
+    return new KubeClient(new InProcessTransport(this.server, this.tokenFor(user)));
+  }
+
+  /** asAdmin stamps a request from the editor with the admin's credentials. */
+  asAdmin(req: ApiRequest): ApiRequest {
+    return { ...req, headers: { ...req.headers, authorization: `Bearer ${this.tokenFor(ADMIN)}` } };
   }
 
   async start(): Promise<void> {
     if (this.state !== 'stopped') return;
     this.state = 'starting';
     const clock = this.config.clock;
+    await this.server.start();
     const bootstrap = this.client();
     for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
-    this.controllers = new ControllerManager(this.client(), clock);
-    this.scheduler = new Scheduler({ client: this.client(), clock, random: this.random });
+    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), clock);
+    this.scheduler = new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random });
+    this.server.componentProbes.set('scheduler', () => ({ healthy: this.state === 'running', message: 'ok' }));
+    this.server.componentProbes.set('controller-manager', () => ({ healthy: this.state === 'running', message: 'ok' }));
+    this.server.componentProbes.set('etcd-0', () => ({ healthy: true, message: 'ok' }));
     const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
     for (let i = 1; i <= this.config.nodes; i++) {
-      this.kubelets.push(new Kubelet(this.client(), clock, this.random, {
+      this.kubelets.push(new Kubelet(this.client(nodeUser(`node-${i}`)), clock, this.random, {
         nodeName: `node-${i}`,
         podCIDR: podCIDRFor(i),
         internalIP: nodeIPFor(i),
@@ -87,6 +125,7 @@ export class Lab {
     for (const k of this.kubelets) k.stop();
     this.scheduler?.stop();
     this.controllers?.stop();
+    this.server.stop();
     this.kubelets.length = 0;
     this.state = 'stopped';
   }
@@ -101,6 +140,16 @@ export class Lab {
       })();
     });
   }
+}
+
+/** The control-plane components' identities, as their kubeconfigs name them upstream. */
+export const SCHEDULER: UserInfo = { username: 'system:kube-scheduler', groups: ['system:authenticated'] };
+export const CONTROLLER_MANAGER: UserInfo = { username: 'system:kube-controller-manager', groups: ['system:authenticated'] };
+export const KUBE_PROXY: UserInfo = { username: 'system:kube-proxy', groups: ['system:authenticated'] };
+
+/** nodeUser is a kubelet's identity: system:node:<name> in system:nodes. */
+export function nodeUser(node: string): UserInfo {
+  return { username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] };
 }
 
 /** podCIDRFor gives node i a /24 of the 10.244.0.0/14 cluster CIDR, as kind's node IPAM does. */

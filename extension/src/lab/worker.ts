@@ -36,7 +36,7 @@ async function handle(m: HostMessage): Promise<void> {
   switch (m.type) {
     case 'start': {
       if (lab) return;
-      lab = new Lab({ nodes: m.options.nodes, seed: m.options.seed, clock: new ScaledClock(m.options.speed) });
+      lab = new Lab({ nodes: m.options.nodes, seed: m.options.seed, clock: new ScaledClock(m.options.speed), stopwatch: () => performance.now() });
       post({ type: 'state', state: 'starting' });
       try {
         await lab.start();
@@ -55,13 +55,13 @@ async function handle(m: HostMessage): Promise<void> {
       return;
     case 'request': {
       if (!lab) return post({ type: 'response', id: m.id, response: { status: 503, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the lab is not running', reason: 'ServiceUnavailable', code: 503 } } });
-      post({ type: 'response', id: m.id, response: await lab.server.handle(m.request) });
+      post({ type: 'response', id: m.id, response: await lab.server.handle(lab.asAdmin(m.request)) });
       return;
     }
     case 'watch': {
       if (!lab) return post({ type: 'watchEnd', id: m.id });
       let lastError: WatchEvent['object'] | undefined;
-      const res = await lab.server.watch(m.request, {
+      const res = await lab.server.watch(lab.asAdmin(m.request), {
         event: (e) => {
           if (e.type === 'ERROR') lastError = e.object;
           queueEvent(m.id, e);

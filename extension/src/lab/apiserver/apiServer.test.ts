@@ -5,11 +5,20 @@ import { SeededRandom } from '../random';
 import { MemoryStore } from '../store/memoryStore';
 import type { Status, WatchEvent } from '../api/types';
 import { ApiServer, type ApiRequest } from './apiServer';
+import type { Authenticator, Authorizer } from './auth/types';
 
-async function server(): Promise<{ api: ApiServer; store: MemoryStore; call: (r: ApiRequest) => Promise<{ status: number; body: any }> }> {
+/** The test's credentials: one admin token; every other request is anonymous. */
+const ADMIN_TOKEN = 'admin-token';
+const tokens: Authenticator = {
+  authenticate: (req) => (req.headers.authorization === undefined ? undefined : req.headers.authorization === `Bearer ${ADMIN_TOKEN}` ? { user: { username: 'admin', groups: ['system:masters'] } } : { error: 'bad token' }),
+};
+const allowAll: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };
+
+async function server(): Promise<{ api: ApiServer; store: MemoryStore; call: (r: ApiRequest) => Promise<{ status: number; body: any; warnings?: string[] }> }> {
   const store = new MemoryStore();
-  const api = new ApiServer({ store, clock: new ManualClock(), random: new SeededRandom(1) });
-  const call = (r: ApiRequest) => api.handle(r) as Promise<{ status: number; body: any }>;
+  const api = new ApiServer({ store, clock: new ManualClock(), random: new SeededRandom(1), authenticators: [tokens], authorizer: allowAll });
+  await api.start();
+  const call = (r: ApiRequest) => api.handle({ ...r, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...r.headers } }) as Promise<{ status: number; body: any; warnings?: string[] }>;
   await call({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } });
   return { api, store, call };
 }
@@ -205,7 +214,7 @@ test('watch from a resourceVersion sees later changes as ADDED, MODIFIED, DELETE
   const { api, call } = await server();
   const rv = (await call({ method: 'GET', path: '/api/v1/namespaces/default/pods' })).body.metadata.resourceVersion;
   const events: WatchEvent[] = [];
-  const w = await api.watch({ method: 'GET', path: '/api/v1/namespaces/default/pods', query: { watch: 'true', resourceVersion: rv } }, { event: (e) => events.push(e), close: () => undefined });
+  const w = await api.watch({ method: 'GET', path: '/api/v1/namespaces/default/pods', query: { watch: 'true', resourceVersion: rv }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, { event: (e) => events.push(e), close: () => undefined });
   const created = (await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod('web') })).body;
   await call({ method: 'PUT', path: '/api/v1/namespaces/default/pods/web', body: { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } } });
   await call({ method: 'DELETE', path: '/api/v1/namespaces/default/pods/web' });
@@ -220,5 +229,70 @@ test('discovery lists the served resources with their subresources', async () =>
   const names = core.resources.map((r: { name: string }) => r.name);
   for (const n of ['pods', 'pods/status', 'pods/binding', 'nodes', 'namespaces', 'events']) assert.ok(names.includes(n), n);
   const groups = (await call({ method: 'GET', path: '/apis' })).body;
-  assert.deepEqual(groups.groups.map((g: { name: string }) => g.name), ['apps']);
+  const groupNames = groups.groups.map((g: { name: string }) => g.name);
+  for (const g of ['apps', 'lab.kubelab.dev']) assert.ok(groupNames.includes(g), g);
+});
+
+test('requests without credentials or with a bad token are 401 Unauthorized, as upstream answers', async () => {
+  const { api, store } = await server();
+  const before = await store.revision();
+  for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    const res = await api.handle({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod('web'), headers });
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  }
+  assert.equal(await store.revision(), before);
+});
+
+test('a denied request is 403 with upstream\'s forbidden message and changes nothing', async () => {
+  const store = new MemoryStore();
+  const denyPods: Authorizer = { authorize: (a) => ({ decision: a.resource === 'pods' ? 'noOpinion' : 'allow', reason: '' }) };
+  const api = new ApiServer({ store, clock: new ManualClock(), random: new SeededRandom(1), authenticators: [tokens], authorizer: denyPods });
+  await api.start();
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const before = await store.revision();
+  // staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go: forbiddenMessage
+  const cases: [ApiRequest, string, Record<string, unknown>][] = [
+    [{ method: 'GET', path: '/api/v1/namespaces/default/pods', headers }, 'pods is forbidden: User "admin" cannot list resource "pods" in API group "" in the namespace "default"', { kind: 'pods' }],
+    [{ method: 'GET', path: '/api/v1/pods', headers }, 'pods is forbidden: User "admin" cannot list resource "pods" in API group "" at the cluster scope', { kind: 'pods' }],
+    [{ method: 'POST', path: '/api/v1/namespaces/default/pods/web/binding', body: {}, headers }, 'pods "web" is forbidden: User "admin" cannot create resource "pods/binding" in API group "" in the namespace "default"', { name: 'web', kind: 'pods' }],
+  ];
+  for (const [req, message, details] of cases) {
+    const res = await api.handle(req);
+    assert.equal(res.status, 403);
+    assert.equal((res.body as Status).message, message);
+    assert.deepEqual((res.body as Status).details, details);
+  }
+  assert.equal(await store.revision(), before);
+});
+
+test('bodies over 3 MiB are 413 and absurd nesting is refused without overflowing the stack', async () => {
+  const { call, store } = await server();
+  const before = await store.revision();
+  const big = await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod('big', { metadata: { name: 'big', annotations: { x: 'a'.repeat(3 * 1024 * 1024 + 1) } } }) });
+  assert.equal(big.status, 413);
+  assert.equal(big.body.message, 'Request entity too large: limit is 3145728');
+  let deep: Record<string, unknown> = {};
+  for (let i = 0; i < 100_000; i++) deep = { a: deep };
+  const nested = await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: { ...pod('deep'), spec: deep } });
+  assert.equal(nested.status, 400);
+  assert.equal(await store.revision(), before);
+});
+
+test('every request leaves a trace of its stages, readable as requesttraces', async () => {
+  const { call } = await server();
+  await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod('traced') });
+  await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: { ...pod('bad'), spec: {} } });
+  const list = await call({ method: 'GET', path: '/apis/lab.kubelab.dev/v1alpha1/requesttraces' });
+  assert.equal(list.status, 200);
+  const traces = list.body.items as { spec: { verb: string; name?: string; user: string }; status: { code: number; stages: { name: string; result: string }[] } }[];
+  const ok = traces.find((t) => t.spec.name === 'traced');
+  assert.ok(ok);
+  assert.equal(ok.spec.user, 'admin');
+  assert.equal(ok.status.code, 201);
+  assert.deepEqual(ok.status.stages.map((s) => s.name), ['authentication', 'authorization', 'mutating admission', 'validation', 'validating admission', 'persist']);
+  const bad = traces.find((t) => t.spec.name === 'bad');
+  assert.ok(bad);
+  assert.equal(bad.status.code, 422);
+  assert.deepEqual(bad.status.stages.map((s) => `${s.name}:${s.result}`), ['authentication:ok', 'authorization:ok', 'mutating admission:ok', 'validation:rejected']);
 });

@@ -1,26 +1,33 @@
 /**
  * ApiServer is the lab's kube-apiserver: every component and every client reaches
- * the store only through it. A request runs the upstream pipeline — route,
- * decode, default, mutating admission, validation, validating admission,
- * persist — and every answer is an object or an upstream-shaped Status.
+ * the store only through it. A request runs upstream's pipeline in the seeds'
+ * order — authenticate, (impersonate), authorize, decode, default, mutating
+ * admission, validation, validating admission, persist, notify watchers — and
+ * every answer is an object or an upstream-shaped Status. Each request leaves a
+ * RequestTrace of those stages.
  */
 import type { Clock } from '../clock';
 import type { Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import type { Store } from '../store/store';
-import type { Chain, AdmissionContext } from './admission/admission';
+import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
+import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
 import { namespaceLifecycle } from './admission/namespaceLifecycle';
+import { CACHED_RESOURCES, ServerCache } from './cache';
 import { discovery } from './discovery';
-import { badRequest, gone, internalError, methodNotSupported, pathNotFound } from './errors';
+import { badRequest, forbiddenRequest, gone, internalError, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { handleDelete } from './handlers/delete';
 import { handleGet, handleList } from './handlers/read';
 import { handlePatch, handleUpdate } from './handlers/update';
+import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
 import { type Query, type RequestInfo, parseRequestInfo, splitPath } from './requestInfo';
-import { ResourceTable, type ResourceType, builtinResources } from './resources';
+import { builtinResources } from './registry';
+import { ResourceTable, type ResourceType } from './resources';
 import { parseFilter } from './selectors';
 import { ObjectStorage } from './storage';
+import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
 
 /** ApiRequest is one REST call, as it arrives over HTTP or the worker channel. */
 export interface ApiRequest {
@@ -29,14 +36,19 @@ export interface ApiRequest {
   path: string;
   query?: Query;
   body?: unknown;
-  /** contentType matters for PATCH (merge-patch, json-patch, strategic-merge-patch). */
+  /** contentType matters for PATCH (merge-patch, json-patch, strategic-merge-patch, apply-patch). */
   contentType?: string;
+  /** headers, lower-case: `authorization`, `impersonate-user`, `user-agent` … */
+  headers?: Record<string, string | undefined>;
+  /** clientCertificate is the TLS layer's verified client certificate subject. */
+  clientCertificate?: { commonName: string; organizations: string[] };
 }
 
-/** ApiResponse is the HTTP status and the JSON body. */
+/** ApiResponse is the HTTP status, the JSON body and the `Warning` headers. */
 export interface ApiResponse {
   status: number;
   body: unknown;
+  warnings?: string[];
 }
 
 /** WatchSink receives a watch's events until it closes. */
@@ -54,28 +66,73 @@ export interface HandlerContext {
   clock: Clock;
   random: Random;
   dryRun: boolean;
+  user: UserInfo;
+  /** warnings collects the response's Warning headers. */
+  warnings: string[];
+  auditAnnotations: Record<string, string>;
   admission: Chain;
   admissionContext: AdmissionContext;
+  tracer: Tracer;
   storageFor(group: string, resource: string): ObjectStorage | undefined;
+  server: ApiServer;
 }
 
 export interface ApiServerOptions {
   store: Store;
   clock: Clock;
   random: Random;
+  /** authenticators are tried in order; the first that recognises the credentials decides. */
+  authenticators: Authenticator[];
+  authorizer: Authorizer;
+  /** admission is the plugin chain, in upstream's order. */
+  admission?: AdmissionPlugin[];
+  /** anonymous lets requests without credentials in as system:anonymous (off by default, as the lab's front door). */
+  anonymous?: boolean;
+  /** stopwatch is a monotonic millisecond counter for traces (defaults to the clock). */
+  stopwatch?: () => number;
+  traceCapacity?: number;
 }
 
+/** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
 export class ApiServer {
-  readonly resources = new ResourceTable(builtinResources);
+  readonly resources = new ResourceTable([...builtinResources, ...virtualResources]);
+  readonly traces: TraceBuffer;
+  readonly cache: ServerCache;
+  /** componentProbes answer componentstatuses: the lab registers one per control-plane component. */
+  readonly componentProbes = new Map<string, ComponentProbe>();
   private readonly storages = new Map<ResourceType, ObjectStorage>();
-  private readonly admission: Chain = { mutating: [], validating: [namespaceLifecycle] };
+  private readonly admission: Chain;
   private readonly admissionContext: AdmissionContext;
+  private readonly stopwatch: () => number;
 
   constructor(private readonly options: ApiServerOptions) {
-    for (const t of this.resources.types) this.storages.set(t, new ObjectStorage(t, options.store));
+    for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, new ObjectStorage(t, options.store));
+    this.cache = new ServerCache(options.store);
+    for (const [group, resource] of CACHED_RESOURCES) {
+      const s = this.storageFor(group, resource);
+      if (s) this.cache.add(group, resource, s);
+    }
+    this.admission = { plugins: options.admission ?? [namespaceLifecycle] };
+    this.stopwatch = options.stopwatch ?? (() => options.clock.now());
+    this.traces = new TraceBuffer(options.traceCapacity);
     this.admissionContext = {
+      cache: this.cache,
+      clock: options.clock,
       get: <T extends KubeObject>(group: string, resource: string, namespace: string, name: string) => (this.storageFor(group, resource)?.get(namespace, name) ?? Promise.resolve(undefined)) as Promise<T | undefined>,
     };
+  }
+
+  /** start primes the server's caches; call it before serving. */
+  async start(): Promise<void> {
+    await this.cache.start();
+  }
+
+  stop(): void {
+    this.cache.stop();
   }
 
   /** storageFor finds the storage of group/resource (any served version). */
@@ -86,17 +143,27 @@ export class ApiServer {
 
   /** handle answers one non-watch request. It never throws: a bug becomes a 500 Status. */
   async handle(req: ApiRequest): Promise<ApiResponse> {
+    const tracer = new Tracer(this.stopwatch, this.traces.name(), this.options.clock.now(), req.method, req.path);
+    let res: ApiResponse;
     try {
-      return await this.route(req);
+      res = await this.serve(req, tracer);
     } catch (err) {
-      return respond(internalError(err));
+      res = respond(internalError(err));
     }
+    const body = res.body as Partial<Status> | undefined;
+    const failed = body?.kind === 'Status' && body.status === 'Failure';
+    const trace = tracer.finish(res.status, failed ? body.reason : undefined, failed ? body.message : undefined);
+    if (trace.spec.group !== TRACE_GROUP) this.traces.add(trace);
+    return res;
   }
 
   /** watch starts a watch; an error (bad path, bad selector, expired resourceVersion) comes back as a response instead. */
   async watch(req: ApiRequest, sink: WatchSink): Promise<{ cancel(): void } | ApiResponse> {
-    const ctx = this.context(req);
+    const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
+    const ctx = await this.admit(req, tracer);
     if ('status' in ctx) return ctx;
+    if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
+    if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
     const filter = parseFilter(ctx.type, ctx.query.labelSelector, ctx.query.fieldSelector);
     if ('code' in filter) return respond(filter);
     const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
@@ -129,34 +196,94 @@ export class ApiServer {
     };
   }
 
-  private context(req: ApiRequest): Omit<HandlerContext, never> | ApiResponse {
+  /** authenticate finds who the request is from: 401 for bad credentials or none (unless anonymous is on). */
+  private async authenticate(req: ApiRequest): Promise<UserInfo | Status> {
+    const authnRequest = { headers: req.headers ?? {}, ...(req.clientCertificate ? { clientCertificate: req.clientCertificate } : {}) };
+    for (const a of this.options.authenticators) {
+      const result = await a.authenticate(authnRequest);
+      if (!result) continue;
+      if ('error' in result) return unauthorized();
+      const groups = result.user.groups.includes('system:authenticated') ? result.user.groups : [...result.user.groups, 'system:authenticated'];
+      return { ...result.user, groups };
+    }
+    return this.options.anonymous ? ANONYMOUS : unauthorized();
+  }
+
+  /**
+   * admit runs the request filters every call goes through — bad-input checks,
+   * authentication, authorization — and resolves the resource.
+   */
+  private async admit(req: ApiRequest, tracer: Tracer): Promise<HandlerContext | ApiResponse> {
     const { path, query: pathQuery } = splitPath(req.path);
     const query = { ...pathQuery, ...req.query };
     const info = parseRequestInfo(req.method, path, query);
-    const type = info.isResourceRequest ? this.resources.lookup(info.group, info.version, info.resource) : undefined;
+    const spec = tracer.trace.spec;
+    Object.assign(spec, info.isResourceRequest ? { verb: info.verb, group: info.group, resource: info.resource, ...(info.subresource ? { subresource: info.subresource } : {}), ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.name ? { name: info.name } : {}) } : { verb: info.verb });
+
+    const user = await this.authenticate(req);
+    if ('code' in user) {
+      tracer.stage('authentication', 'rejected', user.message);
+      return respond(user);
+    }
+    spec.user = user.username;
+    spec.groups = user.groups;
+    tracer.stage('authentication', 'ok', user.username);
+
+    const attrs: AuthorizationAttributes = {
+      user, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
+      apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
+    };
+    const decision = await this.options.authorizer.authorize(attrs);
+    if (decision.decision !== 'allow') {
+      tracer.stage('authorization', 'rejected', decision.reason);
+      return respond(forbiddenRequest(attrs, decision.reason));
+    }
+    tracer.stage('authorization', 'ok', decision.reason);
+
+    if (!info.isResourceRequest) return respond(pathNotFound());
+    const type = this.resources.lookup(info.group, info.version, info.resource);
     if (!type) return respond(pathNotFound());
     if (info.subresource && !type.subresources.includes(info.subresource)) return respond(pathNotFound());
-    const storage = this.storages.get(type) as ObjectStorage;
+    if (type.namespaced && !info.namespace && info.name) return respond(pathNotFound());
+    const tooBig = checkBody(req.body);
+    if (tooBig) return respond(tooBig);
     const dryRun = query.dryRun === 'All';
     if (query.dryRun !== undefined && !dryRun) return respond(badRequest(`Invalid dry run value: ${query.dryRun}`));
+    spec.dryRun = dryRun;
     return {
-      info, query, type, storage, dryRun,
+      info, query, type, dryRun, user,
+      storage: this.storages.get(type) as ObjectStorage,
       clock: this.options.clock,
       random: this.options.random,
+      warnings: [],
+      auditAnnotations: {},
       admission: this.admission,
       admissionContext: this.admissionContext,
+      tracer,
       storageFor: (g, r) => this.storageFor(g, r),
+      server: this,
     };
   }
 
-  private async route(req: ApiRequest): Promise<ApiResponse> {
+  private async serve(req: ApiRequest, tracer: Tracer): Promise<ApiResponse> {
     const { path } = splitPath(req.path);
     const found = discovery(this.resources, path);
-    if (found !== undefined) return req.method === 'GET' ? { status: 200, body: found } : respond(methodNotSupported({ group: '', resource: path }, req.method));
-    const ctx = this.context(req);
+    if (found !== undefined) {
+      // Discovery is public to every authenticated user (system:discovery), as upstream binds it.
+      const user = await this.authenticate(req);
+      if ('code' in user) return respond(user);
+      return req.method === 'GET' ? { status: 200, body: found } : respond(methodNotSupported({ group: '', resource: path }, req.method));
+    }
+    const ctx = await this.admit(req, tracer);
     if ('status' in ctx) return ctx;
+    const res = await this.dispatch(ctx, req);
+    return ctx.warnings.length ? { ...res, warnings: [...new Set(ctx.warnings)] } : res;
+  }
+
+  private async dispatch(ctx: HandlerContext, req: ApiRequest): Promise<ApiResponse> {
     const { info, type } = ctx;
     const gr = { group: type.group, resource: info.subresource ? `${type.resource}/${info.subresource}` : type.resource };
+    if (isVirtual(type)) return respond(await handleVirtual(ctx, req.body), info.verb === 'create' ? 201 : 200);
     if (info.subresource === 'binding') return info.verb === 'create' ? respond(await handleBinding(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
     switch (info.verb) {
       case 'get': return respond(await handleGet(ctx));
@@ -170,6 +297,39 @@ export class ApiServer {
     }
   }
 }
+
+/**
+ * checkBody refuses what upstream refuses before decoding: bodies over 3 MiB
+ * (413) and JSON nested deeper than the decoder allows (400). It walks the body
+ * iteratively so absurd nesting cannot overflow the stack.
+ */
+export function checkBody(body: unknown): Status | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body.length > MAX_REQUEST_BODY_BYTES ? requestEntityTooLarge(MAX_REQUEST_BODY_BYTES) : undefined;
+  if (typeof body !== 'object') return undefined;
+  let bytes = 0;
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (depth > MAX_JSON_DEPTH) return badRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH}`);
+    if (typeof v === 'string') bytes += v.length + 2;
+    else if (v === null || typeof v !== 'object') bytes += 8;
+    else if (Array.isArray(v)) {
+      bytes += 2 + v.length;
+      for (const x of v) stack.push([x, depth + 1]);
+    } else {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        bytes += k.length + 4;
+        stack.push([x, depth + 1]);
+      }
+    }
+    if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
+  }
+  return undefined;
+}
+
+/** Upstream's JSON decoder (sigs.k8s.io/json, via encoding/json) stops at 10000 levels of nesting. */
+export const MAX_JSON_DEPTH = 10000;
 
 /** respond wraps an object or a Status in a response with the Status's code. */
 export function respond(body: KubeObject | Status | KubeList, okStatus = 200): ApiResponse {

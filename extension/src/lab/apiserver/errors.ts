@@ -49,7 +49,51 @@ export function invalid(kind: string, group: string, name: string, errors: reado
 /** forbidden is `namespaces "default" is forbidden: <why>` (403). */
 export function forbidden(gr: GroupResource, name: string, why: string): Status {
   const subject = name ? `${qualified(gr)} "${name}"` : qualified(gr);
-  return failure(403, 'Forbidden', `${subject} is forbidden: ${why}`, { name, ...(gr.group ? { group: gr.group } : {}), kind: gr.resource });
+  return failure(403, 'Forbidden', `${subject} is forbidden: ${why}`, { ...(name ? { name } : {}), ...(gr.group ? { group: gr.group } : {}), kind: gr.resource });
+}
+
+/** unauthorized is the 401 of a request without valid credentials (responsewriters.UnauthorizedError). */
+export function unauthorized(): Status {
+  return failure(401, 'Unauthorized', 'Unauthorized');
+}
+
+/** RequestAttributes are the parts of authorizer.Attributes a denial message names. */
+export interface RequestAttributes {
+  user: { username: string };
+  verb: string;
+  isResourceRequest: boolean;
+  path: string;
+  apiGroup: string;
+  resource: string;
+  subresource: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * forbiddenRequest is the 403 of an authorization denial, worded as upstream's
+ * responsewriters.Forbidden: `pods is forbidden: User "x" cannot list resource
+ * "pods" in API group "" in the namespace "default"`.
+ */
+export function forbiddenRequest(a: RequestAttributes, reason: string): Status {
+  const user = a.user.username;
+  let msg: string;
+  if (!a.isResourceRequest) {
+    msg = `User "${user}" cannot ${a.verb} path "${a.path}"`;
+  } else {
+    const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+    msg = a.namespace
+      ? `User "${user}" cannot ${a.verb} resource "${resource}" in API group "${a.apiGroup}" in the namespace "${a.namespace}"`
+      : `User "${user}" cannot ${a.verb} resource "${resource}" in API group "${a.apiGroup}" at the cluster scope`;
+  }
+  const why = reason ? `${msg}: ${reason}` : msg;
+  if (!a.isResourceRequest || !a.resource) return failure(403, 'Forbidden', `forbidden: ${why}`, { ...(a.name ? { name: a.name } : {}) });
+  return forbidden({ group: a.apiGroup, resource: a.resource }, a.name, why);
+}
+
+/** requestEntityTooLarge is the 413 for a body over the server's limit. */
+export function requestEntityTooLarge(limit: number): Status {
+  return failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 }
 
 /** badRequest is a 400 with the given message. */

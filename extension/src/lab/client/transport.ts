@@ -21,15 +21,20 @@ export interface Transport {
  * a component can never share an object with the store, as over a real wire.
  */
 export class InProcessTransport implements Transport {
-  constructor(private readonly server: ApiServer) {}
+  /** token is the bearer token the client presents, as a component's kubeconfig carries one. */
+  constructor(private readonly server: ApiServer, private readonly token?: string) {}
+
+  private sign(req: ApiRequest): ApiRequest {
+    return this.token ? { ...req, headers: { ...req.headers, authorization: `Bearer ${this.token}` } } : req;
+  }
 
   request(req: ApiRequest): Promise<ApiResponse> {
-    return this.server.handle(req.body === undefined ? req : { ...req, body: structuredClone(req.body) });
+    return this.server.handle(this.sign(req.body === undefined ? req : { ...req, body: structuredClone(req.body) }));
   }
 
   async watch(req: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {
     let lastError: Status | undefined;
-    const res = await this.server.watch(req, {
+    const res = await this.server.watch(this.sign(req), {
       event: (e) => {
         if (e.type === 'ERROR') lastError = e.object as Status;
         onEvent(e);

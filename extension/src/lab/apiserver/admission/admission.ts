@@ -1,16 +1,20 @@
 /**
  * admission defines the admission chain's contract, as k8s.io/apiserver's
- * admission package: mutating plugins run first and may change the object,
- * validating plugins run after schema validation and may only say no.
+ * admission package: every plugin's admit (mutating) runs first, in chain order,
+ * and may change the object; after schema and semantic validation every plugin's
+ * validate runs, in chain order, and may only say no.
  */
+import type { Clock } from '../../clock';
 import type { KubeObject, Status } from '../../api/types';
+import type { ObjectCache, UserInfo } from '../auth/types';
 import type { ResourceType } from '../resources';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
-/** Attributes describe the request being admitted. */
+/** Attributes describe the request being admitted (admission.Attributes). */
 export interface Attributes {
   operation: Operation;
+  /** type carries the resource's group, version, resource, kind and scope. */
   type: ResourceType;
   subresource: string;
   namespace: string;
@@ -18,28 +22,33 @@ export interface Attributes {
   /** object is the new object (CREATE, UPDATE); mutating plugins may change it in place. */
   object?: KubeObject;
   oldObject?: KubeObject;
+  /** options are the request's CreateOptions, UpdateOptions, PatchOptions or DeleteOptions, as upstream's. */
+  options?: Record<string, unknown>;
   dryRun: boolean;
+  userInfo: UserInfo;
+  /** warnings go back to the client as `Warning: 299 - "…"` headers. */
+  warnings: string[];
+  /** auditAnnotations go on the request's audit event (`<plugin>.k8s.io/<key>` as upstream names them). */
+  auditAnnotations: Record<string, string>;
 }
 
 /** AdmissionContext lets plugins read cluster state, as plugins read it through informers upstream. */
 export interface AdmissionContext {
+  /** cache answers synchronously for the resources the server caches (namespaces, limitranges, resourcequotas, serviceaccounts, priorityclasses, storageclasses, RBAC, admission configuration, CRDs). */
+  cache: ObjectCache;
+  /** get reads any object from storage. */
   get<T extends KubeObject = KubeObject>(group: string, resource: string, namespace: string, name: string): Promise<T | undefined>;
+  clock: Clock;
 }
 
-/** MutatingPlugin may change the object; a Status answer rejects the request. */
-export interface MutatingPlugin {
+/** AdmissionPlugin is one named plugin; it implements admit (mutation), validate, or both. A Status answer rejects the request. */
+export interface AdmissionPlugin {
   readonly name: string;
-  admit(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined>;
+  admit?(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> | Status | undefined;
+  validate?(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> | Status | undefined;
 }
 
-/** ValidatingPlugin may only reject. */
-export interface ValidatingPlugin {
-  readonly name: string;
-  validate(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined>;
-}
-
-/** Chain is the ordered plugin list the server runs. */
+/** Chain is the ordered plugin list the server runs (--enable-admission-plugins, in upstream's order). */
 export interface Chain {
-  mutating: MutatingPlugin[];
-  validating: ValidatingPlugin[];
+  plugins: AdmissionPlugin[];
 }

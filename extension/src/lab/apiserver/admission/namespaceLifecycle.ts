@@ -4,7 +4,7 @@
  */
 import type { Namespace } from '../../api/types';
 import { forbidden, notFound } from '../errors';
-import type { Attributes, AdmissionContext, ValidatingPlugin } from './admission';
+import type { AdmissionContext, AdmissionPlugin, Attributes } from './admission';
 
 /** Namespaces that can never be deleted (upstream's immortalNamespaces). */
 export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
@@ -26,4 +26,4 @@ export const namespaceLifecycle = {
     }
     return undefined;
   },
-} satisfies ValidatingPlugin;
+} satisfies AdmissionPlugin;

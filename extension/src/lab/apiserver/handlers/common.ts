@@ -4,10 +4,11 @@ import type { HandlerContext } from '../apiServer';
 import type { Attributes, Operation } from '../admission/admission';
 import { invalid } from '../errors';
 import type { FieldError } from '../fieldErrors';
+import type { PluginVerdict } from '../trace';
 import { validateObjectMeta } from '../validation/objectMeta';
 
 /** attributes builds admission attributes for the request in ctx. */
-export function attributes(ctx: HandlerContext, operation: Operation, object?: KubeObject, oldObject?: KubeObject): Attributes {
+export function attributes(ctx: HandlerContext, operation: Operation, object?: KubeObject, oldObject?: KubeObject, options?: Record<string, unknown>): Attributes {
   return {
     operation,
     type: ctx.type,
@@ -16,25 +17,41 @@ export function attributes(ctx: HandlerContext, operation: Operation, object?: K
     name: object?.metadata.name ?? ctx.info.name,
     object,
     oldObject,
+    ...(options ? { options } : {}),
     dryRun: ctx.dryRun,
+    userInfo: ctx.user,
+    warnings: ctx.warnings,
+    auditAnnotations: ctx.auditAnnotations,
   };
 }
 
-/** mutate runs the mutating admission plugins in order. */
+/** mutate runs every plugin's admit in chain order, recording each verdict and patch in the trace. */
 export async function mutate(ctx: HandlerContext, a: Attributes): Promise<Status | undefined> {
-  for (const plugin of ctx.admission.mutating) {
-    const denied = await plugin.admit(a, ctx.admissionContext);
-    if (denied) return denied;
+  const verdicts: PluginVerdict[] = [];
+  for (const plugin of ctx.admission.plugins) {
+    if (!plugin.admit) continue;
+    const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', a.object, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
+    if (denied) {
+      ctx.tracer.stage('mutating admission', 'rejected', plugin.name).plugins = verdicts;
+      return denied;
+    }
   }
+  ctx.tracer.stage('mutating admission').plugins = verdicts;
   return undefined;
 }
 
-/** admitValidate runs the validating admission plugins in order. */
+/** admitValidate runs every plugin's validate in chain order. */
 export async function admitValidate(ctx: HandlerContext, a: Attributes): Promise<Status | undefined> {
-  for (const plugin of ctx.admission.validating) {
-    const denied = await plugin.validate(a, ctx.admissionContext);
-    if (denied) return denied;
+  const verdicts: PluginVerdict[] = [];
+  for (const plugin of ctx.admission.plugins) {
+    if (!plugin.validate) continue;
+    const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'validating', a.object, () => plugin.validate?.(a, ctx.admissionContext), (s) => s.message ?? '');
+    if (denied) {
+      ctx.tracer.stage('validating admission', 'rejected', plugin.name).plugins = verdicts;
+      return denied;
+    }
   }
+  ctx.tracer.stage('validating admission').plugins = verdicts;
   return undefined;
 }
 
@@ -42,9 +59,28 @@ export async function admitValidate(ctx: HandlerContext, a: Attributes): Promise
 export function validateObject(ctx: HandlerContext, obj: KubeObject, old?: KubeObject): Status | undefined {
   const s = ctx.type.strategy;
   const errs: FieldError[] = [...validateObjectMeta(obj.metadata, ctx.type.namespaced, s.nameValidator)];
-  if (old && s.validateUpdate) errs.push(...s.validateUpdate(obj, old));
+  if (old && ctx.info.subresource === 'status' && s.validateStatusUpdate) errs.push(...s.validateStatusUpdate(obj, old));
+  else if (old && s.validateUpdate) errs.push(...s.validateUpdate(obj, old));
   else if (!old && s.validate) errs.push(...s.validate(obj));
-  return errs.length ? invalid(ctx.type.kind, ctx.type.group, obj.metadata.name ?? '', errs) : undefined;
+  if (errs.length) {
+    ctx.tracer.stage('validation', 'rejected', `${errs.length} field error${errs.length > 1 ? 's' : ''}`);
+    return invalid(ctx.type.kind, ctx.type.group, obj.metadata.name ?? '', errs);
+  }
+  const warnings = old ? s.warningsOnUpdate?.(obj, old) : s.warningsOnCreate?.(obj);
+  if (warnings) ctx.warnings.push(...warnings);
+  ctx.tracer.stage('validation');
+  return undefined;
+}
+
+/** persisted records the persist stage and the revision the write made (or that it was a dry run). */
+export function persisted(ctx: HandlerContext, obj: KubeObject): void {
+  if (ctx.dryRun) {
+    ctx.tracer.stage('persist', 'skipped', 'dryRun=All');
+    return;
+  }
+  const revision = Number(obj.metadata.resourceVersion);
+  ctx.tracer.trace.status.revision = revision;
+  ctx.tracer.stage('persist', 'ok', `revision ${revision}`);
 }
 
 /** isObject tells a decoded JSON object from anything else a client may send. */

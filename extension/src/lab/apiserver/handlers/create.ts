@@ -5,7 +5,7 @@ import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
 import { alreadyExists, badRequest } from '../errors';
 import { groupVersion } from '../resources';
-import { admitValidate, attributes, isObject, mutate, validateObject } from './common';
+import { admitValidate, attributes, isObject, mutate, persisted, validateObject } from './common';
 
 /** Upstream's names.SimpleNameGenerator: the base is cut to leave room for 5 random characters. */
 const MAX_GENERATED_BASE = 63 - 5;
@@ -36,6 +36,7 @@ export async function handleCreate(ctx: HandlerContext, body: unknown): Promise<
   ctx.type.strategy.defaults?.(obj);
   ctx.type.strategy.prepareForCreate?.(obj);
 
+  ctx.tracer.trace.spec.name = meta.name;
   const a = attributes(ctx, 'CREATE', obj);
   const mutated = await mutate(ctx, a);
   if (mutated) return mutated;
@@ -43,7 +44,11 @@ export async function handleCreate(ctx: HandlerContext, body: unknown): Promise<
   if (rejected) return rejected;
 
   const written = await ctx.storage.create(obj, ctx.dryRun);
-  if (!written.ok) return alreadyExists({ group: ctx.type.group, resource: ctx.type.resource }, meta.name ?? '');
+  if (!written.ok) {
+    ctx.tracer.stage('persist', 'rejected', 'already exists');
+    return alreadyExists({ group: ctx.type.group, resource: ctx.type.resource }, meta.name ?? '');
+  }
+  persisted(ctx, written.object);
   return written.object;
 }
 

@@ -7,7 +7,7 @@ import { timestamp } from '../../api/meta';
 import type { KubeObject, Status } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound } from '../errors';
-import { admitValidate, attributes, isObject } from './common';
+import { admitValidate, attributes, isObject, persisted } from './common';
 
 interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -48,10 +48,16 @@ export async function handleDelete(ctx: HandlerContext, body: unknown): Promise<
     next.metadata.deletionTimestamp = timestamp(ctx.clock.now() + grace * 1000);
     next.metadata.deletionGracePeriodSeconds = grace;
     const written = await ctx.storage.update(next, revision, ctx.dryRun);
-    if (written.ok) return written.object;
+    if (written.ok) {
+      persisted(ctx, written.object);
+      return written.object;
+    }
     return written.reason === 'missing' ? notFound(gr, ctx.info.name) : conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
   }
   const removed = await ctx.storage.remove(current, revision, ctx.dryRun);
-  if (removed.ok) return removed.object;
+  if (removed.ok) {
+    persisted(ctx, removed.object);
+    return removed.object;
+  }
   return removed.reason === 'missing' ? notFound(gr, ctx.info.name) : conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
 }

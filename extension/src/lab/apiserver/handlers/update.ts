@@ -7,7 +7,7 @@ import type { KubeObject, Status } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound, unsupportedMediaType } from '../errors';
 import { mergePatch } from '../patch';
-import { admitValidate, attributes, isObject, mutate, specOf, validateObject } from './common';
+import { admitValidate, attributes, isObject, mutate, persisted, specOf, validateObject } from './common';
 import { checkTypeMeta } from './create';
 
 /** Unconditional writes retry a few times when they race another writer, as GuaranteedUpdate does. */
@@ -56,7 +56,10 @@ async function guaranteedUpdate(ctx: HandlerContext, precondition: string | unde
     const revision = Number(current.metadata.resourceVersion);
     const finished = updated.metadata.deletionTimestamp && !updated.metadata.finalizers?.length && !updated.metadata.deletionGracePeriodSeconds;
     const written = finished ? await ctx.storage.remove(updated, revision, ctx.dryRun) : await ctx.storage.update(updated, revision, ctx.dryRun);
-    if (written.ok) return written.object;
+    if (written.ok) {
+      persisted(ctx, written.object);
+      return written.object;
+    }
     if (written.reason === 'missing') return notFound(gr, ctx.info.name);
     if (precondition || attempt >= MAX_ATTEMPTS) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
   }

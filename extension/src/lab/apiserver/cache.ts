@@ -1,0 +1,136 @@
+/**
+ * cache keeps the API server's own in-memory copies of the small, hot resources
+ * its filters and admission plugins read on every request — RBAC objects,
+ * namespaces, service accounts, quotas, admission configuration — as upstream's
+ * apiserver reads them from shared informers. Each copy is primed from the
+ * store and kept current by a store watch, so reads are synchronous.
+ */
+import type { KubeObject } from '../api/types';
+import type { Store, Watch } from '../store/store';
+import type { ObjectCache } from './auth/types';
+import type { ObjectStorage } from './storage';
+
+/** CACHED_RESOURCES are the group/resources the server caches. */
+export const CACHED_RESOURCES: readonly (readonly [group: string, resource: string])[] = [
+  ['', 'namespaces'],
+  ['', 'serviceaccounts'],
+  ['', 'secrets'],
+  ['', 'limitranges'],
+  ['', 'resourcequotas'],
+  ['', 'persistentvolumeclaims'],
+  ['', 'persistentvolumes'],
+  ['', 'nodes'],
+  ['rbac.authorization.k8s.io', 'roles'],
+  ['rbac.authorization.k8s.io', 'rolebindings'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+  ['scheduling.k8s.io', 'priorityclasses'],
+  ['storage.k8s.io', 'storageclasses'],
+  ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations'],
+  ['admissionregistration.k8s.io', 'validatingwebhookconfigurations'],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicies'],
+  ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings'],
+  ['apiextensions.k8s.io', 'customresourcedefinitions'],
+];
+
+/** ResourceCache is one resource's copy: objects by namespace/name. */
+class ResourceCache {
+  /** byNamespace maps namespace ('' for cluster-scoped) to name to object. */
+  private readonly byNamespace = new Map<string, Map<string, KubeObject>>();
+  private all?: KubeObject[];
+  private readonly listed = new Map<string, KubeObject[]>();
+  version = 0;
+  watch?: Watch;
+
+  constructor(readonly storage: ObjectStorage) {}
+
+  set(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    let names = this.byNamespace.get(ns);
+    if (!names) this.byNamespace.set(ns, (names = new Map<string, KubeObject>()));
+    names.set(obj.metadata.name ?? '', obj);
+    this.changed();
+  }
+
+  delete(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    this.byNamespace.get(ns)?.delete(obj.metadata.name ?? '');
+    this.changed();
+  }
+
+  get(namespace: string, name: string): KubeObject | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  /** list returns a stable array until the next change, so callers may index it by identity. */
+  list(namespace?: string): readonly KubeObject[] {
+    if (namespace === undefined) return (this.all ??= [...this.byNamespace.values()].flatMap((m) => [...m.values()]));
+    let items = this.listed.get(namespace);
+    if (!items) this.listed.set(namespace, (items = [...(this.byNamespace.get(namespace)?.values() ?? [])]));
+    return items;
+  }
+
+  private changed(): void {
+    this.version++;
+    this.all = undefined;
+    this.listed.clear();
+  }
+}
+
+/** ServerCache is the ObjectCache over every cached resource. */
+export class ServerCache implements ObjectCache {
+  private readonly caches = new Map<string, ResourceCache>();
+
+  constructor(private readonly store: Store) {}
+
+  /** add starts caching a resource; start() primes it. */
+  add(group: string, resource: string, storage: ObjectStorage): void {
+    this.caches.set(`${group}/${resource}`, new ResourceCache(storage));
+  }
+
+  /** start lists every cached resource and watches it from the listed revision. */
+  async start(): Promise<void> {
+    const revision = await this.store.revision();
+    await Promise.all([...this.caches.values()].map(async (c) => {
+      const page = await this.store.range(c.storage.keyPrefix(''), {});
+      for (const kv of page.kvs) c.set(c.storage.decode(kv));
+      this.watchFrom(c, Math.max(revision, page.revision));
+    }));
+  }
+
+  stop(): void {
+    for (const c of this.caches.values()) c.watch?.cancel();
+  }
+
+  private watchFrom(c: ResourceCache, revision: number): void {
+    c.watch = this.store.watch(c.storage.keyPrefix(''), revision + 1, (events) => {
+      for (const e of events) {
+        if (e.type === 'delete') {
+          if (e.prevKv) c.delete(c.storage.decode(e.prevKv));
+        } else {
+          c.set(c.storage.decode(e.kv));
+        }
+      }
+    }, () => {
+      // The cache fell behind a compaction: relist, as a reflector does.
+      void (async () => {
+        const page = await this.store.range(c.storage.keyPrefix(''), {});
+        for (const obj of c.list()) c.delete(obj);
+        for (const kv of page.kvs) c.set(c.storage.decode(kv));
+        this.watchFrom(c, page.revision);
+      })();
+    });
+  }
+
+  list(group: string, resource: string, namespace?: string): readonly KubeObject[] {
+    return this.caches.get(`${group}/${resource}`)?.list(namespace) ?? [];
+  }
+
+  get(group: string, resource: string, namespace: string, name: string): KubeObject | undefined {
+    return this.caches.get(`${group}/${resource}`)?.get(namespace, name);
+  }
+
+  version(group: string, resource: string): number {
+    return this.caches.get(`${group}/${resource}`)?.version ?? 0;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * trace records what the pipeline did with each request — every stage in the
+ * seeds' order (authentication, authorization, mutating admission, validation,
+ * validating admission, persist, notify), how long it took, each admission
+ * plugin's verdict and the JSON patch it made — in a bounded ring buffer that
+ * is served as `requesttraces.lab.kubelab.dev`.
+ */
+import { compare, type Operation as PatchOperation } from 'fast-json-patch';
+import type { KubeObject } from '../api/types';
+import { timestamp } from '../api/meta';
+
+export const TRACE_GROUP = 'lab.kubelab.dev';
+export const TRACE_VERSION = 'v1alpha1';
+
+export type StageName = 'authentication' | 'impersonation' | 'authorization' | 'decode' | 'mutating admission' | 'validation' | 'validating admission' | 'persist' | 'notify';
+
+export interface PluginVerdict {
+  name: string;
+  phase: 'mutating' | 'validating';
+  verdict: 'admitted' | 'denied';
+  durationMs: number;
+  /** patch is the RFC 6902 patch a mutating plugin applied to the object. */
+  patch?: PatchOperation[];
+  message?: string;
+}
+
+export interface Stage {
+  name: StageName;
+  durationMs: number;
+  result: 'ok' | 'rejected' | 'skipped';
+  detail?: string;
+  plugins?: PluginVerdict[];
+}
+
+/** RequestTrace is the served object. */
+export interface RequestTrace extends KubeObject {
+  spec: {
+    verb: string;
+    path: string;
+    user: string;
+    groups: string[];
+    group?: string;
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+    dryRun: boolean;
+  };
+  status: {
+    code: number;
+    reason?: string;
+    message?: string;
+    durationMs: number;
+    /** revision is the store revision the request wrote, if it wrote one. */
+    revision?: number;
+    stages: Stage[];
+  };
+}
+
+/** Tracer times one request's stages against a monotonic stopwatch. */
+export class Tracer {
+  readonly trace: RequestTrace;
+  private readonly started: number;
+  private stageStart: number;
+
+  constructor(private readonly stopwatch: () => number, name: string, now: number, verb: string, path: string) {
+    this.started = this.stageStart = stopwatch();
+    this.trace = {
+      apiVersion: `${TRACE_GROUP}/${TRACE_VERSION}`,
+      kind: 'RequestTrace',
+      metadata: { name, creationTimestamp: timestamp(now) },
+      spec: { verb, path, user: '', groups: [], dryRun: false },
+      status: { code: 0, durationMs: 0, stages: [] },
+    };
+  }
+
+  /** stage closes the stage that ran since the previous one. */
+  stage(name: StageName, result: Stage['result'] = 'ok', detail?: string): Stage {
+    const now = this.stopwatch();
+    const s: Stage = { name, durationMs: round(now - this.stageStart), result, ...(detail ? { detail } : {}) };
+    this.stageStart = now;
+    this.trace.status.stages.push(s);
+    return s;
+  }
+
+  /** admission runs one plugin and records its verdict and, for mutations, its patch. */
+  async plugin<T>(stage: PluginVerdict[], name: string, phase: PluginVerdict['phase'], object: KubeObject | undefined, run: () => Promise<T | undefined> | T | undefined, message: (t: T) => string): Promise<T | undefined> {
+    const before = phase === 'mutating' && object ? JSON.stringify(object) : undefined;
+    const t0 = this.stopwatch();
+    const denied = await run();
+    const verdict: PluginVerdict = { name, phase, verdict: denied ? 'denied' : 'admitted', durationMs: round(this.stopwatch() - t0) };
+    if (denied) verdict.message = message(denied);
+    if (before !== undefined && object && JSON.stringify(object) !== before) verdict.patch = compare(JSON.parse(before) as object, object);
+    stage.push(verdict);
+    return denied;
+  }
+
+  /** reset restarts the stage timer without recording a stage (time spent outside the pipeline's stages). */
+  skip(): void {
+    this.stageStart = this.stopwatch();
+  }
+
+  finish(code: number, reason?: string, message?: string): RequestTrace {
+    const st = this.trace.status;
+    st.code = code;
+    if (reason) st.reason = reason;
+    if (message) st.message = message;
+    st.durationMs = round(this.stopwatch() - this.started);
+    return this.trace;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** TraceBuffer keeps the last `capacity` traces. */
+export class TraceBuffer {
+  private readonly ring: RequestTrace[] = [];
+  private next = 0;
+  private seq = 0;
+
+  constructor(readonly capacity = 1000) {}
+
+  /** name hands out the next trace name: a zero-padded sequence, so names sort in request order. */
+  name(): string {
+    return String(++this.seq).padStart(10, '0');
+  }
+
+  add(t: RequestTrace): void {
+    if (this.ring.length < this.capacity) this.ring.push(t);
+    else this.ring[this.next] = t;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** list returns the buffered traces, oldest first. */
+  list(): RequestTrace[] {
+    return this.ring.length < this.capacity ? [...this.ring] : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+  }
+
+  get(name: string): RequestTrace | undefined {
+    return this.ring.find((t) => t.metadata.name === name);
+  }
+}
