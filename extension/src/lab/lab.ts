@@ -91,13 +91,18 @@ export class Lab {
     return { ...req, headers: { ...req.headers, authorization: `Bearer ${this.tokenFor(ADMIN)}` } };
   }
 
+  /** startApiServer primes the API server and runs its bootstrap (system namespaces), without the other components. */
+  async startApiServer(): Promise<void> {
+    await this.server.start();
+    const bootstrap = this.client();
+    for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'stopped') return;
     this.state = 'starting';
     const clock = this.config.clock;
-    await this.server.start();
-    const bootstrap = this.client();
-    for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await this.startApiServer();
 
     this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), clock);
     this.scheduler = new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random });

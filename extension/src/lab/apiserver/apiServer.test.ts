@@ -5,22 +5,11 @@ import { SeededRandom } from '../random';
 import { MemoryStore } from '../store/memoryStore';
 import type { Status, WatchEvent } from '../api/types';
 import { ApiServer, type ApiRequest } from './apiServer';
-import type { Authenticator, Authorizer } from './auth/types';
+import type { Authorizer } from './auth/types';
+import { ADMIN_TOKEN, adminTokens as tokens, testServer, type TestServer } from './testing';
 
-/** The test's credentials: one admin token; every other request is anonymous. */
-const ADMIN_TOKEN = 'admin-token';
-const tokens: Authenticator = {
-  authenticate: (req) => (req.headers.authorization === undefined ? undefined : req.headers.authorization === `Bearer ${ADMIN_TOKEN}` ? { user: { username: 'admin', groups: ['system:masters'] } } : { error: 'bad token' }),
-};
-const allowAll: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };
-
-async function server(): Promise<{ api: ApiServer; store: MemoryStore; call: (r: ApiRequest) => Promise<{ status: number; body: any; warnings?: string[] }> }> {
-  const store = new MemoryStore();
-  const api = new ApiServer({ store, clock: new ManualClock(), random: new SeededRandom(1), authenticators: [tokens], authorizer: allowAll });
-  await api.start();
-  const call = (r: ApiRequest) => api.handle({ ...r, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...r.headers } }) as Promise<{ status: number; body: any; warnings?: string[] }>;
-  await call({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } });
-  return { api, store, call };
+async function server(): Promise<TestServer> {
+  return testServer();
 }
 
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] }, ...extra });

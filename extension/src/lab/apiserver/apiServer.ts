@@ -6,25 +6,26 @@
  * every answer is an object or an upstream-shaped Status. Each request leaves a
  * RequestTrace of those stages.
  */
-import type { Clock } from '../clock';
+import type { Clock, Timer } from '../clock';
 import type { Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import type { Store } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
-import { namespaceLifecycle } from './admission/namespaceLifecycle';
+import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CACHED_RESOURCES, ServerCache } from './cache';
 import { discovery } from './discovery';
-import { badRequest, forbiddenRequest, gone, internalError, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
+import { badRequest, forbiddenRequest, gone, internalError, invalid, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { handleDelete } from './handlers/delete';
-import { handleGet, handleList } from './handlers/read';
+import { handleGet, handleList, parseResourceVersion } from './handlers/read';
+import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
 import { handlePatch, handleUpdate } from './handlers/update';
 import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
 import { type Query, type RequestInfo, parseRequestInfo, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
-import { ResourceTable, type ResourceType } from './resources';
+import { ResourceTable, type ResourceType, groupVersion } from './resources';
 import { parseFilter } from './selectors';
 import { ObjectStorage } from './storage';
 import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
@@ -116,7 +117,7 @@ export class ApiServer {
       const s = this.storageFor(group, resource);
       if (s) this.cache.add(group, resource, s);
     }
-    this.admission = { plugins: options.admission ?? [namespaceLifecycle] };
+    this.admission = { plugins: options.admission ?? [newNamespaceLifecycle()] };
     this.stopwatch = options.stopwatch ?? (() => options.clock.now());
     this.traces = new TraceBuffer(options.traceCapacity);
     this.admissionContext = {
@@ -164,36 +165,70 @@ export class ApiServer {
     if ('status' in ctx) return ctx;
     if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
     if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
-    const filter = parseFilter(ctx.type, ctx.query.labelSelector, ctx.query.fieldSelector);
+    const q = ctx.query;
+    const optionErrors = validateWatchOptions(q);
+    if (optionErrors.length) return respond(invalid('ListOptions', 'meta.k8s.io', '', optionErrors));
+    const filter = parseFilter(ctx.type, q.labelSelector, q.fieldSelector);
     if ('code' in filter) return respond(filter);
     const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
     const names = ctx.info.name ? { ...filter, fields: [...filter.fields, { field: 'metadata.name', value: ctx.info.name, negate: false }] } : filter;
-    const rv = ctx.query.resourceVersion ?? '';
+    const rv = parseResourceVersion(q.resourceVersion);
+    if (typeof rv !== 'number') return respond(rv);
+    const sendInitial = q.sendInitialEvents === undefined ? rv === 0 : q.sendInitialEvents === 'true';
+    const bookmarks = q.allowWatchBookmarks === 'true';
+    const gv = groupVersion(ctx.type);
+    const bookmark = (revision: number, annotations?: Record<string, string>): WatchEvent => ({
+      type: 'BOOKMARK', object: { kind: ctx.type.kind, apiVersion: gv, metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) } },
+    });
     let from: number;
-    if (rv === '' || rv === '0') {
-      // Without a resourceVersion a watch starts with the current state as ADDED events.
+    if (sendInitial) {
+      // The watch begins with synthetic ADDED events for the state at its starting revision.
       const current = await ctx.storage.list(namespace, names, 0);
       for (const obj of current.items) sink.event({ type: 'ADDED', object: obj });
       from = current.revision;
+      if (q.sendInitialEvents === 'true') sink.event(bookmark(from, { 'k8s.io/initial-events-end': 'true' }));
     } else {
-      from = Number(rv);
-      if (!Number.isInteger(from) || from < 0) return respond(badRequest(`invalid resource version: ${rv}`));
+      from = rv || (await ctx.storage.currentRevision());
     }
     let closed = false;
-    const w = ctx.storage.watch(namespace, from, names, (e) => !closed && sink.event(e), (message) => {
+    let lastRevision = from;
+    let bookmarkTimer: Timer | undefined;
+    let timeout: Timer | undefined;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      bookmarkTimer?.cancel();
+      timeout?.cancel();
+      w.cancel();
+      sink.close();
+    };
+    const w = ctx.storage.watch(namespace, from, names, (e) => {
+      if (closed) return;
+      lastRevision = Number(e.object.metadata.resourceVersion) || lastRevision;
+      sink.event(e);
+    }, (message) => {
       if (closed) return;
       sink.event({ type: 'ERROR', object: gone(message) });
-      closed = true;
-      sink.close();
+      close();
     });
-    return {
-      cancel: () => {
-        if (closed) return;
-        closed = true;
-        w.cancel();
-        sink.close();
-      },
-    };
+    if (bookmarks) {
+      // The watch cache sends a bookmark about once a minute, carrying the latest revision the watcher is current to.
+      const tick = (): void => {
+        bookmarkTimer = this.options.clock.setTimer(BOOKMARK_INTERVAL_MS, () => {
+          if (closed) return;
+          void ctx.storage.currentRevision().then((current) => {
+            if (closed) return;
+            lastRevision = Math.max(lastRevision, current);
+            sink.event(bookmark(lastRevision));
+            tick();
+          });
+        });
+      };
+      tick();
+    }
+    const seconds = Number(q.timeoutSeconds);
+    if (q.timeoutSeconds !== undefined && Number.isFinite(seconds) && seconds > 0) timeout = this.options.clock.setTimer(seconds * 1000, close);
+    return { cancel: close };
   }
 
   /** authenticate finds who the request is from: 401 for bad credentials or none (unless anonymous is on). */
@@ -327,6 +362,24 @@ export function checkBody(body: unknown): Status | undefined {
   }
   return undefined;
 }
+
+/** validateWatchOptions is metainternalversion/validation's validateWatchOptions (the WatchList feature on, as since 1.32). */
+function validateWatchOptions(q: Query): FieldError[] {
+  const errs: FieldError[] = [];
+  const match = q.resourceVersionMatch;
+  if (q.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+    errs.push(fieldForbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+  }
+  if (match) {
+    if (q.sendInitialEvents === undefined) errs.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+    if (q.continue) errs.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  }
+  return errs;
+}
+
+/** The watch cache's bookmark frequency. */
+const BOOKMARK_INTERVAL_MS = 60_000;
 
 /** Upstream's JSON decoder (sigs.k8s.io/json, via encoding/json) stops at 10000 levels of nesting. */
 export const MAX_JSON_DEPTH = 10000;

@@ -116,6 +116,13 @@ export function unsupportedMediaType(contentType: string): Status {
   return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${contentType}`);
 }
 
+/** tooLargeResourceVersion is storage.NewTooLargeResourceVersionError: a read newer than the server has seen times out (504). */
+export function tooLargeResourceVersion(requested: number, current: number): Status {
+  return failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1,
+  });
+}
+
 /** gone is the 410 of a watch or list from a compacted resourceVersion. */
 export function gone(message: string): Status {
   return failure(410, 'Expired', message);

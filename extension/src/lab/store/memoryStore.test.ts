@@ -57,3 +57,20 @@ test('a watch from a compacted revision fails with etcd\'s error', async () => {
   await settle();
   assert.deepEqual(errors, [ERR_COMPACTED]);
 });
+
+test('range at a past revision sees the keys as they were; compacted and future revisions fail as etcd', async () => {
+  const s = new MemoryStore();
+  const put = (key: string, value: string) => s.txn({ compare: [], success: [{ type: 'put', key, value }], failure: [] });
+  await put('/a/1', 'one');
+  const r1 = await s.revision();
+  await put('/a/1', 'uno');
+  await put('/a/2', 'two');
+  await s.txn({ compare: [], success: [{ type: 'delete', key: '/a/1' }], failure: [] });
+  const then = await s.range('/a/', { revision: r1 });
+  assert.deepEqual(then.kvs.map((kv) => [kv.key, kv.value]), [['/a/1', 'one']]);
+  const now = await s.range('/a/');
+  assert.deepEqual(now.kvs.map((kv) => [kv.key, kv.value]), [['/a/2', 'two']]);
+  await assert.rejects(s.range('/a/', { revision: (await s.revision()) + 1 }), /future revision/);
+  await s.compact(r1 + 1);
+  await assert.rejects(s.range('/a/', { revision: r1 }), /compacted/);
+});

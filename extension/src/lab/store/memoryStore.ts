@@ -2,7 +2,7 @@
  * MemoryStore is the in-memory etcd: a map of current keys plus an event log for
  * watches from past revisions. Every write is one revision, as in etcd.
  */
-import { ERR_COMPACTED, type Compare, type KeyValue, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError } from './store';
+import { ERR_COMPACTED, ERR_FUTURE_REV, type Compare, type KeyValue, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError } from './store';
 
 interface Watcher {
   prefix: string;
@@ -28,9 +28,29 @@ export class MemoryStore implements Store {
 
   range(prefix: string, options: RangeOptions = {}): Promise<RangeResponse> {
     const start = options.startKey ?? prefix;
-    const matched = [...this.keys.values()].filter((kv) => kv.key.startsWith(prefix) && kv.key >= start).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const at = options.revision ?? 0;
+    if (at > this.rev) return Promise.reject(new Error(ERR_FUTURE_REV));
+    if (at > 0 && at <= this.compacted) return Promise.reject(new Error(ERR_COMPACTED));
+    const keys = at > 0 && at < this.rev ? this.keysAt(at, prefix) : this.keys.values();
+    const matched = [...keys].filter((kv) => kv.key.startsWith(prefix) && kv.key >= start).sort((a, b) => (a.key < b.key ? -1 : 1));
     const limit = options.limit && options.limit > 0 ? options.limit : matched.length;
     return Promise.resolve({ kvs: matched.slice(0, limit), more: matched.length > limit, revision: this.rev });
+  }
+
+  /** keysAt rebuilds the keys under prefix as they were at revision by undoing the later log entries. */
+  private keysAt(revision: number, prefix: string): Iterable<KeyValue> {
+    const keys = new Map<string, KeyValue>();
+    for (const [k, kv] of this.keys) if (k.startsWith(prefix)) keys.set(k, kv);
+    for (let i = this.log.length - 1; i >= 0 && this.log[i].revision > revision; i--) {
+      const events = this.log[i].events;
+      for (let j = events.length - 1; j >= 0; j--) {
+        const e = events[j];
+        if (!e.kv.key.startsWith(prefix)) continue;
+        if (e.prevKv) keys.set(e.kv.key, e.prevKv);
+        else keys.delete(e.kv.key);
+      }
+    }
+    return keys.values();
   }
 
   txn(request: TxnRequest): Promise<TxnResponse> {

@@ -48,6 +48,8 @@ export interface RangeOptions {
   limit?: number;
   /** startKey resumes a range after a previous page (inclusive). */
   startKey?: string;
+  /** revision reads the keys as they were at that revision (etcd's WithRev); 0 or absent reads the latest. A compacted revision fails with ERR_COMPACTED, a future one with ERR_FUTURE_REV. */
+  revision?: number;
 }
 
 export interface RangeResponse {
@@ -87,4 +89,6 @@ export interface Store {
 }
 
 /** Upstream etcd's wording for a watch or read below the compacted revision. */
+/** ERR_FUTURE_REV is etcd's error for a read at a revision not yet written. */
+export const ERR_FUTURE_REV = 'mvcc: required revision is a future revision';
 export const ERR_COMPACTED = 'mvcc: required revision has been compacted';

@@ -7,7 +7,7 @@ import { timestamp } from '../../api/meta';
 import type { KubeObject, Status } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound } from '../errors';
-import { admitValidate, attributes, isObject, persisted } from './common';
+import { admitValidate, attributes, isObject, mutate, persisted } from './common';
 
 interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -30,7 +30,8 @@ export async function handleDelete(ctx: HandlerContext, body: unknown): Promise<
   if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
     return conflict(gr, ctx.info.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
   }
-  const denied = await admitValidate(ctx, attributes(ctx, 'DELETE', undefined, current));
+  const a = attributes(ctx, 'DELETE', undefined, current, { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...options });
+  const denied = (await mutate(ctx, a)) ?? (await admitValidate(ctx, a));
   if (denied) return denied;
 
   const revision = Number(current.metadata.resourceVersion);
