@@ -56,7 +56,7 @@ export function newNamespaceLifecycle(): AdmissionPlugin {
       if (!a.namespace || a.operation === 'DELETE') return undefined;
       if (ACCESS_REVIEWS.has(`${a.type.group}/${a.type.resource}`)) return undefined;
 
-      let ns = ctx.cache.get('', 'namespaces', '', a.namespace);
+      let ns: Namespace | undefined = ctx.cache.get('', 'namespaces', '', a.namespace);
       const stale = ns !== undefined && ns.status?.phase !== 'Terminating' && mustLookUpLive(a.namespace, ctx.clock.now());
       if (ns === undefined || stale) {
         ns = await ctx.get<Namespace>('', 'namespaces', '', a.namespace);
