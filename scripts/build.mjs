@@ -1,6 +1,7 @@
 // Bundles the extension host code, the lab worker and each webview panel with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import { generateOpenApi } from './lib/openapi.mjs';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,6 +48,8 @@ const webOptions = {
   entryPoints: Object.fromEntries(panels.map((p) => [p, `webview/src/${p}/main.ts`])),
 };
 
+// The lab's OpenAPI data is generated from @kubernetes/client-node's models before bundling.
+generateOpenApi();
 const builds = [nodeOptions, ...(panels.length ? [webOptions] : [])];
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

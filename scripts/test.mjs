@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { generateOpenApi } from './lib/openapi.mjs';
 import { ensureCodeServer, ensureDebianPackages, ensureNode24, run } from './lib/toolchain.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -28,6 +29,8 @@ const e2eFiles = onlyUnit ? [] : find('test/e2e', '.e2e.ts');
 
 console.log('[kubelab] tests run on Node 24: the VS Code extension host runs Node 22+/24, so tests use the same major');
 const node24 = ensureNode24();
+// The lab's OpenAPI data is generated from @kubernetes/client-node's models; tsc, lint and the tests import it.
+generateOpenApi();
 
 if (!onlyE2e) {
   // Types and lint rules are part of the suite: the lab's isolation rule and

@@ -5,7 +5,16 @@
  * the random source they all share.
  */
 import { ApiServer, type ApiRequest } from './apiserver/apiServer';
-import type { Authenticator, Authorizer, UserInfo } from './apiserver/auth/types';
+import type { KeyObject } from 'node:crypto';
+import { DEFAULT_API_AUDIENCES } from './apiserver/apiServer';
+import { BearerTokenAuthenticator, type TokenAuthenticator } from './apiserver/auth/bearerToken';
+import { bootstrapPolicy } from './apiserver/auth/bootstrapPolicy';
+import { ServiceAccountTokenAuthenticator, TokenGenerator } from './apiserver/auth/serviceAccountToken';
+import { StaticTokenAuthenticator } from './apiserver/auth/tokenFile';
+import type { Authorizer, UserInfo } from './apiserver/auth/types';
+import { unionAuthenticator } from './apiserver/auth/unionAuthenticator';
+import { defaultAuthorizer } from './apiserver/auth/unionAuthorizer';
+import { X509Authenticator } from './apiserver/auth/x509';
 import type { Clock, Timer } from './clock';
 import { InProcessTransport } from './client/transport';
 import { KubeClient } from './client/kubeClient';
@@ -28,7 +37,12 @@ export interface LabConfig {
   compactionIntervalMs?: number;
   /** stopwatch is a monotonic millisecond counter for request traces (the worker passes performance.now). */
   stopwatch?: () => number;
+  /** serviceAccountKey signs service account tokens (--service-account-signing-key-file); made outside the lab core, which has no randomness of its own. */
+  serviceAccountKey?: KeyObject;
 }
+
+/** The issuer of the lab's service account tokens, as kubeadm's default. */
+export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 /** ADMIN is the lab's user: the person at the editor, as kubeadm's kubernetes-admin in system:masters. */
 export const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
@@ -58,16 +72,19 @@ export class Lab {
   constructor(readonly config: LabConfig) {
     this.random = new SeededRandom(config.seed ?? 1);
     this.store = new MemoryStore();
-    const tokens: Authenticator = {
-      authenticate: (req) => {
-        const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-        if (!m) return undefined;
-        const user = this.tokens.get(m[1]);
-        return user ? { user } : { error: 'invalid bearer token' };
-      },
-    };
-    const allowAll: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };
-    this.server = new ApiServer({ store: this.store, clock: config.clock, random: this.random, authenticators: [tokens], authorizer: allowAll, ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}) });
+    // Node,RBAC authorization over the server's own caches; bound once the server exists.
+    let authorizer: Authorizer | undefined;
+    const tokenAuthenticators: TokenAuthenticator[] = [new StaticTokenAuthenticator(this.tokens, DEFAULT_API_AUDIENCES)];
+    const key = config.serviceAccountKey;
+    this.server = new ApiServer({
+      store: this.store, clock: config.clock, random: this.random,
+      authenticators: [unionAuthenticator([new BearerTokenAuthenticator(tokenAuthenticators), new X509Authenticator(DEFAULT_API_AUDIENCES)])],
+      authorizer: { authorize: (a) => (authorizer as Authorizer).authorize(a) },
+      ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
+      ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
+    });
+    authorizer = defaultAuthorizer(this.server.cache, this.server.pods);
+    if (key) tokenAuthenticators.push(new ServiceAccountTokenAuthenticator([SERVICE_ACCOUNT_ISSUER], [key], DEFAULT_API_AUDIENCES, this.server.objects, config.clock));
   }
 
   /** tokenFor returns the bearer token of an identity, minting one on first use. */
@@ -96,6 +113,13 @@ export class Lab {
     await this.server.start();
     const bootstrap = this.client();
     for (const name of SYSTEM_NAMESPACES) await bootstrap.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    // The rbac/bootstrap-roles post-start hook: the default roles and bindings every component's access rests on.
+    const policy = bootstrapPolicy();
+    const rbac = (resource: string, namespaced: boolean) => ({ group: 'rbac.authorization.k8s.io', version: 'v1', resource, namespaced });
+    for (const r of policy.clusterRoles) await bootstrap.create(rbac('clusterroles', false), r);
+    for (const b of policy.clusterRoleBindings) await bootstrap.create(rbac('clusterrolebindings', false), b);
+    for (const r of policy.roles) await bootstrap.create(rbac('roles', true), r);
+    for (const b of policy.roleBindings) await bootstrap.create(rbac('rolebindings', true), b);
   }
 
   async start(): Promise<void> {
@@ -104,7 +128,8 @@ export class Lab {
     const clock = this.config.clock;
     await this.startApiServer();
 
-    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), clock);
+    // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
+    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock);
     this.scheduler = new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random });
     this.server.componentProbes.set('scheduler', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('controller-manager', () => ({ healthy: this.state === 'running', message: 'ok' }));
@@ -151,6 +176,11 @@ export class Lab {
 export const SCHEDULER: UserInfo = { username: 'system:kube-scheduler', groups: ['system:authenticated'] };
 export const CONTROLLER_MANAGER: UserInfo = { username: 'system:kube-controller-manager', groups: ['system:authenticated'] };
 export const KUBE_PROXY: UserInfo = { username: 'system:kube-proxy', groups: ['system:authenticated'] };
+
+/** controllerUser is a controller's service account identity in kube-system. */
+export function controllerUser(controller: string): UserInfo {
+  return { username: `system:serviceaccount:kube-system:${controller}`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
+}
 
 /** nodeUser is a kubelet's identity: system:node:<name> in system:nodes. */
 export function nodeUser(node: string): UserInfo {

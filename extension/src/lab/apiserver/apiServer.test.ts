@@ -128,7 +128,7 @@ test('the main resource ignores status and the status subresource ignores spec',
   const created = (await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod('web') })).body;
   const viaMain = (await call({ method: 'PUT', path: '/api/v1/namespaces/default/pods/web', body: { ...created, status: { phase: 'Running' } } })).body;
   assert.equal(viaMain.status.phase, 'Pending');
-  const viaStatus = (await call({ method: 'PUT', path: '/api/v1/namespaces/default/pods/web/status', body: { ...viaMain, spec: { ...viaMain.spec, nodeName: 'x' }, status: { phase: 'Running' } } })).body;
+  const viaStatus = (await call({ method: 'PUT', path: '/api/v1/namespaces/default/pods/web/status', body: { ...viaMain, spec: { ...viaMain.spec, nodeName: 'x' }, status: { ...viaMain.status, phase: 'Running' } } })).body;
   assert.equal(viaStatus.status.phase, 'Running');
   assert.equal(viaStatus.spec.nodeName, undefined);
 });
@@ -279,9 +279,9 @@ test('every request leaves a trace of its stages, readable as requesttraces', as
   assert.ok(ok);
   assert.equal(ok.spec.user, 'admin');
   assert.equal(ok.status.code, 201);
-  assert.deepEqual(ok.status.stages.map((s) => s.name), ['authentication', 'authorization', 'mutating admission', 'validation', 'validating admission', 'persist']);
+  assert.deepEqual(ok.status.stages.map((s) => s.name), ['authentication', 'authorization', 'decode', 'mutating admission', 'validation', 'validating admission', 'persist']);
   const bad = traces.find((t) => t.spec.name === 'bad');
   assert.ok(bad);
   assert.equal(bad.status.code, 422);
-  assert.deepEqual(bad.status.stages.map((s) => `${s.name}:${s.result}`), ['authentication:ok', 'authorization:ok', 'mutating admission:ok', 'validation:rejected']);
+  assert.deepEqual(bad.status.stages.map((s) => `${s.name}:${s.result}`), ['authentication:ok', 'authorization:ok', 'decode:ok', 'mutating admission:ok', 'validation:rejected']);
 });

@@ -11,19 +11,24 @@ import type { Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import type { Store } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
+import { impersonate } from './auth/impersonation';
+import { type TokenRequestIssuer, createTokenRequest } from './auth/tokenRequest';
+import { PodIndex } from './podIndex';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
 import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
+import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
 import { discovery } from './discovery';
 import { badRequest, forbiddenRequest, gone, internalError, invalid, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { handleDelete } from './handlers/delete';
+import { validateWriteOptions } from './handlers/options';
 import { handleGet, handleList, parseResourceVersion } from './handlers/read';
 import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
 import { handlePatch, handleUpdate } from './handlers/update';
 import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
-import { type Query, type RequestInfo, parseRequestInfo, splitPath } from './requestInfo';
+import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
 import { ResourceTable, type ResourceType, groupVersion } from './resources';
 import { parseFilter } from './selectors';
@@ -89,12 +94,19 @@ export interface ApiServerOptions {
   admission?: AdmissionPlugin[];
   /** anonymous lets requests without credentials in as system:anonymous (off by default, as the lab's front door). */
   anonymous?: boolean;
+  /** apiAudiences are the audiences the server's own tokens carry (--api-audiences). */
+  apiAudiences?: string[];
+  /** tokenIssuer signs service account tokens for `serviceaccounts/<name>/token`; without it the subresource is not served. */
+  tokenIssuer?: Omit<TokenRequestIssuer, 'objects' | 'clock' | 'random' | 'apiAudiences'>;
   /** stopwatch is a monotonic millisecond counter for traces (defaults to the clock). */
   stopwatch?: () => number;
   traceCapacity?: number;
 }
 
 /** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
+/** The default API audience of a kubeadm cluster's service account tokens. */
+export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -103,6 +115,9 @@ export class ApiServer {
   readonly resources = new ResourceTable([...builtinResources, ...virtualResources]);
   readonly traces: TraceBuffer;
   readonly cache: ServerCache;
+  /** pods indexes pods by node for the Node authorizer. */
+  readonly pods: PodIndex;
+  readonly apiAudiences: readonly string[];
   /** componentProbes answer componentstatuses: the lab registers one per control-plane component. */
   readonly componentProbes = new Map<string, ComponentProbe>();
   private readonly storages = new Map<ResourceType, ObjectStorage>();
@@ -118,6 +133,8 @@ export class ApiServer {
       if (s) this.cache.add(group, resource, s);
     }
     this.admission = { plugins: options.admission ?? [newNamespaceLifecycle()] };
+    this.pods = new PodIndex(this.storageFor('', 'pods') as ObjectStorage);
+    this.apiAudiences = options.apiAudiences ?? DEFAULT_API_AUDIENCES;
     this.stopwatch = options.stopwatch ?? (() => options.clock.now());
     this.traces = new TraceBuffer(options.traceCapacity);
     this.admissionContext = {
@@ -127,13 +144,63 @@ export class ApiServer {
     };
   }
 
-  /** start primes the server's caches; call it before serving. */
+  /** start primes the server's caches and starts its own controllers; call it before serving. */
   async start(): Promise<void> {
     await this.cache.start();
+    await this.pods.start();
+    new CrdController({
+      cache: this.cache,
+      clock: this.options.clock,
+      storageFor: (g, r) => this.storageFor(g, r),
+      serve: (types) => this.serveTypes(types),
+      unserve: (types) => this.unserveTypes(types),
+    }).start();
+  }
+
+  /** serve adds resource types (a CRD's versions) to the table, each with its storage. */
+  serveTypes(types: readonly ResourceType[]): void {
+    for (const t of types) {
+      // Every version of a resource shares one storage, as one etcd prefix.
+      this.storages.set(t, this.storageFor(t.group, t.resource) ?? new ObjectStorage(t, this.options.store));
+    }
+    this.resources.add(types);
+  }
+
+  unserveTypes(types: readonly ResourceType[]): void {
+    this.resources.remove(types);
+    for (const t of types) this.storages.delete(t);
   }
 
   stop(): void {
     this.cache.stop();
+    this.pods.stop();
+  }
+
+  get authorizer(): Authorizer {
+    return this.options.authorizer;
+  }
+
+  /** authenticator tries the server's authenticators in order, as its request filter does (TokenReview uses it). */
+  readonly authenticator: Authenticator = {
+    authenticate: async (req) => {
+      for (const a of this.options.authenticators) {
+        const result = await a.authenticate(req);
+        if (result) return result;
+      }
+      return undefined;
+    },
+  };
+
+  /** objects reads through the cache, then storage (token validation looks up service accounts, pods, secrets, nodes). */
+  readonly objects = {
+    get: async (group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined> =>
+      this.cache.get(group, resource, namespace, name) ?? (await this.storageFor(group, resource)?.get(namespace, name)),
+  };
+
+  /** tokenIssuer is the TokenRequest issuer, when the server has a signing key. */
+  get tokenIssuer(): TokenRequestIssuer | undefined {
+    const t = this.options.tokenIssuer;
+    return t ? { ...t, objects: this.objects, clock: this.options.clock, random: this.options.random, apiAudiences: this.apiAudiences } : undefined;
   }
 
   /** storageFor finds the storage of group/resource (any served version). */
@@ -260,13 +327,25 @@ export class ApiServer {
       tracer.stage('authentication', 'rejected', user.message);
       return respond(user);
     }
-    spec.user = user.username;
-    spec.groups = user.groups;
     tracer.stage('authentication', 'ok', user.username);
+    let actor = user;
+    if (Object.keys(req.headers ?? {}).some((h) => h.startsWith('impersonate-'))) {
+      const impersonated = await impersonate(user, req.headers ?? {}, this.options.authorizer, req.path);
+      if ('code' in impersonated) {
+        tracer.stage('impersonation', 'rejected', impersonated.message);
+        return respond(impersonated);
+      }
+      actor = impersonated;
+      tracer.stage('impersonation', 'ok', `${user.username} as ${actor.username}`);
+    }
+    spec.user = actor.username;
+    spec.groups = actor.groups;
 
+    const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
     const attrs: AuthorizationAttributes = {
-      user, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
+      user: actor, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
       apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
+      ...(fieldSelector.length ? { fieldSelector } : {}),
     };
     const decision = await this.options.authorizer.authorize(attrs);
     if (decision.decision !== 'allow') {
@@ -282,11 +361,12 @@ export class ApiServer {
     if (type.namespaced && !info.namespace && info.name) return respond(pathNotFound());
     const tooBig = checkBody(req.body);
     if (tooBig) return respond(tooBig);
+    const badOptions = validateWriteOptions(info.verb, query);
+    if (badOptions) return respond(badOptions);
     const dryRun = query.dryRun === 'All';
-    if (query.dryRun !== undefined && !dryRun) return respond(badRequest(`Invalid dry run value: ${query.dryRun}`));
     spec.dryRun = dryRun;
     return {
-      info, query, type, dryRun, user,
+      info, query, type, dryRun, user: actor,
       storage: this.storages.get(type) as ObjectStorage,
       clock: this.options.clock,
       random: this.options.random,
@@ -319,6 +399,11 @@ export class ApiServer {
     const { info, type } = ctx;
     const gr = { group: type.group, resource: info.subresource ? `${type.resource}/${info.subresource}` : type.resource };
     if (isVirtual(type)) return respond(await handleVirtual(ctx, req.body), info.verb === 'create' ? 201 : 200);
+    if (info.subresource === 'token' && type.resource === 'serviceaccounts') {
+      const issuer = this.tokenIssuer;
+      if (!issuer || info.verb !== 'create') return respond(issuer ? methodNotSupported(gr, info.verb) : pathNotFound());
+      return respond(await createTokenRequest(issuer, info.namespace, info.name, req.body), 201);
+    }
     if (info.subresource === 'binding') return info.verb === 'create' ? respond(await handleBinding(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
     switch (info.verb) {
       case 'get': return respond(await handleGet(ctx));

@@ -41,6 +41,7 @@ class ResourceCache {
   private readonly listed = new Map<string, KubeObject[]>();
   version = 0;
   watch?: Watch;
+  readonly listeners: ((obj: KubeObject, deleted: boolean) => void)[] = [];
 
   constructor(readonly storage: ObjectStorage) {}
 
@@ -50,12 +51,14 @@ class ResourceCache {
     if (!names) this.byNamespace.set(ns, (names = new Map<string, KubeObject>()));
     names.set(obj.metadata.name ?? '', obj);
     this.changed();
+    for (const l of this.listeners) l(obj, false);
   }
 
   delete(obj: KubeObject): void {
     const ns = obj.metadata.namespace ?? '';
     this.byNamespace.get(ns)?.delete(obj.metadata.name ?? '');
     this.changed();
+    for (const l of this.listeners) l(obj, true);
   }
 
   get(namespace: string, name: string): KubeObject | undefined {
@@ -120,6 +123,11 @@ export class ServerCache implements ObjectCache {
         this.watchFrom(c, page.revision);
       })();
     });
+  }
+
+  /** subscribe calls fn after every change to a cached resource (the server's own controllers use it, as upstream's use informers). */
+  subscribe(group: string, resource: string, fn: (obj: KubeObject, deleted: boolean) => void): void {
+    this.caches.get(`${group}/${resource}`)?.listeners.push(fn);
   }
 
   list(group: string, resource: string, namespace?: string): readonly KubeObject[] {

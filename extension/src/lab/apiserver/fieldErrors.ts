@@ -11,7 +11,13 @@ export type FieldErrorType =
   | 'FieldValueForbidden'
   | 'FieldValueDuplicate'
   | 'FieldValueTooLong'
-  | 'FieldValueNotFound';
+  | 'FieldValueTooMany'
+  | 'FieldValueNotFound'
+  | 'FieldValueTypeInvalid'
+  | 'FieldValueInternal';
+
+/** OMIT_VALUE as an error's value prints no value, as field.OmitValueType (`spec: Invalid value: <detail>`). */
+export const OMIT_VALUE: unique symbol = Symbol('omitValue');
 
 export interface FieldError {
   type: FieldErrorType;
@@ -35,14 +41,18 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueForbidden: 'Forbidden',
   FieldValueDuplicate: 'Duplicate value',
   FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
   FieldValueNotFound: 'Not found',
+  FieldValueTypeInvalid: 'Invalid value',
+  FieldValueInternal: 'Internal error',
 };
 
 /** goValue prints a value as Go's %#v-ish formatting in field errors does. */
 export function goValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v === null || v === undefined) return 'null';
+  // ErrorBody prints a nil value as the string "null", quoted.
+  if (v === null || v === undefined) return '"null"';
   if (Array.isArray(v)) return `[]interface {}{${v.map(goValue).join(', ')}}`;
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
@@ -61,12 +71,14 @@ export function errorBody(e: FieldError): string {
     case 'FieldValueRequired':
     case 'FieldValueForbidden':
     case 'FieldValueTooLong':
+    case 'FieldValueInternal':
       return e.detail ? `${text}: ${e.detail}` : text;
     case 'FieldValueNotSupported': {
       const list = (e.supported ?? []).map((s) => JSON.stringify(s)).join(', ');
       return `${text}: ${goValue(e.value)}${list ? `: supported values: ${list}` : ''}`;
     }
     default:
+      if (e.value === OMIT_VALUE) return e.detail ? `${text}: ${e.detail}` : text;
       return `${text}: ${goValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }

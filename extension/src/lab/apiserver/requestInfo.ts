@@ -61,7 +61,22 @@ export function parseRequestInfo(method: string, path: string, query: Query): Re
   if (info.verb === 'get' && !info.name) info.verb = query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
   else if (info.verb === 'get' && (query.watch === 'true' || query.watch === '1')) info.verb = 'watch';
   if (info.verb === 'delete' && !info.name) info.verb = 'deletecollection';
+  // A list or watch of one name by field selector is about that name, as upstream's RequestInfoFactory decides (RBAC resourceNames, the Node authorizer).
+  if ((info.verb === 'list' || info.verb === 'watch') && !info.name) {
+    const byName = fieldRequirements(query.fieldSelector).find((f) => f.field === 'metadata.name' && !f.negate);
+    if (byName) info.name = byName.value;
+  }
   return info;
+}
+
+/** fieldRequirements reads `a=b,c!=d` into its clauses, leniently: the resource's own field labels are checked later. */
+export function fieldRequirements(selector: string | undefined): { field: string; value: string; negate: boolean }[] {
+  const out: { field: string; value: string; negate: boolean }[] = [];
+  for (const clause of (selector ?? '').split(',')) {
+    const m = /^\s*([^=!\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(clause);
+    if (m) out.push({ field: m[1], value: m[3], negate: m[2] === '!=' });
+  }
+  return out;
 }
 
 /** splitPath separates `path?query` into the path and its decoded parameters. */

@@ -41,12 +41,34 @@ export function def(t: Omit<ResourceType, 'verbs' | 'categories' | 'shortNames'>
 export class ResourceTable {
   private readonly byPath = new Map<string, ResourceType>();
   private readonly byKind = new Map<string, ResourceType>();
+  private list: ResourceType[] = [];
 
-  constructor(readonly types: readonly ResourceType[]) {
+  constructor(types: readonly ResourceType[]) {
+    this.add(types);
+  }
+
+  /** types is every served type, in the order they were added. */
+  get types(): readonly ResourceType[] {
+    return this.list;
+  }
+
+  /** add serves more types (a CustomResourceDefinition's versions once it is Established). */
+  add(types: readonly ResourceType[]): void {
     for (const t of types) {
       this.byPath.set(`${t.group}/${t.version}/${t.resource}`, t);
       this.byKind.set(`${groupVersion(t)}/${t.kind}`, t);
+      this.list.push(t);
     }
+  }
+
+  /** remove stops serving types. */
+  remove(types: readonly ResourceType[]): void {
+    const gone = new Set(types);
+    for (const t of types) {
+      if (this.byPath.get(`${t.group}/${t.version}/${t.resource}`) === t) this.byPath.delete(`${t.group}/${t.version}/${t.resource}`);
+      if (this.byKind.get(`${groupVersion(t)}/${t.kind}`) === t) this.byKind.delete(`${groupVersion(t)}/${t.kind}`);
+    }
+    this.list = this.list.filter((t) => !gone.has(t));
   }
 
   /** lookup finds the type served at group/version/resource. */

@@ -1,10 +1,12 @@
 /**
- * ControllerManager is kube-controller-manager: one API client, one set of shared
- * informers, and the controllers that run over them.
+ * ControllerManager is kube-controller-manager: one set of shared informers read
+ * with the manager's own identity, and the controllers that run over them, each
+ * writing with its own service account as --use-service-account-credentials does.
  */
 import type { Clock } from '../clock';
 import { InformerFactory } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
+import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
 
@@ -12,9 +14,13 @@ export class ControllerManager {
   private readonly factory: InformerFactory;
   private readonly controllers: { run(): void; stop(): void }[];
 
-  constructor(client: KubeClient, clock: Clock) {
+  constructor(client: KubeClient, clientFor: (controller: string) => KubeClient, clock: Clock) {
     this.factory = new InformerFactory(client, clock);
-    this.controllers = [new DeploymentController(client, clock, this.factory), new ReplicaSetController(client, clock, this.factory)];
+    this.controllers = [
+      new DeploymentController(clientFor('deployment-controller'), clock, this.factory),
+      new ReplicaSetController(clientFor('replicaset-controller'), clock, this.factory),
+      new ClusterRoleAggregationController(clientFor('clusterrole-aggregation-controller'), clock, this.factory),
+    ];
   }
 
   async start(): Promise<void> {

@@ -16,10 +16,12 @@ export interface UserInfo {
 export interface AuthnRequest {
   headers: Record<string, string | undefined>;
   clientCertificate?: { commonName: string; organizations: string[] };
+  /** audiences the credentials must be valid for (a TokenReview's spec.audiences); the API server's own when absent. */
+  audiences?: readonly string[];
 }
 
 /** undefined: this authenticator found no credentials it understands; error: credentials present but invalid (401). */
-export type AuthnResult = { user: UserInfo } | { error: string } | undefined;
+export type AuthnResult = { user: UserInfo; audiences?: readonly string[] } | { error: string } | undefined;
 
 export interface Authenticator {
   authenticate(req: AuthnRequest): Promise<AuthnResult> | AuthnResult;
@@ -37,6 +39,8 @@ export interface AuthorizationAttributes {
   subresource: string;
   namespace: string;
   name: string;
+  /** fieldSelector is a list or watch's parsed `?fieldSelector=`; the Node authorizer lets a kubelet list only its own pods. */
+  fieldSelector?: readonly { field: string; value: string; negate: boolean }[];
 }
 
 export interface Decision {

@@ -4,7 +4,10 @@ import type { KubeObject, Status } from '../../api/types';
 import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
 import { alreadyExists, badRequest } from '../errors';
+import { decodeObject } from '../../openapi/decode';
+import { modelForKind } from '../../openapi/schema';
 import { groupVersion } from '../resources';
+import { fieldValidation } from './options';
 import { admitValidate, attributes, isObject, mutate, persisted, validateObject } from './common';
 
 /** Upstream's names.SimpleNameGenerator: the base is cut to leave room for 5 random characters. */
@@ -12,9 +15,11 @@ const MAX_GENERATED_BASE = 63 - 5;
 
 export async function handleCreate(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
   if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
-  const obj = structuredClone(body);
-  const decoded = checkTypeMeta(ctx, obj);
-  if (decoded) return decoded;
+  const decoded = decode(ctx, body);
+  if ('status' in decoded) return decoded.status;
+  const obj = decoded.object;
+  const typeError = checkTypeMeta(ctx, obj);
+  if (typeError) return typeError;
   obj.metadata = isObject(obj.metadata) ? obj.metadata : {};
   const meta = obj.metadata;
   if (ctx.type.namespaced) {
@@ -50,6 +55,25 @@ export async function handleCreate(ctx: HandlerContext, body: unknown): Promise<
   }
   persisted(ctx, written.object);
   return written.object;
+}
+
+/**
+ * decode checks a body against its kind's OpenAPI schema as upstream's decoder
+ * does (wrong types are a 400; unknown fields per fieldValidation) and returns a
+ * copy the handler may change. Kinds without a built-in schema (custom resources)
+ * are copied as they are; their schema is their strategy's business.
+ */
+export function decode(ctx: HandlerContext, body: KubeObject): { object: KubeObject } | { status: Status } {
+  const t = ctx.type;
+  if (!modelForKind(t.group, t.version, t.kind)) return { object: structuredClone(body) };
+  const decoded = decodeObject(t.group, t.version, t.kind, body, fieldValidation(ctx.query));
+  if ('status' in decoded) {
+    ctx.tracer.stage('decode', 'rejected', decoded.status.message);
+    return decoded;
+  }
+  ctx.warnings.push(...decoded.warnings);
+  ctx.tracer.stage('decode', 'ok', decoded.warnings.length ? `${decoded.warnings.length} warning${decoded.warnings.length > 1 ? 's' : ''}` : undefined);
+  return { object: decoded.object as KubeObject };
 }
 
 /** checkTypeMeta rejects a body whose apiVersion or kind is not the endpoint's. */

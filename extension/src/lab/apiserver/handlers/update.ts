@@ -3,18 +3,22 @@
  * object and continues as an update): optimistic concurrency on resourceVersion,
  * the status subresource split, generation counting, admission, validation.
  */
-import type { KubeObject, Status } from '../../api/types';
+import { type KubeObject, type Status, isStatus } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound, unsupportedMediaType } from '../errors';
 import { mergePatch } from '../patch';
 import { admitValidate, attributes, isObject, mutate, persisted, specOf, validateObject } from './common';
-import { checkTypeMeta } from './create';
+import { checkTypeMeta, decode } from './create';
 
 /** Unconditional writes retry a few times when they race another writer, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
 
 export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
-  if (!isObject(body) || !isObject(body.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  const decoded = decode(ctx, body);
+  if ('status' in decoded) return decoded.status;
+  body = decoded.object;
+  if (!isObject(body.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   const typeError = checkTypeMeta(ctx, body);
   if (typeError) return typeError;
   if (typeof body.metadata.name === 'string' && body.metadata.name !== ctx.info.name) {
@@ -31,7 +35,12 @@ export async function handlePatch(ctx: HandlerContext, body: unknown, contentTyp
   if (type !== 'application/merge-patch+json') return unsupportedMediaType(type || 'none');
   if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/merge-patch+json');
   const rv = isObject(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
-  return guaranteedUpdate(ctx, rv, (current) => mergePatch(current, body) as KubeObject);
+  return guaranteedUpdate(ctx, rv, (current) => {
+    const patched = mergePatch(current, body);
+    if (!isObject(patched)) return badRequest('the patch produced no object');
+    const decoded = decode(ctx, patched);
+    return 'status' in decoded ? decoded.status : decoded.object;
+  });
 }
 
 /**
@@ -39,7 +48,7 @@ export async function handlePatch(ctx: HandlerContext, body: unknown, contentTyp
  * writes it if nothing changed in between. A precondition resourceVersion that
  * no longer matches is a Conflict; without one, a race is retried.
  */
-async function guaranteedUpdate(ctx: HandlerContext, precondition: string | undefined, next: (current: KubeObject) => KubeObject): Promise<KubeObject | Status> {
+async function guaranteedUpdate(ctx: HandlerContext, precondition: string | undefined, next: (current: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
   const gr = { group: ctx.type.group, resource: ctx.type.resource };
   const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +56,7 @@ async function guaranteedUpdate(ctx: HandlerContext, precondition: string | unde
     if (!current) return notFound(gr, ctx.info.name);
     if (precondition && precondition !== current.metadata.resourceVersion) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
     const candidate = next(structuredClone(current));
-    if (!isObject(candidate)) return badRequest('the patch produced no object');
+    if (isStatus(candidate)) return candidate;
     const updated = prepareUpdate(ctx, candidate, current);
     const a = attributes(ctx, 'UPDATE', updated, current);
     const denied = (await mutate(ctx, a)) ?? validateObject(ctx, updated, current) ?? (await admitValidate(ctx, a));

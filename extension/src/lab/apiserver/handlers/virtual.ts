@@ -9,15 +9,23 @@ import { methodNotSupported, notFound } from '../errors';
 import { type ResourceType, def } from '../resources';
 import { parseFilter, filterMatches } from '../selectors';
 import { TRACE_GROUP, TRACE_VERSION } from '../trace';
+import { localSubjectAccessReview, selfSubjectAccessReview, subjectAccessReview } from '../auth/accessReview';
+import { selfSubjectReview, tokenReview } from '../auth/tokenReview';
 
 const readOnly = { nameValidator: () => [], generation: false, statusSubresource: false };
 
 /** virtualResources are served without storage; their handlers live here. */
 export const virtualResources: readonly ResourceType[] = [
   def({ group: TRACE_GROUP, version: TRACE_VERSION, resource: 'requesttraces', kind: 'RequestTrace', singularName: 'requesttrace', namespaced: false, subresources: [], verbs: ['get', 'list'], strategy: readOnly }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singularName: 'subjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singularName: 'selfsubjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', singularName: 'localsubjectaccessreview', namespaced: true, subresources: [], verbs: ['create'], strategy: readOnly }),
+  def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singularName: 'tokenreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
+  def({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singularName: 'selfsubjectreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
 ];
 
-const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses']);
+const REVIEWS = new Set(['authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews', 'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews']);
+const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses', ...REVIEWS]);
 
 /** isVirtual tells the computed resources from stored ones. */
 export function isVirtual(t: ResourceType): boolean {
@@ -27,9 +35,13 @@ export function isVirtual(t: ResourceType): boolean {
 /** ComponentProbe reports one control-plane component's health. */
 export type ComponentProbe = () => { healthy: boolean; message?: string; error?: string };
 
-export function handleVirtual(ctx: HandlerContext, _body: unknown): Promise<KubeObject | KubeList | Status> {
+export async function handleVirtual(ctx: HandlerContext, body: unknown): Promise<KubeObject | KubeList | Status> {
   const { type, info } = ctx;
   const gr = { group: type.group, resource: type.resource };
+  if (REVIEWS.has(`${type.group}/${type.resource}`)) {
+    if (info.verb !== 'create') return methodNotSupported(gr, info.verb);
+    return review(ctx, body);
+  }
   let items: KubeObject[];
   if (type.resource === 'componentstatuses') {
     // Upstream warns on every componentstatuses request (v1.19 deprecation).
@@ -44,14 +56,26 @@ export function handleVirtual(ctx: HandlerContext, _body: unknown): Promise<Kube
   } else {
     items = ctx.server.traces.list();
   }
-  if (info.verb === 'get') return Promise.resolve(items.find((i) => i.metadata.name === info.name) ?? notFound(gr, info.name));
-  if (info.verb !== 'list') return Promise.resolve(methodNotSupported(gr, info.verb));
+  if (info.verb === 'get') return items.find((i) => i.metadata.name === info.name) ?? notFound(gr, info.name);
+  if (info.verb !== 'list') return methodNotSupported(gr, info.verb);
   const filter = parseFilter(type, ctx.query.labelSelector, ctx.query.fieldSelector);
-  if ('code' in filter) return Promise.resolve(filter);
-  return Promise.resolve({
+  if ('code' in filter) return filter;
+  return {
     kind: `${type.kind}List`,
     apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
     metadata: {},
     items: items.filter((i) => filterMatches(filter, i)),
-  });
+  };
+}
+
+/** review answers the access and token reviews, computed by the server's own authorizer and authenticators. */
+function review(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> | KubeObject {
+  const server = ctx.server;
+  switch (ctx.type.resource) {
+    case 'subjectaccessreviews': return subjectAccessReview(body, server.authorizer);
+    case 'selfsubjectaccessreviews': return selfSubjectAccessReview(body, ctx.user, server.authorizer);
+    case 'localsubjectaccessreviews': return localSubjectAccessReview(body, ctx.info.namespace, server.authorizer);
+    case 'tokenreviews': return tokenReview(body, ctx.info.namespace, server.authenticator, server.apiAudiences);
+    default: return selfSubjectReview(ctx.user, ctx.clock.now());
+  }
 }

@@ -1,5 +1,6 @@
 /** registry gathers the built-in resource types of every API group the lab serves. */
 import type { ResourceType } from '../resources';
+import { apiextensionsResources } from '../apiextensions/customResourceDefinitions';
 import { admissionregistrationResources } from './admissionregistration';
 import { appsResources } from './apps';
 import { batchResources } from './batch';
@@ -15,5 +16,5 @@ import { storageResources } from './storage';
 
 /** builtinResources is every built-in resource the lab serves, core group first. */
 export const builtinResources: readonly ResourceType[] = [
-  ...coreResources, ...appsResources, ...batchResources, ...coordinationResources, ...discoveryResources, ...eventsResources, ...rbacResources, ...admissionregistrationResources, ...schedulingResources, ...storageResources, ...policyResources, ...networkingResources,
+  ...coreResources, ...appsResources, ...batchResources, ...coordinationResources, ...discoveryResources, ...eventsResources, ...rbacResources, ...admissionregistrationResources, ...schedulingResources, ...storageResources, ...policyResources, ...networkingResources, ...apiextensionsResources,
 ];
