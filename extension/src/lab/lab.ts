@@ -15,6 +15,11 @@ import type { Authorizer, UserInfo } from './apiserver/auth/types';
 import { unionAuthenticator } from './apiserver/auth/unionAuthenticator';
 import { defaultAuthorizer } from './apiserver/auth/unionAuthorizer';
 import { X509Authenticator } from './apiserver/auth/x509';
+import { mutatingAdmissionWebhook } from './apiserver/admission/mutatingWebhook';
+import { builtinPlugins } from './apiserver/admission/plugins';
+import { newValidatingAdmissionPolicy } from './apiserver/admission/validatingAdmissionPolicy';
+import { validatingAdmissionWebhook } from './apiserver/admission/validatingWebhook';
+import { type HttpTransport, createHttpTransport } from './apiserver/admission/webhook/httpTransport';
 import type { Clock, Timer } from './clock';
 import { InProcessTransport } from './client/transport';
 import { KubeClient } from './client/kubeClient';
@@ -68,22 +73,36 @@ export class Lab {
   /** tokens are the static bearer tokens of the lab's identities (upstream's --token-auth-file). */
   private readonly tokens = new Map<string, UserInfo>();
   private readonly tokenOf = new Map<string, string>();
+  private readonly webhookTransport: HttpTransport;
 
   constructor(readonly config: LabConfig) {
     this.random = new SeededRandom(config.seed ?? 1);
     this.store = new MemoryStore();
     // Node,RBAC authorization over the server's own caches; bound once the server exists.
-    let authorizer: Authorizer | undefined;
+    const late: { authorizer?: Authorizer } = {};
     const tokenAuthenticators: TokenAuthenticator[] = [new StaticTokenAuthenticator(this.tokens, DEFAULT_API_AUDIENCES)];
     const key = config.serviceAccountKey;
     this.server = new ApiServer({
       store: this.store, clock: config.clock, random: this.random,
       authenticators: [unionAuthenticator([new BearerTokenAuthenticator(tokenAuthenticators), new X509Authenticator(DEFAULT_API_AUDIENCES)])],
-      authorizer: { authorize: (a) => (authorizer as Authorizer).authorize(a) },
+      authorizer: { authorize: (a) => (late.authorizer as Authorizer).authorize(a) },
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
     });
-    authorizer = defaultAuthorizer(this.server.cache, this.server.pods);
+    late.authorizer = defaultAuthorizer(this.server.cache, this.server.pods);
+    // kube-apiserver's default admission plugins, with the policy and webhook plugins in their places.
+    this.webhookTransport = createHttpTransport();
+    const webhooks = { transport: this.webhookTransport, random: this.random };
+    const chain = builtinPlugins({
+      random: this.random,
+      external: [
+        newValidatingAdmissionPolicy((apiVersion, kind) => this.server.resources.forKind(apiVersion, kind)),
+        mutatingAdmissionWebhook(webhooks),
+        validatingAdmissionWebhook(webhooks),
+      ],
+    });
+    if (!Array.isArray(chain)) throw new Error(chain.error);
+    this.server.useAdmission(chain);
     if (key) tokenAuthenticators.push(new ServiceAccountTokenAuthenticator([SERVICE_ACCOUNT_ISSUER], [key], DEFAULT_API_AUDIENCES, this.server.objects, config.clock));
   }
 
@@ -156,6 +175,7 @@ export class Lab {
     this.scheduler?.stop();
     this.controllers?.stop();
     this.server.stop();
+    this.webhookTransport.close();
     this.kubelets.length = 0;
     this.state = 'stopped';
   }

@@ -57,7 +57,8 @@ const rejections: { name: string; req: ApiRequest; status: number; reason: strin
   {
     name: 'negative replicas and a missing selector together',
     req: { method: 'POST', path: '/apis/apps/v1/namespaces/default/deployments', body: deployment({ replicas: -1, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } }) },
-    status: 422, reason: 'Invalid', message: 'Deployment.apps "web" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, spec.selector: Required value]',
+    // pkg/apis/apps/validation/validation.go ValidateDeploymentSpec: a nil selector still gets the template-labels check.
+    status: 422, reason: 'Invalid', message: 'Deployment.apps "web" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`]',
   },
   {
     name: 'a pod in a namespace that does not exist',

@@ -19,7 +19,7 @@ import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
 import { discovery } from './discovery';
-import { badRequest, forbiddenRequest, gone, internalError, invalid, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
+import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { handleDelete } from './handlers/delete';
@@ -141,7 +141,21 @@ export class ApiServer {
       cache: this.cache,
       clock: options.clock,
       get: <T extends KubeObject>(group: string, resource: string, namespace: string, name: string) => (this.storageFor(group, resource)?.get(namespace, name) ?? Promise.resolve(undefined)) as Promise<T | undefined>,
+      list: async (group, resource, namespace) => (await this.storageFor(group, resource)?.list(namespace, { labels: [], fields: [] }, 0))?.items ?? [],
+      updateStatus: async (group, resource, obj) => {
+        const storage = this.storageFor(group, resource);
+        const name = obj.metadata.name ?? '';
+        if (!storage) return notFound({ group, resource }, name);
+        const written = await storage.update(obj, Number(obj.metadata.resourceVersion), false);
+        if (written.ok) return written.object;
+        return written.reason === 'missing' ? notFound({ group, resource }, name) : conflict({ group, resource }, name, OPTIMISTIC_LOCK_MESSAGE);
+      },
     };
+  }
+
+  /** useAdmission sets the admission chain (--enable-admission-plugins, in upstream's order). */
+  useAdmission(plugins: AdmissionPlugin[]): void {
+    this.admission.plugins = plugins;
   }
 
   /** start primes the server's caches and starts its own controllers; call it before serving. */

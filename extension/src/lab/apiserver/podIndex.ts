@@ -49,7 +49,7 @@ export class PodIndex implements NodeGraph {
     }
     this.nodeOf.set(key, node);
     let pods = this.byNode.get(node);
-    if (!pods) this.byNode.set(node, (pods = new Map()));
+    if (!pods) this.byNode.set(node, (pods = new Map<string, KubeObject>()));
     pods.set(key, pod);
   }
 

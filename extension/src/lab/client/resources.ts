@@ -24,3 +24,4 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
   if (subresource) p += `/${subresource}`;
   return p;
 }
+export const SERVICEACCOUNTS: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true };

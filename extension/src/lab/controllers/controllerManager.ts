@@ -9,6 +9,7 @@ import type { KubeClient } from '../client/kubeClient';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
+import { ServiceAccountsController } from './serviceAccountsController';
 
 export class ControllerManager {
   private readonly factory: InformerFactory;
@@ -20,6 +21,7 @@ export class ControllerManager {
       new DeploymentController(clientFor('deployment-controller'), clock, this.factory),
       new ReplicaSetController(clientFor('replicaset-controller'), clock, this.factory),
       new ClusterRoleAggregationController(clientFor('clusterrole-aggregation-controller'), clock, this.factory),
+      new ServiceAccountsController(clientFor('service-account-controller'), clock, this.factory),
     ];
   }
 

@@ -38,6 +38,10 @@ export interface AdmissionContext {
   cache: ObjectCache;
   /** get reads any object from storage. */
   get<T extends KubeObject = KubeObject>(group: string, resource: string, namespace: string, name: string): Promise<T | undefined>;
+  /** list reads every object of a resource in a namespace from storage (PodSecurity checks existing pods when a namespace's level rises). */
+  list(group: string, resource: string, namespace: string): Promise<readonly KubeObject[]>;
+  /** updateStatus writes an object's status as the server itself (ResourceQuota charges usage); a stale resourceVersion is a 409. */
+  updateStatus(group: string, resource: string, obj: KubeObject): Promise<KubeObject | Status>;
   clock: Clock;
 }
 

@@ -5,7 +5,7 @@
  * plugins run before a generated name exists.
  */
 import type { Status } from '../../api/types';
-import { forbidden, notFound } from '../errors';
+import { forbidden } from '../errors';
 import type { Attributes } from './admission';
 
 /** resourceName is extractResourceName: the name an admission error speaks of. */
@@ -21,18 +21,8 @@ export function admissionForbidden(a: Attributes, why: string): Status {
   return forbidden({ group: a.type.group, resource: a.type.resource }, resourceName(a), why);
 }
 
-/** admissionNotFound is admission.NewNotFound: `pods "web" not found` (404). */
-export function admissionNotFound(a: Attributes): Status {
-  return notFound({ group: a.type.group, resource: a.type.resource }, resourceName(a));
-}
-
 /** aggregate is utilerrors.NewAggregate(errs).Error(): one message bare, several distinct ones bracketed. */
 export function aggregate(messages: readonly string[]): string {
   const distinct = [...new Set(messages)];
   return distinct.length === 1 ? distinct[0] : `[${distinct.join(', ')}]`;
-}
-
-/** isResource reports whether the request is for group/resource (any subresource). */
-export function isResource(a: Pick<Attributes, 'type'>, group: string, resource: string): boolean {
-  return a.type.group === group && a.type.resource === resource;
 }

@@ -30,7 +30,10 @@ function context(objects: Record<string, KubeObject[]>): AdmissionContext {
     get: (group, resource, namespace, name) => (objects[`${group}/${resource}`] ?? []).find((o) => o.metadata.name === name && (o.metadata.namespace ?? '') === namespace),
     version: () => 0,
   };
-  return { cache, get: (g, r, ns, n) => Promise.resolve(cache.get(g, r, ns, n) as never), clock: undefined as never };
+  return {
+    cache, get: (g, r, ns, n) => Promise.resolve(cache.get(g, r, ns, n) as never), clock: undefined as never,
+    list: (g, r, ns) => Promise.resolve(cache.list(g, r, ns)), updateStatus: () => Promise.reject(new Error('not used by this plugin')),
+  };
 }
 
 function request(replicas: number, labels: Record<string, string> = {}): Attributes {

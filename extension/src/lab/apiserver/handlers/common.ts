@@ -2,6 +2,7 @@
 import type { KubeObject, Status } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import type { Attributes, Operation } from '../admission/admission';
+import { reinvocationContext } from '../admission/webhook/reinvocation';
 import { invalid } from '../errors';
 import type { FieldError } from '../fieldErrors';
 import type { PluginVerdict } from '../trace';
@@ -25,16 +26,26 @@ export function attributes(ctx: HandlerContext, operation: Operation, object?: K
   };
 }
 
-/** mutate runs every plugin's admit in chain order, recording each verdict and patch in the trace. */
+/**
+ * mutate runs every plugin's admit in chain order, recording each verdict and
+ * patch in the trace; when a webhook asked to be reinvoked (reinvocationPolicy
+ * IfNeeded) and a later plugin changed the object, the chain runs once more, as
+ * upstream's reinvoker does.
+ */
 export async function mutate(ctx: HandlerContext, a: Attributes): Promise<Status | undefined> {
   const verdicts: PluginVerdict[] = [];
-  for (const plugin of ctx.admission.plugins) {
-    if (!plugin.admit) continue;
-    const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', a.object, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
-    if (denied) {
-      ctx.tracer.stage('mutating admission', 'rejected', plugin.name).plugins = verdicts;
-      return denied;
+  const reinvocation = reinvocationContext(a);
+  for (let round = 0; round < 2; round++) {
+    for (const plugin of ctx.admission.plugins) {
+      if (!plugin.admit) continue;
+      const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', a.object, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
+      if (denied) {
+        ctx.tracer.stage('mutating admission', 'rejected', plugin.name).plugins = verdicts;
+        return denied;
+      }
     }
+    if (round > 0 || !reinvocation.shouldReinvoke) break;
+    reinvocation.isReinvoke = true;
   }
   ctx.tracer.stage('mutating admission').plugins = verdicts;
   return undefined;

@@ -17,17 +17,17 @@ export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<
   if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   const decoded = decode(ctx, body);
   if ('status' in decoded) return decoded.status;
-  body = decoded.object;
-  if (!isObject(body.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
-  const typeError = checkTypeMeta(ctx, body);
+  const obj = decoded.object;
+  if (!isObject(obj.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  const typeError = checkTypeMeta(ctx, obj);
   if (typeError) return typeError;
-  if (typeof body.metadata.name === 'string' && body.metadata.name !== ctx.info.name) {
-    return badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
+  if (typeof obj.metadata.name === 'string' && obj.metadata.name !== ctx.info.name) {
+    return badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
   }
-  if (ctx.type.namespaced && body.metadata.namespace && body.metadata.namespace !== ctx.info.namespace) {
+  if (ctx.type.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ctx.info.namespace) {
     return badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  return guaranteedUpdate(ctx, typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined, () => structuredClone(body));
+  return guaranteedUpdate(ctx, typeof obj.metadata.resourceVersion === 'string' ? obj.metadata.resourceVersion : undefined, () => structuredClone(obj));
 }
 
 export async function handlePatch(ctx: HandlerContext, body: unknown, contentType: string): Promise<KubeObject | Status> {

@@ -44,6 +44,8 @@ export function contextFor(cache: ObjectCache): AdmissionContext {
   return {
     cache,
     get: <T extends KubeObject>(group: string, resource: string, namespace: string, name: string) => Promise.resolve(cache.get(group, resource, namespace, name) as T | undefined),
+    list: (group, resource, namespace) => Promise.resolve(cache.list(group, resource, namespace)),
+    updateStatus: () => Promise.reject(new Error('webhooks write no status')),
     clock: new ManualClock(),
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * StorageObjectInUseProtection puts a protection finalizer on every new
+ * PersistentVolume, PersistentVolumeClaim and VolumeAttributesClass
+ * (plugin/pkg/admission/storage/storageobjectinuseprotection), so deleting one
+ * that a pod or claim still uses only marks it; the protection controllers
+ * remove the finalizer once nothing uses it.
+ */
+import type { Status } from '../../api/types';
+import type { AdmissionPlugin, Attributes } from './admission';
+import { STORAGE_OBJECT_IN_USE_PROTECTION } from './names';
+
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
+export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
+export const VAC_PROTECTION_FINALIZER = 'kubernetes.io/vac-protection';
+
+const FINALIZERS: Record<string, string> = {
+  '/persistentvolumeclaims': PVC_PROTECTION_FINALIZER,
+  '/persistentvolumes': PV_PROTECTION_FINALIZER,
+  'storage.k8s.io/volumeattributesclasses': VAC_PROTECTION_FINALIZER,
+};
+
+/** storageObjectInUseProtection is the StorageObjectInUseProtection plugin. */
+export const storageObjectInUseProtection = {
+  name: STORAGE_OBJECT_IN_USE_PROTECTION,
+  admit(a: Attributes): Status | undefined {
+    if (a.operation !== 'CREATE' || a.subresource || !a.object) return undefined;
+    const finalizer = FINALIZERS[`${a.type.group}/${a.type.resource}`];
+    if (finalizer === undefined) return undefined;
+    const meta = a.object.metadata;
+    if (!meta.finalizers?.includes(finalizer)) meta.finalizers = [...(meta.finalizers ?? []), finalizer];
+    return undefined;
+  },
+} satisfies AdmissionPlugin;
