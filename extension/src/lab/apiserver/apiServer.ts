@@ -118,6 +118,8 @@ export class ApiServer {
   /** pods indexes pods by node for the Node authorizer. */
   readonly pods: PodIndex;
   readonly apiAudiences: readonly string[];
+  /** crashes counts requests that threw instead of answering: each one is a bug (its answer is a 500). */
+  crashes = 0;
   /** componentProbes answer componentstatuses: the lab registers one per control-plane component. */
   readonly componentProbes = new Map<string, ComponentProbe>();
   private readonly storages = new Map<ResourceType, ObjectStorage>();
@@ -230,6 +232,7 @@ export class ApiServer {
     try {
       res = await this.serve(req, tracer);
     } catch (err) {
+      this.crashes++;
       res = respond(internalError(err));
     }
     const body = res.body as Partial<Status> | undefined;
@@ -424,7 +427,10 @@ export class ApiServer {
       case 'list': return respond(await handleList(ctx));
       case 'create': return info.subresource ? respond(methodNotSupported(gr, 'create')) : respond(await handleCreate(ctx, req.body), 201);
       case 'update': return respond(await handleUpdate(ctx, req.body));
-      case 'patch': return respond(await handlePatch(ctx, req.body, req.contentType ?? ''));
+      case 'patch': {
+        const patched = await handlePatch(ctx, req.body, req.contentType ?? '');
+        return 'created' in patched ? respond(patched.created as KubeObject, 201) : respond(patched);
+      }
       case 'delete': return respond(await handleDelete(ctx, req.body));
       case 'watch': return respond(badRequest('watch requests must be made through watch()'));
       default: return respond(methodNotSupported(gr, info.verb));

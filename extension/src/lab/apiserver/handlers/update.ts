@@ -5,10 +5,15 @@
  */
 import { type KubeObject, type Status, isStatus } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
-import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound, unsupportedMediaType } from '../errors';
-import { mergePatch } from '../patch';
+import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound } from '../errors';
 import { admitValidate, attributes, isObject, mutate, persisted, specOf, validateObject } from './common';
-import { checkTypeMeta, decode } from './create';
+import { timestamp } from '../../api/meta';
+import { modelForKind } from '../../openapi/schema';
+import { FieldManager } from '../fieldmanager/fieldManager';
+import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
+import { groupVersion } from '../resources';
+import { checkTypeMeta, decode, handleCreate } from './create';
+import { fieldValidation } from './options';
 
 /** Unconditional writes retry a few times when they race another writer, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
@@ -30,16 +35,69 @@ export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<
   return guaranteedUpdate(ctx, typeof obj.metadata.resourceVersion === 'string' ? obj.metadata.resourceVersion : undefined, () => structuredClone(obj));
 }
 
-export async function handlePatch(ctx: HandlerContext, body: unknown, contentType: string): Promise<KubeObject | Status> {
-  const type = contentType.split(';')[0].trim();
-  if (type !== 'application/merge-patch+json') return unsupportedMediaType(type || 'none');
-  if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/merge-patch+json');
-  const rv = isObject(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
-  return guaranteedUpdate(ctx, rv, (current) => {
-    const patched = mergePatch(current, body);
-    if (!isObject(patched)) return badRequest('the patch produced no object');
-    const decoded = decode(ctx, patched);
-    return 'status' in decoded ? decoded.status : decoded.object;
+/**
+ * handlePatch applies a JSON, merge or strategic merge patch to the current
+ * object and continues as an update; a server-side apply merges the applied
+ * configuration with the field manager, creating the object when it does not
+ * exist (the answer then says created).
+ */
+export async function handlePatch(ctx: HandlerContext, body: unknown, contentType: string): Promise<KubeObject | Status | { created: KubeObject }> {
+  const model = modelForKind(ctx.type.group, ctx.type.version, ctx.type.kind);
+  const type = patchTypeOf(contentType);
+  if (!type || (type === 'strategic' && !model)) return unsupportedPatchMediaType(model !== undefined);
+  const badOptions = validatePatchOptions(type, { fieldManager: ctx.query.fieldManager, ...(ctx.query.force === undefined ? {} : { force: ctx.query.force === 'true' }) });
+  if (badOptions) return badOptions;
+  const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
+  if (type === 'apply') return apply(ctx, body, model, namespace);
+  const precondition = isObject(body) && isObject(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
+  return guaranteedUpdate(ctx, precondition, (current) => {
+    const patched = applyPatch(type, current, body, model, fieldValidation(ctx.query));
+    if ('status' in patched) return patched.status;
+    const decoded = decode(ctx, patched.object);
+    if ('status' in decoded) return decoded.status;
+    return checkName(decoded.object, ctx.info.name, namespace) ?? decoded.object;
+  });
+}
+
+/** fieldManagers keeps one FieldManager per resource type and subresource, as upstream builds them once per handler. */
+const fieldManagers = new WeakMap<object, Map<string, FieldManager>>();
+
+function fieldManagerFor(ctx: HandlerContext, model: string | undefined): FieldManager {
+  let bySub = fieldManagers.get(ctx.type);
+  if (!bySub) fieldManagers.set(ctx.type, (bySub = new Map()));
+  const sub = ctx.info.subresource;
+  let fm = bySub.get(sub);
+  if (!fm) {
+    const resetFields = sub === 'status' ? [['spec'], ['metadata', 'labels']] : ctx.type.strategy.statusSubresource ? [['status']] : [];
+    fm = new FieldManager({ apiVersion: groupVersion(ctx.type), kind: ctx.type.kind, model, ...(sub ? { subresource: sub } : {}), resetFields });
+    bySub.set(sub, fm);
+  }
+  return fm;
+}
+
+/** apply is server-side apply: the applied configuration merged by the field manager, with conflicts as 409s unless force. */
+async function apply(ctx: HandlerContext, body: unknown, model: string | undefined, namespace: string): Promise<KubeObject | Status | { created: KubeObject }> {
+  const decodedConfig = decodeApplyConfiguration(body);
+  if ('status' in decodedConfig) return decodedConfig.status;
+  const manager = ctx.query.fieldManager ?? '';
+  const force = ctx.query.force === 'true';
+  const fm = fieldManagerFor(ctx, model);
+  const now = timestamp(ctx.clock.now());
+  const current = await ctx.storage.get(namespace, ctx.info.name);
+  if (!current) {
+    const applied = fm.apply(undefined, decodedConfig.config, manager, force, now);
+    if ('status' in applied) return applied.status;
+    const named = checkName(applied.object, ctx.info.name, namespace);
+    if (named) return named;
+    const created = await handleCreate(ctx, applied.object);
+    return isStatus(created) ? created : { created };
+  }
+  return guaranteedUpdate(ctx, undefined, (live) => {
+    const applied = fm.apply(live, decodedConfig.config, manager, force, now);
+    if ('status' in applied) return applied.status;
+    const decoded = decode(ctx, applied.object);
+    if ('status' in decoded) return decoded.status;
+    return checkName(decoded.object, ctx.info.name, namespace) ?? decoded.object;
   });
 }
 
