@@ -64,7 +64,7 @@ const fieldManagers = new WeakMap<object, Map<string, FieldManager>>();
 
 function fieldManagerFor(ctx: HandlerContext, model: string | undefined): FieldManager {
   let bySub = fieldManagers.get(ctx.type);
-  if (!bySub) fieldManagers.set(ctx.type, (bySub = new Map()));
+  if (!bySub) fieldManagers.set(ctx.type, (bySub = new Map<string, FieldManager>()));
   const sub = ctx.info.subresource;
   let fm = bySub.get(sub);
   if (!fm) {
