@@ -125,7 +125,14 @@ export class VSCodeHarness {
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(name: string): Promise<void> {
     const input = await this.openQuickInput('Control+P');
-    await input.fill(name);
+    // Quick Open answers "No matching results" when its file search ran before the
+    // workspace was indexed, and does not search again by itself: type the name again.
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) });
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await input.fill('');
+      await input.fill(name);
+      if (await rows.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    }
     await this.pickQuickInputRow(name);
     await this.page
       .locator(`.tabs-container .tab.active[aria-label^="${name}"], .tabs-container .tab.active[data-resource-name="${name}"]`)
