@@ -37,7 +37,10 @@ const pod = (name: string) => ({
 async function apiLab(): Promise<{ lab: Lab; call: (r: ApiRequest) => Promise<{ status: number; body: unknown }> }> {
   const lab = new Lab({ nodes: 0, clock: new ManualClock(), stopwatch: () => performance.now() });
   await lab.startApiServer();
-  return { lab, call: (r) => lab.server.handle(lab.asAdmin(r)) };
+  const call = (r: ApiRequest) => lab.server.handle(lab.asAdmin(r));
+  // The service account controller is not running here: create the account the ServiceAccount plugin requires.
+  await call({ method: 'POST', path: '/api/v1/namespaces/default/serviceaccounts', body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } } });
+  return { lab, call };
 }
 
 /** createLatencies creates pods at RATE_PER_S for CREATE_SECONDS and returns each create's latency. */
