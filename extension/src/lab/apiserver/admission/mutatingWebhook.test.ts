@@ -1,6 +1,7 @@
 // MutatingAdmissionWebhook against real local webhook servers. Behaviour and wording follow
 // staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/mutating/dispatcher.go,
 // .../webhook/generic/webhook.go, .../webhook/errors/statuserror.go and pkg/util/webhook/error.go.
+import { MemoryCache } from '../auth/memoryCache';
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import { SeededRandom } from '../../random';
@@ -10,7 +11,7 @@ import { createHttpTransport } from './webhook/httpTransport';
 import type { WebhookPluginOptions } from './webhook/options';
 import { reinvocationContext } from './webhook/reinvocation';
 import { CA_CERT, OTHER_CA_CERT, SERVER_CERT, SERVER_KEY } from './webhook/testcerts';
-import { contextFor, patchOf, podAttributes, startWebhookServer, TestCache, type Reply, type WebhookServer } from './webhook/testing';
+import { contextFor, patchOf, podAttributes, startWebhookServer, type Reply, type WebhookServer } from './webhook/testing';
 import type { MutatingWebhook } from './webhook/types';
 
 const transport = createHttpTransport();
@@ -33,9 +34,9 @@ function webhook(name: string, url: string, extra: Partial<MutatingWebhook> = {}
 }
 
 function setup(configs: Record<string, MutatingWebhook[]>, options: Partial<WebhookPluginOptions> = {}) {
-  const cache = new TestCache()
-    .set('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', Object.entries(configs).map(([name, webhooks]) => ({ metadata: { name }, webhooks })))
-    .set('', 'namespaces', [{ metadata: { name: 'default', labels: { env: 'dev' } } }, { metadata: { name: 'prod', labels: { env: 'prod' } } }]);
+  const cache = new MemoryCache()
+    .replace('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', Object.entries(configs).map(([name, webhooks]) => ({ metadata: { name }, webhooks })))
+    .replace('', 'namespaces', [{ metadata: { name: 'default', labels: { env: 'dev' } } }, { metadata: { name: 'prod', labels: { env: 'prod' } } }]);
   const plugin = mutatingAdmissionWebhook({ transport, random: new SeededRandom(1), ...options });
   const ctx = contextFor(cache);
   return { admit: (a: Attributes) => plugin.admit!(a, ctx) };

@@ -1,12 +1,13 @@
 // ValidatingAdmissionWebhook against real local webhook servers. Behaviour and wording follow
 // staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/validating/dispatcher.go and
 // client-go's rest/request.go with apimachinery's NewGenericServerResponse for failed HTTP exchanges.
+import { MemoryCache } from '../auth/memoryCache';
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import { SeededRandom } from '../../random';
 import { validatingAdmissionWebhook } from './validatingWebhook';
 import { createHttpTransport } from './webhook/httpTransport';
-import { contextFor, podAttributes, startWebhookServer, TestCache, type Reply, type WebhookServer } from './webhook/testing';
+import { contextFor, podAttributes, startWebhookServer, type Reply, type WebhookServer } from './webhook/testing';
 import type { ValidatingWebhook } from './webhook/types';
 
 const transport = createHttpTransport();
@@ -27,9 +28,9 @@ function webhook(name: string, url: string, extra: Partial<ValidatingWebhook> = 
 }
 
 function validator(webhooks: ValidatingWebhook[]) {
-  const cache = new TestCache()
-    .set('admissionregistration.k8s.io', 'validatingwebhookconfigurations', [{ metadata: { name: 'policy' }, webhooks }])
-    .set('', 'namespaces', [{ metadata: { name: 'default' } }]);
+  const cache = new MemoryCache()
+    .replace('admissionregistration.k8s.io', 'validatingwebhookconfigurations', [{ metadata: { name: 'policy' }, webhooks }])
+    .replace('', 'namespaces', [{ metadata: { name: 'default' } }]);
   const plugin = validatingAdmissionWebhook({ transport, random: new SeededRandom(7) });
   return (a = podAttributes()) => plugin.validate!(a, contextFor(cache));
 }

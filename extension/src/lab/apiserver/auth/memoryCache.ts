@@ -19,6 +19,14 @@ export class MemoryCache implements ObjectCache {
     return this;
   }
 
+  /** replace sets every object of group/resource at once. */
+  replace(group: string, resource: string, objects: readonly KubeObject[]): this {
+    this.objects.delete(`${group}/${resource}`);
+    for (const obj of objects) this.put(group, resource, obj);
+    this.versions.set(`${group}/${resource}`, (this.versions.get(`${group}/${resource}`) ?? 0) + 1);
+    return this;
+  }
+
   delete(group: string, resource: string, namespace: string, name: string): void {
     const key = `${group}/${resource}`;
     this.objects.get(key)?.delete(`${namespace}/${name}`);

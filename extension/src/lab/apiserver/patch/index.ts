@@ -22,7 +22,8 @@ import { strategicMergeMapPatch } from './strategicMergePatch';
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 /** FieldValidation is the request's fieldValidation; upstream treats an empty one as Warn. */
-export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
+export type { FieldValidation } from '../../openapi/decode';
+import type { FieldValidation } from '../../openapi/decode';
 
 /** PATCH_MEDIA_TYPES are the Content-Types of the patch types. */
 export const PATCH_MEDIA_TYPES: Readonly<Record<PatchType, string>> = {

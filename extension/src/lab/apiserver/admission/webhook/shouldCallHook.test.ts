@@ -1,10 +1,11 @@
 // Order and outcomes of staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/generic/webhook.go ShouldCallHook.
+import { MemoryCache } from '../../auth/memoryCache';
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { celMatchConditions } from './celMatchConditions';
 import { shouldCallHook, type EquivalentResourceMapper } from './shouldCallHook';
 import { buildAccessors } from './source';
-import { contextFor, podAttributes, TestCache } from './testing';
+import { contextFor, podAttributes } from './testing';
 import type { ValidatingWebhook } from './types';
 
 const v2: EquivalentResourceMapper = {
@@ -17,7 +18,7 @@ function accessor(extra: Partial<ValidatingWebhook>) {
   return buildAccessors([{ metadata: { name: 'c' }, webhooks: [{ name: 'w.example.com', clientConfig: { url: 'https://x' }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v2'], resources: ['pods'] }], ...extra }] }])[0];
 }
 
-const ctx = contextFor(new TestCache().set('', 'namespaces', [{ metadata: { name: 'default' } }]));
+const ctx = contextFor(new MemoryCache().replace('', 'namespaces', [{ metadata: { name: 'default' } }]));
 
 test('under Equivalent a rule for another version of the resource matches, with that version and kind', async () => {
   const got = await shouldCallHook(accessor({}), podAttributes(), ctx, { matchConditions: celMatchConditions(), equivalentResources: v2 });

@@ -1,14 +1,14 @@
 // Ordering and uids as staging/src/k8s.io/apiserver/pkg/admission/configuration/mutating_webhook_manager.go builds them.
+import { MemoryCache } from '../../auth/memoryCache';
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { WebhookSource } from './source';
-import { TestCache } from './testing';
 import type { MutatingWebhook } from './types';
 
 const hook = (name: string, extra: Partial<MutatingWebhook> = {}): MutatingWebhook => ({ name, clientConfig: { url: 'https://x' }, ...extra });
 
 test('configurations are walked by name, webhooks in order, same-named webhooks numbered', () => {
-  const cache = new TestCache().set('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', [
+  const cache = new MemoryCache().replace('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', [
     { metadata: { name: 'b' }, webhooks: [hook('one.example.com')] },
     { metadata: { name: 'a' }, webhooks: [hook('x.example.com'), hook('x.example.com', { objectSelector: { matchLabels: { app: 'web' } } })] },
   ]);
@@ -19,10 +19,10 @@ test('configurations are walked by name, webhooks in order, same-named webhooks 
 });
 
 test('the list is rebuilt only when the cache version moves', () => {
-  const cache = new TestCache().set('admissionregistration.k8s.io', 'validatingwebhookconfigurations', [{ metadata: { name: 'a' }, webhooks: [hook('v')] }]);
+  const cache = new MemoryCache().replace('admissionregistration.k8s.io', 'validatingwebhookconfigurations', [{ metadata: { name: 'a' }, webhooks: [hook('v')] }]);
   const source = new WebhookSource<MutatingWebhook>('validatingwebhookconfigurations');
   const first = source.webhooks(cache);
   assert.equal(source.webhooks(cache), first);
-  cache.set('admissionregistration.k8s.io', 'validatingwebhookconfigurations', []);
+  cache.replace('admissionregistration.k8s.io', 'validatingwebhookconfigurations', []);
   assert.deepEqual(source.webhooks(cache), []);
 });

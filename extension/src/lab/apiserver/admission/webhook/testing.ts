@@ -13,31 +13,6 @@ import type { ResourceType } from '../../resources';
 import type { AdmissionContext, Attributes } from '../admission';
 import type { AdmissionResponse, AdmissionReview, AdmissionRequest } from './types';
 
-/** TestCache is an ObjectCache whose contents a test sets. */
-export class TestCache implements ObjectCache {
-  private readonly data = new Map<string, KubeObject[]>();
-  private readonly versions = new Map<string, number>();
-
-  set(group: string, resource: string, objects: KubeObject[]): this {
-    const key = `${group}/${resource}`;
-    this.data.set(key, objects);
-    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
-    return this;
-  }
-
-  list(group: string, resource: string, namespace?: string): readonly KubeObject[] {
-    const all = this.data.get(`${group}/${resource}`) ?? [];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata.namespace ?? '') === namespace);
-  }
-
-  get(group: string, resource: string, namespace: string, name: string): KubeObject | undefined {
-    return this.list(group, resource, namespace).find((o) => o.metadata.name === name);
-  }
-
-  version(group: string, resource: string): number {
-    return this.versions.get(`${group}/${resource}`) ?? 0;
-  }
-}
 
 /** contextFor is an AdmissionContext reading only the cache. */
 export function contextFor(cache: ObjectCache): AdmissionContext {
