@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '*.vsix', 'scripts/**', 'eslint.config.mjs', 'extension/src/lab/openapi/generated/**'] },
+  { ignores: ['dist/**', 'bin/**', 'node_modules/**', 'test-results/**', '*.vsix', 'scripts/**', 'eslint.config.mjs', 'extension/src/lab/openapi/generated/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -11,14 +11,19 @@ import { ClusterTree } from './host/clusterTree';
 import { LabHost } from './host/labHost';
 import { LabStatusBar } from './host/statusBar';
 
-function labOptions(): LabOptions {
+function labOptions(storageDir: string): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
-  return { nodes: config.get<number>('nodes', 3), seed: 1, speed: 1 };
+  // The front door's PKI and kubeconfig live in the extension's global storage, so terminals keep one KUBECONFIG path.
+  return { nodes: config.get<number>('nodes', 3), seed: 1, speed: 1, serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
-    const host = new LabHost(context.extensionPath, labOptions);
+    const host = new LabHost(context.extensionPath, () => labOptions(context.globalStorageUri.fsPath));
+    // Integrated terminals get KUBECONFIG while the lab serves, so `kubectl` there talks to the lab.
+    const env = context.environmentVariableCollection;
+    env.persistent = false;
+    env.description = 'KUBECONFIG points at the KubeLab cluster';
     const tree = new ClusterTree();
     const statusBar = new LabStatusBar();
     const output = vscode.window.createOutputChannel('KubeLab');
@@ -52,6 +57,32 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('kubelab.stop', () => host.stop()),
       vscode.commands.registerCommand('kubelab.refresh', () => tree.refresh()),
       vscode.commands.registerCommand('kubelab.apply', () => applyActiveEditor(start, output).catch(showError)),
+      host.onDidServe((served) => {
+        if (served) {
+          env.replace('KUBECONFIG', served.kubeconfigPath);
+          output.appendLine(`The lab's API server listens on ${served.url}; KUBECONFIG=${served.kubeconfigPath}`);
+        } else {
+          env.delete('KUBECONFIG');
+        }
+      }),
+      vscode.commands.registerCommand('kubelab.copyKubeconfigPath', async () => {
+        try {
+          const served = await host.whenServed();
+          await vscode.env.clipboard.writeText(served.kubeconfigPath);
+          void vscode.window.showInformationMessage(`KubeLab: copied ${served.kubeconfigPath} (export KUBECONFIG=${served.kubeconfigPath})`);
+        } catch (err) {
+          showError(err);
+        }
+      }),
+      vscode.commands.registerCommand('kubelab.openTerminal', async () => {
+        try {
+          const served = await host.whenServed();
+          const terminal = vscode.window.createTerminal({ name: 'KubeLab', env: { KUBECONFIG: served.kubeconfigPath } });
+          terminal.show();
+        } catch (err) {
+          showError(err);
+        }
+      }),
     );
 
     const view = vscode.window.createTreeView('kubelab.cluster', { treeDataProvider: tree, showCollapseAll: true });

@@ -10,6 +10,12 @@ import { KubeClient } from '../lab/client/kubeClient';
 import type { LabState } from '../lab/lab';
 import { WorkerTransport } from './workerTransport';
 
+/** Served is where the lab's front door listens and the kubeconfig that reaches it. */
+export interface Served {
+  url: string;
+  kubeconfigPath: string;
+}
+
 /** How long stop() waits for the lab to stop before ending its worker. */
 const STOP_TIMEOUT_MS = 2000;
 
@@ -22,6 +28,11 @@ export class LabHost implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<LabState>();
   /** onDidChangeState fires with each new state. */
   readonly onDidChangeState = this.stateEmitter.event;
+  private servedInfo?: Served;
+  private serving?: { promise: Promise<Served>; resolve(s: Served): void; reject(err: Error): void };
+  private readonly servedEmitter = new vscode.EventEmitter<Served | undefined>();
+  /** onDidServe fires when the front door opens (with its URL and kubeconfig) and when it closes (undefined). */
+  readonly onDidServe = this.servedEmitter.event;
 
   constructor(private readonly extensionPath: string, private readonly options: () => LabOptions) {}
 
@@ -32,6 +43,25 @@ export class LabHost implements vscode.Disposable {
   /** client is the running lab's API client, if the lab runs. */
   get client(): KubeClient | undefined {
     return this.current === 'running' ? this.apiClient : undefined;
+  }
+
+  /** served is the running front door, if the lab serves one. */
+  get served(): Served | undefined {
+    return this.servedInfo;
+  }
+
+  /** whenServed starts the lab if needed and resolves once its front door listens (rejects if it could not open). */
+  async whenServed(): Promise<Served> {
+    await this.start();
+    if (this.servedInfo) return this.servedInfo;
+    if (!this.serving) {
+      let settle: Pick<NonNullable<LabHost['serving']>, 'resolve' | 'reject'> | undefined;
+      const promise = new Promise<Served>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      this.serving = { promise, ...(settle as Pick<NonNullable<LabHost['serving']>, 'resolve' | 'reject'>) };
+    }
+    return this.serving.promise;
   }
 
   /** start starts the lab if needed and resolves with its client once it runs. */
@@ -52,7 +82,19 @@ export class LabHost implements vscode.Disposable {
       this.apiClient = new KubeClient(transport);
       this.setState('starting');
       worker.on('message', (m: LabMessage) => {
-        if (transport.receive(m) || m.type !== 'state') return;
+        if (transport.receive(m)) return;
+        if (m.type === 'served') {
+          if (m.error || !m.url || !m.kubeconfigPath) {
+            this.servedError(m.error ?? 'the front door did not open');
+            return;
+          }
+          this.servedInfo = { url: m.url, kubeconfigPath: m.kubeconfigPath };
+          this.serving?.resolve(this.servedInfo);
+          this.serving = undefined;
+          this.servedEmitter.fire(this.servedInfo);
+          return;
+        }
+        if (m.type !== 'state') return;
         if (m.error) {
           void this.stop();
           reject(new Error(m.error));
@@ -97,7 +139,18 @@ export class LabHost implements vscode.Disposable {
     this.cleanup();
   }
 
+  private servedError(message: string): void {
+    const pending = this.serving;
+    this.serving = undefined;
+    pending?.reject(new Error(message));
+  }
+
   private cleanup(): void {
+    if (this.servedInfo) {
+      this.servedInfo = undefined;
+      this.servedEmitter.fire(undefined);
+    }
+    this.servedError('the lab stopped');
     this.transport?.fail('the lab stopped');
     this.worker = undefined;
     this.transport = undefined;
@@ -115,5 +168,6 @@ export class LabHost implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.stateEmitter.dispose();
+    this.servedEmitter.dispose();
   }
 }

@@ -56,6 +56,7 @@ export class WorkerTransport implements Transport {
         this.watches.delete(m.id);
         return true;
       case 'state':
+      case 'served':
         return false;
     }
   }

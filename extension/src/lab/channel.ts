@@ -13,6 +13,8 @@ export interface LabOptions {
   seed: number;
   /** speed runs lab time this many times faster than the wall clock (1 = real time). */
   speed: number;
+  /** serve opens the HTTPS front door on 127.0.0.1 (port 0: a free one), its PKI and kubeconfig kept in dir. */
+  serve?: { port: number; dir: string; kubeconfigPath?: string };
 }
 
 export type HostMessage =
@@ -30,6 +32,8 @@ export type HostMessage =
 export type LabMessage =
   /** lab → host: the lab's state changed (error set when starting failed). */
   | { type: 'state'; state: LabState; error?: string }
+  /** lab → host: the front door is listening (after `state: running`, when the start options asked to serve); error when it could not. */
+  | { type: 'served'; url?: string; kubeconfigPath?: string; error?: string }
   /** lab → host: the answer to `request` id. */
   | { type: 'response'; id: number; response: ApiResponse }
   /** lab → host: events of watch id, batched per turn of the worker's event loop. */

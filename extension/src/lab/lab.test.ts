@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from './clock';
-import { Lab } from './lab';
 import { DEPLOYMENTS, PODS, REPLICASETS, EVENTS } from './client/resources';
 import { isStatus, type Deployment, type Pod, type ReplicaSet, type Event } from './api/types';
 import { podStatusText } from './api/pods';
+import { startTestLab } from './testLab';
 
 const web: Deployment = {
   apiVersion: 'apps/v1',
@@ -17,17 +16,9 @@ const web: Deployment = {
   },
 };
 
-async function startLab(nodes = 3): Promise<{ lab: Lab; clock: ManualClock }> {
-  const clock = new ManualClock();
-  const lab = new Lab({ nodes, clock, seed: 7 });
-  const started = lab.start();
-  await clock.advance(0);
-  await started;
-  return { lab, clock };
-}
 
 test('a Deployment of 3 becomes a ReplicaSet and 3 Running pods spread over 3 nodes', async () => {
-  const { lab, clock } = await startLab();
+  const { lab, clock } = await startTestLab();
   const client = lab.client();
   const created = await client.create(DEPLOYMENTS, web);
   assert.ok(!isStatus(created), JSON.stringify(created));
@@ -60,7 +51,7 @@ test('a Deployment of 3 becomes a ReplicaSet and 3 Running pods spread over 3 no
 });
 
 test('pods go Pending, then ContainerCreating, then Running as time passes', async () => {
-  const { lab, clock } = await startLab(1);
+  const { lab, clock } = await startTestLab(1);
   const client = lab.client();
   await client.create(DEPLOYMENTS, { ...web, spec: { ...web.spec, replicas: 1 } });
   const seen = new Set<string>();
@@ -76,7 +67,7 @@ test('pods go Pending, then ContainerCreating, then Running as time passes', asy
 });
 
 test('a pod too big for any node stays Pending with the scheduler\'s upstream message', async () => {
-  const { lab, clock } = await startLab(3);
+  const { lab, clock } = await startTestLab(3);
   const client = lab.client();
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'huge', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '64' } } }] } };
   assert.ok(!isStatus(await client.create(PODS, pod)));
@@ -91,7 +82,7 @@ test('a pod too big for any node stays Pending with the scheduler\'s upstream me
 });
 
 test('deleting a running pod: the kubelet stops it and the ReplicaSet replaces it', async () => {
-  const { lab, clock } = await startLab(3);
+  const { lab, clock } = await startTestLab(3);
   const client = lab.client();
   await client.create(DEPLOYMENTS, web);
   await clock.advance(30_000);

@@ -19,6 +19,8 @@ import { mutatingAdmissionWebhook } from './apiserver/admission/mutatingWebhook'
 import { builtinPlugins } from './apiserver/admission/plugins';
 import { newValidatingAdmissionPolicy } from './apiserver/admission/validatingAdmissionPolicy';
 import { validatingAdmissionWebhook } from './apiserver/admission/validatingWebhook';
+import { AuditSink, type AuditWriter } from './apiserver/audit/sink';
+import type { AuditPolicy } from './apiserver/audit/types';
 import { type HttpTransport, createHttpTransport } from './apiserver/admission/webhook/httpTransport';
 import type { Clock, Timer } from './clock';
 import { InProcessTransport } from './client/transport';
@@ -44,6 +46,8 @@ export interface LabConfig {
   stopwatch?: () => number;
   /** serviceAccountKey signs service account tokens (--service-account-signing-key-file); made outside the lab core, which has no randomness of its own. */
   serviceAccountKey?: KeyObject;
+  /** audit turns on the API server's audit log: events its policy selects (DEFAULT_AUDIT_POLICY when omitted) go to write as JSON lines. */
+  audit?: { policy?: AuditPolicy; write: AuditWriter };
 }
 
 /** The issuer of the lab's service account tokens, as kubeadm's default. */
@@ -88,6 +92,8 @@ export class Lab {
       authorizer: { authorize: (a) => (late.authorizer as Authorizer).authorize(a) },
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
+      // Audit IDs come from a stream of their own, so turning auditing on leaves the lab's generated names as they were.
+      ...(config.audit ? { audit: { sink: new AuditSink(config.audit.write), random: new SeededRandom(~(config.seed ?? 1)), ...(config.audit.policy ? { policy: config.audit.policy } : {}) } } : {}),
     });
     late.authorizer = defaultAuthorizer(this.server.cache, this.server.pods);
     // kube-apiserver's default admission plugins, with the policy and webhook plugins in their places.
@@ -162,6 +168,8 @@ export class Lab {
         capacity,
       }));
     }
+    // The API server reaches each kubelet by node name, as over its kubelet client, for pod logs.
+    for (const k of this.kubelets) this.server.kubelets.set(k.nodeName, k);
     await Promise.all([this.controllers.start(), this.scheduler.start(), ...this.kubelets.map((k) => k.start())]);
     this.scheduleCompaction();
     this.state = 'running';

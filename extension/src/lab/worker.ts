@@ -5,14 +5,17 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { HostMessage, LabMessage } from './channel';
-import { ScaledClock } from './clock';
+import { RealClock, ScaledClock } from './clock';
 import { Lab } from './lab';
+import { nodeEntropy } from './pki/nodeEntropy';
+import { type Served, serveLab } from './serve';
 import type { WatchEvent } from './api/types';
 
 const port = parentPort;
 if (!port) throw new Error('labWorker must run in a worker thread');
 
 let lab: Lab | undefined;
+let served: Served | undefined;
 const watches = new Map<number, { cancel(): void }>();
 const post = (m: LabMessage): void => port.postMessage(m);
 
@@ -43,12 +46,25 @@ async function handle(m: HostMessage): Promise<void> {
         post({ type: 'state', state: 'running' });
       } catch (err) {
         post({ type: 'state', state: 'stopped', error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+      const serve = m.options.serve;
+      if (serve) {
+        // The worker is the composition root's edge: the PKI is issued with node:crypto's keys and the wall clock.
+        try {
+          served = await serveLab(lab, { ...serve, entropy: nodeEntropy(), now: new RealClock().now() });
+          post({ type: 'served', url: served.url, kubeconfigPath: served.kubeconfigPath });
+        } catch (err) {
+          post({ type: 'served', error: err instanceof Error ? err.message : String(err) });
+        }
       }
       return;
     }
     case 'stop':
       for (const w of watches.values()) w.cancel();
       watches.clear();
+      await served?.stop();
+      served = undefined;
       lab?.stop();
       lab = undefined;
       post({ type: 'state', state: 'stopped' });

@@ -209,7 +209,8 @@ test('watch from a resourceVersion sees later changes as ADDED, MODIFIED, DELETE
   await call({ method: 'PUT', path: '/api/v1/namespaces/default/pods/web', body: { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } } });
   await call({ method: 'DELETE', path: '/api/v1/namespaces/default/pods/web' });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+  // Deleting a pod marks it first, even with no grace period left (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go updateForGracefulDeletionAndFinalizers).
+  assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']);
   assert.ok(!('status' in w));
 });
 

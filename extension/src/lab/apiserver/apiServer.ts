@@ -7,10 +7,14 @@
  * RequestTrace of those stages.
  */
 import type { Clock, Timer } from '../clock';
-import type { Random } from '../random';
+import { uuid, type Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import type { Store } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
+import { AuditLogger, RequestAudit, type AuditRequestInfo } from './audit/auditLogger';
+import { evaluatePolicy } from './audit/policy';
+import type { AuditSink } from './audit/sink';
+import type { AuditPolicy } from './audit/types';
 import { impersonate } from './auth/impersonation';
 import { type TokenRequestIssuer, createTokenRequest } from './auth/tokenRequest';
 import { PodIndex } from './podIndex';
@@ -22,7 +26,12 @@ import { discovery } from './discovery';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
+import { isObject } from './handlers/common';
 import { handleDelete } from './handlers/delete';
+import { handleEphemeralContainers } from './handlers/ephemeralContainers';
+import { handleEviction } from './handlers/eviction';
+import { type KubeletConnection, handleLog } from './handlers/log';
+import { handleScale } from './handlers/scale';
 import { validateWriteOptions } from './handlers/options';
 import { handleGet, handleList, parseResourceVersion } from './handlers/read';
 import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
@@ -54,6 +63,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** contentType is set when the body is not JSON: pod logs are a string of `text/plain`. */
+  contentType?: string;
   warnings?: string[];
 }
 
@@ -73,6 +84,8 @@ export interface HandlerContext {
   random: Random;
   dryRun: boolean;
   user: UserInfo;
+  /** userAgent is the request's User-Agent, whose product name is the field manager of a write without ?fieldManager=. */
+  userAgent?: string;
   /** warnings collects the response's Warning headers. */
   warnings: string[];
   auditAnnotations: Record<string, string>;
@@ -101,6 +114,13 @@ export interface ApiServerOptions {
   /** stopwatch is a monotonic millisecond counter for traces (defaults to the clock). */
   stopwatch?: () => number;
   traceCapacity?: number;
+  /**
+   * audit writes an audit.k8s.io/v1 event for each request its policy (default
+   * DEFAULT_AUDIT_POLICY) selects, as --audit-policy-file and --audit-log-path do;
+   * random draws the audit IDs, apart from the lab's own stream so turning
+   * auditing on does not change the names the lab generates.
+   */
+  audit?: { policy?: AuditPolicy; sink: AuditSink; random?: Random };
 }
 
 /** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
@@ -122,10 +142,13 @@ export class ApiServer {
   crashes = 0;
   /** componentProbes answer componentstatuses: the lab registers one per control-plane component. */
   readonly componentProbes = new Map<string, ComponentProbe>();
+  /** kubelets reach each node's kubelet by node name (pod logs); the lab registers one per kubelet it runs. */
+  readonly kubelets = new Map<string, KubeletConnection>();
   private readonly storages = new Map<ResourceType, ObjectStorage>();
   private readonly admission: Chain;
   private readonly admissionContext: AdmissionContext;
   private readonly stopwatch: () => number;
+  private readonly audit?: { logger: AuditLogger; sink: AuditSink; random: Random };
 
   constructor(private readonly options: ApiServerOptions) {
     for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, new ObjectStorage(t, options.store));
@@ -139,6 +162,11 @@ export class ApiServer {
     this.apiAudiences = options.apiAudiences ?? DEFAULT_API_AUDIENCES;
     this.stopwatch = options.stopwatch ?? (() => options.clock.now());
     this.traces = new TraceBuffer(options.traceCapacity);
+    if (options.audit) {
+      const { sink, policy } = options.audit;
+      const random = options.audit.random ?? options.random;
+      this.audit = { logger: new AuditLogger({ sink, clock: options.clock, random, ...(policy ? { policy } : {}) }), sink, random };
+    }
     this.admissionContext = {
       cache: this.cache,
       clock: options.clock,
@@ -184,12 +212,18 @@ export class ApiServer {
 
   unserveTypes(types: readonly ResourceType[]): void {
     this.resources.remove(types);
-    for (const t of types) this.storages.delete(t);
+    for (const t of types) {
+      const storage = this.storages.get(t);
+      this.storages.delete(t);
+      // The storage (and its watch cache) is shared by a resource's versions: stop it once no served version uses it.
+      if (storage && ![...this.storages.values()].includes(storage)) storage.stop();
+    }
   }
 
   stop(): void {
     this.cache.stop();
     this.pods.stop();
+    for (const s of new Set(this.storages.values())) s.stop();
   }
 
   get authorizer(): Authorizer {
@@ -228,11 +262,14 @@ export class ApiServer {
   /** handle answers one non-watch request. It never throws: a bug becomes a 500 Status. */
   async handle(req: ApiRequest): Promise<ApiResponse> {
     const tracer = new Tracer(this.stopwatch, this.traces.name(), this.options.clock.now(), req.method, req.path);
+    const run: RequestRun = { receivedAt: this.options.clock.now() };
     let res: ApiResponse;
     try {
-      res = await this.serve(req, tracer);
+      res = await this.serve(req, tracer, run);
+      completeAudit(run, res);
     } catch (err) {
       this.crashes++;
+      panicAudit(run, err);
       res = respond(internalError(err));
     }
     const body = res.body as Partial<Status> | undefined;
@@ -244,8 +281,21 @@ export class ApiServer {
 
   /** watch starts a watch; an error (bad path, bad selector, expired resourceVersion) comes back as a response instead. */
   async watch(req: ApiRequest, sink: WatchSink): Promise<{ cancel(): void } | ApiResponse> {
+    // A watch is long-running: its audit event has a ResponseStarted stage, and completes when the stream ends.
+    const run: RequestRun = { receivedAt: this.options.clock.now(), longRunning: true };
+    try {
+      const res = await this.startWatch(req, sink, run);
+      if ('status' in res) completeAudit(run, res);
+      return res;
+    } catch (err) {
+      panicAudit(run, err);
+      throw err;
+    }
+  }
+
+  private async startWatch(req: ApiRequest, sink: WatchSink, run: RequestRun): Promise<{ cancel(): void } | ApiResponse> {
     const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
-    const ctx = await this.admit(req, tracer);
+    const ctx = await this.admit(req, tracer, run);
     if ('status' in ctx) return ctx;
     if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
     if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
@@ -259,6 +309,7 @@ export class ApiServer {
     const rv = parseResourceVersion(q.resourceVersion);
     if (typeof rv !== 'number') return respond(rv);
     const sendInitial = q.sendInitialEvents === undefined ? rv === 0 : q.sendInitialEvents === 'true';
+    run.audit?.responseStarted(200);
     const bookmarks = q.allowWatchBookmarks === 'true';
     const gv = groupVersion(ctx.type);
     const bookmark = (revision: number, annotations?: Record<string, string>): WatchEvent => ({
@@ -285,6 +336,7 @@ export class ApiServer {
       timeout?.cancel();
       w.cancel();
       sink.close();
+      run.audit?.complete(200);
     };
     const w = ctx.storage.watch(namespace, from, names, (e) => {
       if (closed) return;
@@ -329,17 +381,40 @@ export class ApiServer {
   }
 
   /**
+   * authenticateAudited is authentication and then the audit filter, as
+   * upstream's WithAuthentication wraps WithAudit: the event starts with the
+   * authenticated user (impersonation runs later), and a refused request is
+   * audited as WithFailedAuthenticationAudit does, by one ResponseStarted event.
+   */
+  private async authenticateAudited(req: ApiRequest, info: RequestInfo, path: string, query: Query, run: RequestRun): Promise<UserInfo | Status> {
+    const user = await this.authenticate(req);
+    if (!this.audit) return user;
+    run.longRunning ||= isLongRunning(info);
+    const auditInfo = auditRequestInfo(req, run.receivedAt);
+    if (!('code' in user)) {
+      run.audit = this.audit.logger.begin(requestAttributes(user, info, path, query), auditInfo);
+      return user;
+    }
+    const attrs = requestAttributes(NO_USER, info, path, query);
+    const config = evaluatePolicy(this.audit.logger.policy, attrs);
+    if (config.level !== 'None') {
+      new RequestAudit(config, attrs, auditInfo, auditInfo.auditID || uuid(this.audit.random), this.options.clock, this.audit.sink).responseStarted(user.code, user);
+    }
+    return user;
+  }
+
+  /**
    * admit runs the request filters every call goes through — bad-input checks,
    * authentication, authorization — and resolves the resource.
    */
-  private async admit(req: ApiRequest, tracer: Tracer): Promise<HandlerContext | ApiResponse> {
+  private async admit(req: ApiRequest, tracer: Tracer, run: RequestRun): Promise<HandlerContext | ApiResponse> {
     const { path, query: pathQuery } = splitPath(req.path);
     const query = { ...pathQuery, ...req.query };
     const info = parseRequestInfo(req.method, path, query);
     const spec = tracer.trace.spec;
     Object.assign(spec, info.isResourceRequest ? { verb: info.verb, group: info.group, resource: info.resource, ...(info.subresource ? { subresource: info.subresource } : {}), ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.name ? { name: info.name } : {}) } : { verb: info.verb });
 
-    const user = await this.authenticate(req);
+    const user = await this.authenticateAudited(req, info, path, query, run);
     if ('code' in user) {
       tracer.stage('authentication', 'rejected', user.message);
       return respond(user);
@@ -353,18 +428,15 @@ export class ApiServer {
         return respond(impersonated);
       }
       actor = impersonated;
+      run.audit?.logImpersonatedUser(actor);
       tracer.stage('impersonation', 'ok', `${user.username} as ${actor.username}`);
     }
     spec.user = actor.username;
     spec.groups = actor.groups;
 
-    const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
-    const attrs: AuthorizationAttributes = {
-      user: actor, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
-      apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
-      ...(fieldSelector.length ? { fieldSelector } : {}),
-    };
+    const attrs = requestAttributes(actor, info, path, query);
     const decision = await this.options.authorizer.authorize(attrs);
+    run.audit?.logAuthorization(decision);
     if (decision.decision !== 'allow') {
       tracer.stage('authorization', 'rejected', decision.reason);
       return respond(forbiddenRequest(attrs, decision.reason));
@@ -383,7 +455,7 @@ export class ApiServer {
     const dryRun = query.dryRun === 'All';
     spec.dryRun = dryRun;
     return {
-      info, query, type, dryRun, user: actor,
+      info, query, type, dryRun, user: actor, userAgent: req.headers?.['user-agent'],
       storage: this.storages.get(type) as ObjectStorage,
       clock: this.options.clock,
       random: this.options.random,
@@ -397,17 +469,21 @@ export class ApiServer {
     };
   }
 
-  private async serve(req: ApiRequest, tracer: Tracer): Promise<ApiResponse> {
-    const { path } = splitPath(req.path);
+  private async serve(req: ApiRequest, tracer: Tracer, run: RequestRun): Promise<ApiResponse> {
+    const { path, query } = splitPath(req.path);
     const found = discovery(this.resources, path);
     if (found !== undefined) {
       // Discovery is public to every authenticated user (system:discovery), as upstream binds it.
-      const user = await this.authenticate(req);
+      const user = await this.authenticateAudited(req, parseRequestInfo(req.method, path, query), path, query, run);
       if ('code' in user) return respond(user);
       return req.method === 'GET' ? { status: 200, body: found } : respond(methodNotSupported({ group: '', resource: path }, req.method));
     }
-    const ctx = await this.admit(req, tracer);
+    const ctx = await this.admit(req, tracer, run);
     if ('status' in ctx) return ctx;
+    if (run.audit) {
+      run.annotations = ctx.auditAnnotations;
+      logRequestBody(run.audit, ctx.info.verb, req.body);
+    }
     const res = await this.dispatch(ctx, req);
     return ctx.warnings.length ? { ...res, warnings: [...new Set(ctx.warnings)] } : res;
   }
@@ -422,6 +498,13 @@ export class ApiServer {
       return respond(await createTokenRequest(issuer, info.namespace, info.name, req.body), 201);
     }
     if (info.subresource === 'binding') return info.verb === 'create' ? respond(await handleBinding(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
+    if (info.subresource === 'scale') return respond(await handleScale(ctx, req.body, req.contentType ?? ''));
+    if (info.subresource === 'eviction') return info.verb === 'create' ? respond(await handleEviction(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
+    if (info.subresource === 'ephemeralcontainers') return respond(await handleEphemeralContainers(ctx, req.body, req.contentType ?? ''));
+    if (info.subresource === 'log') {
+      const log = await handleLog(ctx);
+      return 'code' in log ? respond(log) : log;
+    }
     switch (info.verb) {
       case 'get': return respond(await handleGet(ctx));
       case 'list': return respond(await handleList(ctx));
@@ -488,6 +571,91 @@ const BOOKMARK_INTERVAL_MS = 60_000;
 
 /** Upstream's JSON decoder (sigs.k8s.io/json, via encoding/json) stops at 10000 levels of nesting. */
 export const MAX_JSON_DEPTH = 10000;
+
+/** requestAttributes are the authorizer's attributes of a request (GetAuthorizerAttributes), which the audit policy matches too. */
+function requestAttributes(user: UserInfo, info: RequestInfo, path: string, query: Query): AuthorizationAttributes {
+  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
+  return {
+    user, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
+    apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
+    ...(fieldSelector.length ? { fieldSelector } : {}),
+  };
+}
+
+/** RequestRun carries what the outer filters need once a request is answered: its audit event and the admission annotations it gathers. */
+interface RequestRun {
+  /** receivedAt is when the request arrived (upstream's WithRequestReceivedTimestamp). */
+  receivedAt: number;
+  /** longRunning marks watches and streams, whose events have a ResponseStarted stage. */
+  longRunning?: boolean;
+  audit?: RequestAudit;
+  annotations?: Record<string, string>;
+}
+
+/** NO_USER stands for the user a failed authentication leaves the audit event without. */
+const NO_USER: UserInfo = { username: '', groups: [] };
+
+/** Upstream's audit event cuts a User-Agent longer than this and says so (audit/request.go). */
+const MAX_USER_AGENT_LENGTH = 1024;
+const USER_AGENT_TRUNCATE_SUFFIX = '...TRUNCATED';
+
+/** LONG_RUNNING_VERBS and LONG_RUNNING_SUBRESOURCES are kube-apiserver's BasicLongRunningRequestCheck arguments. */
+const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
+const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+
+/** isLongRunning is BasicLongRunningRequestCheck: such requests' audit events have a ResponseStarted stage. */
+function isLongRunning(info: RequestInfo): boolean {
+  return LONG_RUNNING_VERBS.has(info.verb) || (info.isResourceRequest && LONG_RUNNING_SUBRESOURCES.has(info.subresource));
+}
+
+/** auditRequestInfo is what an audit event records of the request itself: the URI, the User-Agent and the client's Audit-ID. */
+function auditRequestInfo(req: ApiRequest, receivedAt: number): AuditRequestInfo {
+  const headers = req.headers ?? {};
+  const userAgent = headers['user-agent'];
+  const auditID = headers['audit-id'];
+  return {
+    requestURI: requestURI(req),
+    ...(userAgent ? { userAgent: userAgent.length > MAX_USER_AGENT_LENGTH ? userAgent.slice(0, MAX_USER_AGENT_LENGTH) + USER_AGENT_TRUNCATE_SUFFIX : userAgent } : {}),
+    ...(auditID ? { auditID } : {}),
+    receivedAt,
+  };
+}
+
+/** requestURI is the path with its query as client-go sends it: the query's keys sorted and escaped as url.Values.Encode does. */
+function requestURI(req: ApiRequest): string {
+  const params = Object.entries(req.query ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!params.length) return req.path;
+  const encoded = params.map(([k, v]) => `${queryEscape(k)}=${queryEscape(v)}`).join('&');
+  return `${req.path}${req.path.includes('?') ? '&' : '?'}${encoded}`;
+}
+
+/** queryEscape is Go's url.QueryEscape: only letters, digits and `-_.~` stay as they are, and a space is `+`. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+}
+
+/** logRequestBody records the body as upstream's handlers do once they have read it: a patch as sent, anything else as the object it is. */
+function logRequestBody(audit: RequestAudit, verb: string, body: unknown): void {
+  if (verb === 'patch') audit.logRequestPatch(body);
+  else if (isObject(body)) audit.logRequestObject(body);
+}
+
+/** completeAudit is the end of WithAudit: ResponseStarted for a long-running request, then ResponseComplete with the admission annotations and the answer. */
+function completeAudit(run: RequestRun, res: ApiResponse): void {
+  const audit = run.audit;
+  if (!audit) return;
+  if (run.longRunning) audit.responseStarted(res.status, res.body);
+  if (run.annotations) audit.logAdmissionAnnotations(run.annotations);
+  audit.complete(res.status, res.body);
+}
+
+/** panicAudit is WithAudit's recovery: a request that threw ends with the Panic stage instead of ResponseComplete. */
+function panicAudit(run: RequestRun, err: unknown): void {
+  const audit = run.audit;
+  if (!audit) return;
+  if (run.annotations) audit.logAdmissionAnnotations(run.annotations);
+  audit.panic(err instanceof Error ? err.message : String(err));
+}
 
 /** respond wraps an object or a Status in a response with the Status's code. */
 export function respond(body: KubeObject | Status | KubeList, okStatus = 200): ApiResponse {

@@ -16,6 +16,8 @@ export interface FieldRequirement {
 export interface ObjectFilter {
   labels: Selector;
   fields: FieldRequirement[];
+  /** selectable computes the values of fields that are not plain paths (the resource's ToSelectableFields). */
+  selectable?: (obj: KubeObject) => Record<string, string>;
 }
 
 /** parseFilter reads both selectors, checking field names against the resource's field labels. */
@@ -27,10 +29,12 @@ export function parseFilter(type: ResourceType, labelSelector: string | undefine
   for (const clause of (fieldSelector ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(clause);
     if (!m) return badRequest(`invalid selector: '${fieldSelector}'; can't understand '${clause}'`);
-    if (!allowed.has(m[1])) return badRequest(`field label not supported: ${m[1]}`);
-    fields.push({ field: m[1], value: m[3], negate: m[2] === '!=' });
+    const field = type.strategy.fieldLabelAliases?.[m[1]] ?? m[1];
+    if (!allowed.has(field)) return badRequest(`field label not supported: ${m[1]}`);
+    fields.push({ field, value: m[3], negate: m[2] === '!=' });
   }
-  return { labels, fields };
+  const strategy = type.strategy;
+  return strategy.selectableFields && fields.length ? { labels, fields, selectable: (o) => strategy.selectableFields?.(o) ?? {} } : { labels, fields };
 }
 
 function fieldValue(obj: KubeObject, path: string): string {
@@ -45,6 +49,8 @@ function fieldValue(obj: KubeObject, path: string): string {
 /** filterMatches reports whether obj passes both selectors. */
 export function filterMatches(filter: ObjectFilter, obj: KubeObject): boolean {
   if (!matches(filter.labels, obj.metadata.labels)) return false;
-  return filter.fields.every((f) => (fieldValue(obj, f.field) === f.value) !== f.negate);
+  if (!filter.fields.length) return true;
+  const computed = filter.selectable?.(obj);
+  return filter.fields.every((f) => ((computed?.[f.field] ?? fieldValue(obj, f.field)) === f.value) !== f.negate);
 }
 

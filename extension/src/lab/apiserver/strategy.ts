@@ -20,6 +20,17 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   prepareForCreate?(obj: T): void;
   /** prepareForUpdate carries over what an update of the main resource may not change (status, immutable parts), as PrepareForUpdate. */
   prepareForUpdate?(obj: T, old: T): void;
+  /**
+   * prepareForStatusUpdate is the status strategy's PrepareForUpdate: obj is the
+   * client's whole object and the hook puts back what /status may not change (spec,
+   * and for some types labels, owner references or all metadata). Without it only
+   * status changes, as the custom resource status strategy has it.
+   */
+  prepareForStatusUpdate?(obj: T, old: T): void;
+  /** statusResetFields are the status strategy's GetResetFields, which no manager owns through /status (default: spec). */
+  statusResetFields?: readonly (readonly string[])[];
+  /** allowUnconditionalUpdate false makes an update without metadata.resourceVersion a 422, as AllowUnconditionalUpdate (default true). */
+  allowUnconditionalUpdate?: boolean;
   validate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   /** validateStatusUpdate checks a write to the status subresource (defaults to validateUpdate). */
@@ -27,8 +38,57 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   /** warningsOnCreate/warningsOnUpdate return upstream's deprecation and best-practice warnings. */
   warningsOnCreate?(obj: T): string[];
   warningsOnUpdate?(obj: T, old: T): string[];
-  /** gracePeriod returns the seconds a delete waits (undefined or 0: delete now). */
-  gracePeriod?(obj: T, requested: number | undefined): number | undefined;
+  /**
+   * gracePeriod makes deletion graceful, as RESTGracefulDeleteStrategy.CheckGracefulDelete:
+   * the seconds a delete waits given the requested period (0: mark the object, then remove it).
+   */
+  gracePeriod?(obj: T, requested: number | undefined): number;
+  /** returnDeletedObject: a DELETE answers with the object rather than a Success Status (the store's ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
+  /** orphanDependents is DefaultGarbageCollectionPolicy OrphanDependents: a delete without a policy orphans dependents. */
+  orphanDependents?: boolean;
+  /**
+   * subresourceStrategies govern updates through subresources that have a store of
+   * their own with another update strategy, as upstream's namespaces/finalize.
+   */
+  subresourceStrategies?: Readonly<Record<string, SubresourceStrategy<T>>>;
+  /**
+   * shouldDeleteDuringUpdate is a condition the store adds to ShouldDeleteDuringUpdate:
+   * an update that leaves no finalizers removes the object only if it also holds
+   * (a namespace waits for its spec.finalizers too).
+   */
+  shouldDeleteDuringUpdate?(obj: T): boolean;
   /** fieldLabels lists the fields `?fieldSelector=` may use beyond metadata.name/namespace. */
   fieldLabels?: readonly string[];
+  /** selectableFields computes field label values that are not plain paths in the object (upstream's ToSelectableFields: defaults, renamed fields). */
+  selectableFields?(obj: T): Record<string, string>;
+  /** fieldLabelAliases are labels the version's conversion renames (pods' `spec.host` is `spec.nodeName`). */
+  fieldLabelAliases?: Readonly<Record<string, string>>;
+}
+
+/** SubresourceStrategy is the update strategy of a subresource's own store (namespaceFinalizeStrategy). */
+export interface SubresourceStrategy<T extends KubeObject = KubeObject> {
+  /** prepareForUpdate puts back what the subresource may not change. */
+  prepareForUpdate(obj: T, old: T): void;
+  validateUpdate(obj: T, old: T): FieldError[];
+  /** resetFields are the fields no manager owns through the subresource (GetResetFields). */
+  resetFields: readonly (readonly string[])[];
+}
+
+/** keepSpec is the PrepareForUpdate most status strategies share: /status may not change spec. */
+export function keepSpec(obj: KubeObject, old: KubeObject): void {
+  if (old.spec === undefined) delete obj.spec;
+  else obj.spec = structuredClone(old.spec);
+}
+
+/**
+ * resetObjectMetaForStatus is metav1.ResetObjectMetaForStatus: the metadata a
+ * status write may not change (deletion timestamp, generation, labels,
+ * annotations, finalizers, owner references) stays as stored.
+ */
+export function resetObjectMetaForStatus(obj: KubeObject, old: KubeObject): void {
+  for (const f of ['deletionTimestamp', 'generation', 'selfLink', 'labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    if (old.metadata[f] === undefined) delete obj.metadata[f];
+    else obj.metadata[f] = structuredClone(old.metadata[f]);
+  }
 }

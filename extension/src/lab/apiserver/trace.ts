@@ -62,6 +62,8 @@ export class Tracer {
   readonly trace: RequestTrace;
   private readonly started: number;
   private stageStart: number;
+  /** lastSeen is the object the last mutating plugin saw and its JSON after it ran. */
+  private lastSeen?: { object: KubeObject; json: string };
 
   constructor(private readonly stopwatch: () => number, name: string, now: number, verb: string, path: string) {
     this.started = this.stageStart = stopwatch();
@@ -76,6 +78,8 @@ export class Tracer {
 
   /** stage closes the stage that ran since the previous one. */
   stage(name: StageName, result: Stage['result'] = 'ok', detail?: string): Stage {
+    // Between stages the handler may change the object in place: nothing carries over.
+    this.lastSeen = undefined;
     const now = this.stopwatch();
     const s: Stage = { name, durationMs: round(now - this.stageStart), result, ...(detail ? { detail } : {}) };
     this.stageStart = now;
@@ -85,12 +89,17 @@ export class Tracer {
 
   /** admission runs one plugin and records its verdict and, for mutations, its patch. */
   async plugin<T>(stage: PluginVerdict[], name: string, phase: PluginVerdict['phase'], object: KubeObject | undefined, run: () => Promise<T | undefined> | T | undefined, message: (t: T) => string): Promise<T | undefined> {
-    const before = phase === 'mutating' && object ? JSON.stringify(object) : undefined;
+    // Each plugin's "after" is the next one's "before": the chain serialises the object once per plugin, not twice.
+    const before = phase === 'mutating' && object ? (this.lastSeen?.object === object ? this.lastSeen.json : JSON.stringify(object)) : undefined;
     const t0 = this.stopwatch();
     const denied = await run();
     const verdict: PluginVerdict = { name, phase, verdict: denied ? 'denied' : 'admitted', durationMs: round(this.stopwatch() - t0) };
     if (denied) verdict.message = message(denied);
-    if (before !== undefined && object && JSON.stringify(object) !== before) verdict.patch = compare(JSON.parse(before) as object, object);
+    if (before !== undefined && object) {
+      const after = JSON.stringify(object);
+      this.lastSeen = { object, json: after };
+      if (after !== before) verdict.patch = compare(JSON.parse(before) as object, object);
+    }
     stage.push(verdict);
     return denied;
   }

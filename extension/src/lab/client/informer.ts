@@ -200,6 +200,8 @@ export class Informer<T extends KubeObject> {
 /** InformerFactory shares one informer per resource and options within a component, as SharedInformerFactory. */
 export class InformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
+  private readonly started = new Set<Informer<KubeObject>>();
+  private stopped = false;
 
   constructor(private readonly client: KubeClient, private readonly clock: Clock) {}
 
@@ -210,12 +212,18 @@ export class InformerFactory {
     return inf as unknown as Informer<T>;
   }
 
-  /** start starts every informer made so far and waits for their first lists. */
+  /** start starts every informer made since the last start (none once stopped), as client-go's Start, and waits for all their first lists. */
   async start(): Promise<void> {
-    await Promise.all([...this.informers.values()].map((i) => i.start()));
+    if (this.stopped) return;
+    await Promise.all([...this.informers.values()].map((i) => {
+      if (this.started.has(i)) return i.waitForSync();
+      this.started.add(i);
+      return i.start();
+    }));
   }
 
   stop(): void {
+    this.stopped = true;
     for (const i of this.informers.values()) i.stop();
   }
 }

@@ -88,6 +88,14 @@ export class KubeClient {
     return this.call<KubeObject>({ method: 'DELETE', path: resourcePath(ref, namespace, name), body: { kind: 'DeleteOptions', apiVersion: 'v1', ...body }, query: query({ dryRun: dryRun ? 'All' : undefined }) });
   }
 
+  /** deleteCollection deletes a namespace's objects of a resource (every one of them without selectors). */
+  deleteCollection(ref: ResourceRef, namespace: string, options: DeleteOptions = {}, listOptions: ListOptions = {}): Promise<KubeObject | Status> {
+    const { dryRun, ...body } = options;
+    return this.call<KubeObject>({
+      method: 'DELETE', path: resourcePath(ref, namespace), body: { kind: 'DeleteOptions', apiVersion: 'v1', ...body }, query: query({ ...listOptions, dryRun: dryRun ? 'All' : undefined }),
+    });
+  }
+
   /** watch streams changes; onEnd tells why the stream ended (a Status for an error such as 410 Gone). */
   watch<T extends KubeObject>(ref: ResourceRef, namespace: string, options: ListOptions, onEvent: (e: WatchEvent<T>) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {
     return this.transport.watch(

@@ -25,3 +25,4 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
   return p;
 }
 export const SERVICEACCOUNTS: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true };
+export const RESOURCEQUOTAS: ResourceRef = { group: '', version: 'v1', resource: 'resourcequotas', namespaced: true };

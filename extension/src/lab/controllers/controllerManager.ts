@@ -9,6 +9,7 @@ import type { KubeClient } from '../client/kubeClient';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
+import { ResourceQuotaController } from './resourceQuotaController';
 import { ServiceAccountsController } from './serviceAccountsController';
 
 export class ControllerManager {
@@ -22,6 +23,7 @@ export class ControllerManager {
       new ReplicaSetController(clientFor('replicaset-controller'), clock, this.factory),
       new ClusterRoleAggregationController(clientFor('clusterrole-aggregation-controller'), clock, this.factory),
       new ServiceAccountsController(clientFor('service-account-controller'), clock, this.factory),
+      new ResourceQuotaController(clientFor('resourcequota-controller'), clock, this.factory),
     ];
   }
 

@@ -12,11 +12,20 @@ import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { NODES, PODS } from '../client/resources';
+import { milliValue } from '../api/quantity';
 import { normalizeImage } from './images';
-import { SimulatedRuntime, type Sandbox } from './runtime';
+import { type LogOptions, SimulatedRuntime, type Sandbox, readLogs } from './runtime';
 
 /** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
 export const NODE_STATUS_UPDATE_MS = 10_000;
+/** The simulated nodes' kernel, as nodeInfo reports it and containers see it. */
+const KERNEL_VERSION = '6.1.0-kubelab';
+
+/** ContainerLogRequest is a /containerLogs request's options (v1.PodLogOptions less the container). */
+export interface ContainerLogRequest extends LogOptions {
+  follow: boolean;
+  previous: boolean;
+}
 
 export interface KubeletConfig {
   nodeName: string;
@@ -39,7 +48,8 @@ export class Kubelet {
   constructor(private readonly client: KubeClient, private readonly clock: Clock, random: Random, readonly config: KubeletConfig) {
     const base = config.podCIDR.split('/')[0].split('.').slice(0, 3).join('.');
     this.freeIPs = Array.from({ length: 253 }, (_, i) => `${base}.${i + 2}`);
-    this.runtime = new SimulatedRuntime(clock, random, () => this.freeIPs.shift(), (ip) => this.freeIPs.push(ip));
+    const cpus = Math.max(1, Math.floor(milliValue(config.capacity.cpu) / 1000));
+    this.runtime = new SimulatedRuntime(clock, random, () => this.freeIPs.shift(), (ip) => this.freeIPs.push(ip), { cpus, kernelVersion: KERNEL_VERSION });
     this.recorder = new EventRecorder(client, clock, { component: 'kubelet', host: config.nodeName });
     this.pods = new Informer<Pod>(client, PODS, clock, { fieldSelector: `spec.nodeName=${config.nodeName}` });
     this.pods.addEventHandler({
@@ -63,6 +73,25 @@ export class Kubelet {
     this.stopped = true;
     this.heartbeat?.cancel();
     this.pods.stop();
+  }
+
+  /**
+   * containerLogs is the kubelet's GET /containerLogs/<namespace>/<pod>/<container>
+   * (server.go's getContainerLogs, then GetKubeletContainerLogs): the pod must be one
+   * this kubelet runs and the container in its spec; the container's status picks
+   * the instance whose log is read. Errors are plain text, as the kubelet writes them.
+   */
+  containerLogs(namespace: string, name: string, container: string, options: ContainerLogRequest): { status: number; body: string } {
+    const pod = this.pods.get(`${namespace}/${name}`);
+    if (!pod) return { status: 404, body: `pod "${name}" does not exist` };
+    const spec = pod.spec as Pod['spec'] & { ephemeralContainers?: { name: string }[] };
+    const names = [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
+    if (!names.includes(container)) return { status: 404, body: `container "${container}" not found in pod "${name}"` };
+    const id = validateContainerLogStatus(pod, container, options.previous);
+    if (typeof id !== 'string') return { status: 400, body: id.error };
+    const log = this.runtime.containerLog(id.slice(id.indexOf('://') + 3));
+    if (!log) return { status: 400, body: `unable to retrieve container logs for ${id}` };
+    return { status: 200, body: readLogs(log.lines(), options, this.clock.now()) };
   }
 
   /** register creates the Node object, or takes over an existing one, as registerWithAPIServer. */
@@ -98,7 +127,7 @@ export class Kubelet {
         addresses: [{ type: 'InternalIP', address: internalIP }, { type: 'Hostname', address: nodeName }],
         daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
         nodeInfo: {
-          machineID: '', systemUUID: '', bootID: '', kernelVersion: '6.1.0-kubelab', osImage: 'KubeLab simulated node',
+          machineID: '', systemUUID: '', bootID: '', kernelVersion: KERNEL_VERSION, osImage: 'KubeLab simulated node',
           containerRuntimeVersion: 'containerd://1.7.24', kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0',
           operatingSystem: 'linux', architecture: 'amd64',
         },
@@ -181,7 +210,7 @@ export class Kubelet {
         await this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
       }
       if (this.podGone(pod)) return;
-      const record = this.runtime.createContainer(sandbox, c.name, pulled);
+      const record = this.runtime.createContainer(sandbox, c.name, pulled, { ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) });
       await this.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
       await this.runtime.startContainer(record);
       await this.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
@@ -275,6 +304,35 @@ export class Kubelet {
     const res = await this.client.delete(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
     if (!isStatus(res) || res.code === 404) this.runtime.removePodSandbox(uid);
   }
+}
+
+/** PodLogStatus is the pod status with every kind of container status a log request may name. */
+type PodLogStatus = PodStatus & { initContainerStatuses?: ContainerStatus[]; ephemeralContainerStatuses?: ContainerStatus[] };
+
+/**
+ * validateContainerLogStatus is the kubelet's choice of the container instance a log
+ * request reads (kubelet_pods.go): the previous terminated one, else the running or
+ * terminated one; a container still waiting has no log, and says why.
+ */
+export function validateContainerLogStatus(pod: Pod, container: string, previous: boolean): string | { error: string } {
+  const podName = pod.metadata.name ?? '';
+  const status: PodLogStatus | undefined = pod.status;
+  const all = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? []), ...(status?.ephemeralContainerStatuses ?? [])];
+  const cs = all.find((c) => c.name === container);
+  const subject = `container "${container}" in pod "${podName}"`;
+  if (!cs) return { error: `${subject} is not available` };
+  const last = cs.lastState?.terminated;
+  const { waiting, running, terminated } = cs.state ?? {};
+  if (previous) return last?.containerID ? last.containerID : { error: `previous terminated ${subject} not found` };
+  if (running) return cs.containerID ?? '';
+  if (terminated) return terminated.containerID || last?.containerID || { error: `${subject} is terminated` };
+  if (last) return last.containerID || { error: `${subject} is terminated` };
+  if (waiting) {
+    if (waiting.reason === 'ErrImagePull') return { error: `${subject} is waiting to start: image can't be pulled` };
+    if (waiting.reason === 'ImagePullBackOff') return { error: `${subject} is waiting to start: trying and failing to pull image` };
+    return { error: `${subject} is waiting to start: ${waiting.reason ?? ''}` };
+  }
+  return { error: `${subject} is waiting to start - no logs yet` };
 }
 
 function mergeScheduled(fresh: Condition[] | undefined, ours: Condition[] | undefined): Condition[] {

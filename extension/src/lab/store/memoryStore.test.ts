@@ -74,3 +74,36 @@ test('range at a past revision sees the keys as they were; compacted and future 
   await s.compact(r1 + 1);
   await assert.rejects(s.range('/a/', { revision: r1 }), /compacted/);
 });
+
+test('range at a past revision pages in key order, with keys deleted and rewritten since', async () => {
+  const s = new MemoryStore();
+  const put = (key: string, value: string) => s.txn({ compare: [], success: [{ type: 'put', key, value }], failure: [] });
+  const del = (key: string) => s.txn({ compare: [], success: [{ type: 'delete', key }], failure: [] });
+  for (const k of ['d', 'b', 'f', 'a', 'e']) await put(`/p/${k}`, `${k}1`);
+  await put('/q/a', 'other prefix');
+  const then = await s.revision();
+  await del('/p/b');
+  await put('/p/d', 'd2');
+  await put('/p/c', 'c2');
+  await del('/p/f');
+  await put('/p/b', 'b3');
+  const page = (revision: number, startKey?: string) => s.range('/p/', { revision, limit: 2, ...(startKey ? { startKey } : {}) });
+  const first = await page(then);
+  assert.deepEqual([first.kvs.map((kv) => kv.value), first.more], [['a1', 'b1'], true]);
+  const second = await page(then, '/p/b\u0000');
+  assert.deepEqual([second.kvs.map((kv) => kv.value), second.more], [['d1', 'e1'], true]);
+  const third = await page(then, '/p/e\u0000');
+  assert.deepEqual([third.kvs.map((kv) => kv.value), third.more], [['f1'], false]);
+  const now = await s.range('/p/');
+  assert.deepEqual(now.kvs.map((kv) => kv.value), ['a1', 'b3', 'c2', 'd2', 'e1']);
+});
+
+test('range over thousands of keys written out of order is in key order', async () => {
+  const s = new MemoryStore();
+  const names = Array.from({ length: 3000 }, (_, i) => `p-${(i * 7919) % 3000}`);
+  for (const n of names) await s.txn({ compare: [], success: [{ type: 'put', key: `/registry/pods/default/${n}`, value: n }], failure: [] });
+  const all = await s.range('/registry/pods/default/');
+  assert.deepEqual(all.kvs.map((kv) => kv.value), [...names].sort());
+  const page = await s.range('/registry/pods/', { startKey: '/registry/pods/default/p-2', limit: 3 });
+  assert.deepEqual(page.kvs.map((kv) => kv.value), ['p-2', 'p-20', 'p-200']);
+});

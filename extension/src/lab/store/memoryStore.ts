@@ -2,6 +2,7 @@
  * MemoryStore is the in-memory etcd: a map of current keys plus an event log for
  * watches from past revisions. Every write is one revision, as in etcd.
  */
+import { SortedKeys } from './sortedKeys';
 import { ERR_COMPACTED, ERR_FUTURE_REV, type Compare, type KeyValue, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError } from './store';
 
 interface Watcher {
@@ -14,6 +15,8 @@ export class MemoryStore implements Store {
   private rev = 1;
   private compacted = 0;
   private readonly keys = new Map<string, KeyValue>();
+  /** sorted indexes the current keys in order, for ranges. */
+  private readonly sorted = new SortedKeys();
   /** log holds every revision's events after the compacted revision, oldest first. */
   private log: { revision: number; events: StoreEvent[] }[] = [];
   private readonly watchers = new Set<Watcher>();
@@ -27,30 +30,55 @@ export class MemoryStore implements Store {
   }
 
   range(prefix: string, options: RangeOptions = {}): Promise<RangeResponse> {
-    const start = options.startKey ?? prefix;
+    const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
     const at = options.revision ?? 0;
     if (at > this.rev) return Promise.reject(new Error(ERR_FUTURE_REV));
     if (at > 0 && at <= this.compacted) return Promise.reject(new Error(ERR_COMPACTED));
-    const keys = at > 0 && at < this.rev ? this.keysAt(at, prefix) : this.keys.values();
-    const matched = [...keys].filter((kv) => kv.key.startsWith(prefix) && kv.key >= start).sort((a, b) => (a.key < b.key ? -1 : 1));
-    const limit = options.limit && options.limit > 0 ? options.limit : matched.length;
-    return Promise.resolve({ kvs: matched.slice(0, limit), more: matched.length > limit, revision: this.rev });
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const kvs: KeyValue[] = [];
+    let more = false;
+    for (const kv of at > 0 && at < this.rev ? this.rangeAt(at, prefix, start) : this.rangeLatest(prefix, start)) {
+      if (kvs.length === limit) {
+        more = true;
+        break;
+      }
+      kvs.push(kv);
+    }
+    return Promise.resolve({ kvs, more, revision: this.rev });
   }
 
-  /** keysAt rebuilds the keys under prefix as they were at revision by undoing the later log entries. */
-  private keysAt(revision: number, prefix: string): Iterable<KeyValue> {
-    const keys = new Map<string, KeyValue>();
-    for (const [k, kv] of this.keys) if (k.startsWith(prefix)) keys.set(k, kv);
+  /** rangeLatest yields the current keys under prefix from start, in order. */
+  private *rangeLatest(prefix: string, start: string): Generator<KeyValue, void, undefined> {
+    for (const key of this.sorted.from(start)) {
+      if (!key.startsWith(prefix)) return;
+      yield this.keys.get(key) as KeyValue;
+    }
+  }
+
+  /**
+   * rangeAt yields the keys under prefix from start as they were at revision, in
+   * order: the current keys, with the ones written since revision undone from
+   * the log, merged with the keys deleted since.
+   */
+  private *rangeAt(revision: number, prefix: string, start: string): Generator<KeyValue, void, undefined> {
+    const then = new Map<string, KeyValue | undefined>();
     for (let i = this.log.length - 1; i >= 0 && this.log[i].revision > revision; i--) {
       const events = this.log[i].events;
       for (let j = events.length - 1; j >= 0; j--) {
-        const e = events[j];
-        if (!e.kv.key.startsWith(prefix)) continue;
-        if (e.prevKv) keys.set(e.kv.key, e.prevKv);
-        else keys.delete(e.kv.key);
+        const key = events[j].kv.key;
+        if (key.startsWith(prefix) && key >= start) then.set(key, events[j].prevKv);
       }
     }
-    return keys.values();
+    const gone = [...then.keys()].filter((k) => !this.keys.has(k) && then.get(k)).sort();
+    let g = 0;
+    const at = (key: string): KeyValue | undefined => (then.has(key) ? then.get(key) : this.keys.get(key));
+    for (const key of this.sorted.from(start)) {
+      if (!key.startsWith(prefix)) break;
+      for (; g < gone.length && gone[g] < key; g++) yield then.get(gone[g]) as KeyValue;
+      const kv = at(key);
+      if (kv) yield kv;
+    }
+    for (; g < gone.length; g++) yield then.get(gone[g]) as KeyValue;
   }
 
   txn(request: TxnRequest): Promise<TxnResponse> {
@@ -72,6 +100,7 @@ export class MemoryStore implements Store {
             modRevision: revision,
             version: (prev?.version ?? 0) + 1,
           };
+          if (!prev) this.sorted.add(op.key);
           this.keys.set(op.key, kv);
           events.push({ type: 'put', kv, prevKv: prev });
           return { kv, prevKv: prev };
@@ -79,6 +108,7 @@ export class MemoryStore implements Store {
         case 'delete': {
           if (!prev) return {};
           this.keys.delete(op.key);
+          this.sorted.delete(op.key);
           const tombstone: KeyValue = { key: op.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
           events.push({ type: 'delete', kv: tombstone, prevKv: prev });
           return { prevKv: prev };
@@ -99,8 +129,12 @@ export class MemoryStore implements Store {
       queueMicrotask(() => onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted }));
       return { cancel: () => undefined };
     }
-    const backlog = fromRevision > 0 ? this.log.filter((entry) => entry.revision >= fromRevision).flatMap((entry) => entry.events) : [];
-    const initial = backlog.filter((e) => e.kv.key.startsWith(prefix));
+    const initial: StoreEvent[] = [];
+    if (fromRevision > 0) {
+      for (let i = this.logIndex(fromRevision); i < this.log.length; i++) {
+        for (const e of this.log[i].events) if (e.kv.key.startsWith(prefix)) initial.push(e);
+      }
+    }
     this.watchers.add(watcher);
     if (initial.length) queueMicrotask(() => !watcher.cancelled && onEvents(initial));
     return {
@@ -113,8 +147,20 @@ export class MemoryStore implements Store {
 
   compact(revision: number): Promise<void> {
     this.compacted = Math.max(this.compacted, Math.min(revision, this.rev));
-    this.log = this.log.filter((entry) => entry.revision > this.compacted);
+    this.log = this.log.slice(this.logIndex(this.compacted + 1));
     return Promise.resolve();
+  }
+
+  /** logIndex is the index of the first log entry at or after revision (the log is in revision order). */
+  private logIndex(revision: number): number {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.log[mid].revision < revision) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private holds(c: Compare): boolean {
@@ -130,8 +176,12 @@ export class MemoryStore implements Store {
 
   private notify(events: StoreEvent[]): void {
     for (const w of this.watchers) {
-      const mine = events.filter((e) => e.kv.key.startsWith(w.prefix));
-      if (mine.length) queueMicrotask(() => !w.cancelled && w.onEvents(mine));
+      let mine: StoreEvent[] | undefined;
+      for (const e of events) if (e.kv.key.startsWith(w.prefix)) (mine ??= []).push(e);
+      if (mine) {
+        const batch = mine;
+        queueMicrotask(() => !w.cancelled && w.onEvents(batch));
+      }
     }
   }
 }

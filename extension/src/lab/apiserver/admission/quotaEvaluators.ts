@@ -4,12 +4,14 @@
  * k8s.io/apiserver/pkg/quota/v1/generic): pods cost compute and a count,
  * services cost counts, node ports and load balancers, claims cost storage per
  * class, and every other namespaced resource costs `count/<resource>.<group>`.
+ * Admission charges one object with them; the quota controller sums a
+ * namespace's objects with the same code (calculateUsage), as both share pkg/quota.
  */
 import type { KubeObject, Pod, ResourceList } from '../../api/types';
 import { type Quantity, newQuantity, quantityValue, toQuantity } from '../../api/quantity';
 import type { Operation } from './admission';
 import { type Quantities, podLimits, podRequests, quantities } from './podResources';
-import { add } from './quotaResources';
+import { add, mask } from './quotaResources';
 
 /** ScopeSelector is a ScopedResourceSelectorRequirement. */
 export interface ScopeSelector {
@@ -26,14 +28,14 @@ export interface QuotaRequest {
   oldObject?: KubeObject;
 }
 
-/** Evaluator is quota.Evaluator, without the usage listing the quota controller needs. */
+/** Evaluator is quota.Evaluator; its UsageStats is calculateUsageStats over objects the caller lists. */
 export interface Evaluator {
   /** handles says whether the request can change usage at all. */
   handles(r: QuotaRequest): boolean;
   /** matchingResources keeps the names this evaluator charges. */
   matchingResources(names: readonly string[]): string[];
-  /** matchesScope says whether the object falls in one scope of a quota. */
-  matchesScope(selector: ScopeSelector, obj: KubeObject): boolean;
+  /** matchesScope says whether the object falls in one scope of a quota; undefined when the selector cannot be evaluated (upstream's error). */
+  matchesScope(selector: ScopeSelector, obj: KubeObject): boolean | undefined;
   /** constraints says what the object lacks for a quota tracking `required` ('' when nothing). */
   constraints(required: readonly string[], obj: KubeObject): string;
   usage(obj: KubeObject, now: number): Quantities;
@@ -113,8 +115,8 @@ export function isBestEffort(pod: Pod): boolean {
   return !lists.some((l) => ['cpu', 'memory'].some((r) => (toQuantity(l?.[r])?.nanos ?? 0n) !== 0n));
 }
 
-/** QuotaV1Pod: a finished pod, or one stuck past its deletion grace period, no longer costs compute. */
-function chargedForCompute(pod: Pod, now: number): boolean {
+/** chargedForCompute is QuotaV1Pod: a finished pod, or one stuck past its deletion grace period, no longer costs compute. */
+export function chargedForCompute(pod: Pod, now: number): boolean {
   const phase = pod.status?.phase;
   if (phase === 'Failed' || phase === 'Succeeded') return false;
   const { deletionTimestamp, deletionGracePeriodSeconds } = pod.metadata;
@@ -124,15 +126,19 @@ function chargedForCompute(pod: Pod, now: number): boolean {
   return true;
 }
 
-/** priorityClassMatches evaluates a PriorityClass scope selector as a label requirement over {PriorityClass: name}. */
-function priorityClassMatches(selector: ScopeSelector, className: string): boolean {
+/**
+ * priorityClassMatches evaluates a PriorityClass scope selector as a label requirement over {PriorityClass: name};
+ * undefined when it is no valid requirement (an unknown operator, In/NotIn without values, Exists/DoesNotExist with some).
+ */
+function priorityClassMatches(selector: ScopeSelector, className: string): boolean | undefined {
   const has = className !== '';
+  const values = selector.values ?? [];
   switch (selector.operator) {
     case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    case 'In': return has && (selector.values ?? []).includes(className);
-    case 'NotIn': return !has || !(selector.values ?? []).includes(className);
-    default: return false;
+    case 'DoesNotExist': return values.length ? undefined : !has;
+    case 'In': return values.length ? has && values.includes(className) : undefined;
+    case 'NotIn': return values.length ? !has || !values.includes(className) : undefined;
+    default: return undefined;
   }
 }
 
@@ -213,6 +219,12 @@ const SERVICE_RESOURCES = ['count/services', 'services', 'services.nodeports', '
 
 interface ServiceSpec { type?: string; ports?: { nodePort?: number }[]; allocateLoadBalancerNodePorts?: boolean }
 
+/** quotaServiceType is GetQuotaServiceType: the types quota charges differently, '' for the rest. */
+export function quotaServiceType(service: KubeObject): string {
+  const type = (service.spec as ServiceSpec | undefined)?.type;
+  return type === 'NodePort' || type === 'LoadBalancer' ? type : '';
+}
+
 /** serviceEvaluator charges services; updates count too, since a service can change type. */
 export const serviceEvaluator: Evaluator = {
   handles: (r) => r.operation === 'CREATE' || r.operation === 'UPDATE',
@@ -287,7 +299,7 @@ const LEGACY_ALIASES: Record<string, string> = { configmaps: 'configmaps', resou
 
 /** IGNORED_RESOURCES are never stored or never charged (the quota configuration's ignored resources). */
 const IGNORED_RESOURCES = new Set([
-  '/bindings', '/componentstatuses', '/events',
+  '/bindings', '/componentstatuses', '/events', 'events.k8s.io/events',
   'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews',
   'authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews',
   'authorization.k8s.io/localsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews',
@@ -306,4 +318,76 @@ export function evaluatorFor(group: string, resource: string): Evaluator | undef
   let e = evaluators.get(key);
   if (!e) evaluators.set(key, (e = objectCountEvaluator(group, resource, group === '' ? LEGACY_ALIASES[resource] : undefined)));
   return e;
+}
+
+/** CORE_QUOTA_RESOURCES are the core resources with an evaluator before any discovery (core.NewEvaluators). */
+export const CORE_QUOTA_RESOURCES: readonly string[] = ['pods', 'services', 'persistentvolumeclaims', ...Object.keys(LEGACY_ALIASES)];
+
+/** UsageStatsOptions is quota.UsageStatsOptions: which of a quota's resources to sum, over the objects in which scopes. */
+export interface UsageStatsOptions {
+  /** resources are the quota's names the evaluator charges; each starts at zero. */
+  resources: readonly string[];
+  scopes: readonly string[];
+  scopeSelector: readonly ScopeSelector[];
+}
+
+/**
+ * calculateUsageStats is generic.CalculateUsageStats: the summed usage of the
+ * objects in every scope. spec.scopes are tried without an operator, as
+ * upstream does, so a selector that cannot be evaluated ends the sum where it is.
+ */
+export function calculateUsageStats(e: Evaluator, options: UsageStatsOptions, items: readonly KubeObject[], now: number): Quantities {
+  let used: Quantities = Object.fromEntries(options.resources.map((r) => [r, ZERO]));
+  for (const item of items) {
+    let inScope = true;
+    for (const scopeName of options.scopes) {
+      const match = e.matchesScope({ scopeName, operator: '' }, item);
+      if (match === undefined) return used;
+      if (!match) inScope = false;
+    }
+    for (const selector of options.scopeSelector) {
+      const match = e.matchesScope(selector, item);
+      if (match === undefined) return used;
+      inScope = inScope && match;
+    }
+    if (inScope) used = add(used, e.usage(item, now));
+  }
+  return used;
+}
+
+/** UsageSource is one entry of the quota controller's registry: an evaluator and a listing of its objects, undefined until synced. */
+export interface UsageSource {
+  /** name is the group/resource the listing serves, for errors. */
+  name: string;
+  evaluator: Evaluator;
+  list(namespace: string): readonly KubeObject[] | undefined;
+}
+
+/** QuotaUsage is calculateUsage's answer: usage of the resources it could measure, and why it could not measure the rest. */
+export interface QuotaUsage {
+  used: Quantities;
+  errors: string[];
+}
+
+/**
+ * calculateUsage is quota.CalculateUsage: every evaluator that charges one of
+ * the quota's hard resources sums its objects in the namespace; resources whose
+ * objects cannot be listed yet are left out, so the caller keeps their last value.
+ */
+export function calculateUsage(namespace: string, scopes: readonly string[], scopeSelector: readonly ScopeSelector[], hard: readonly string[], registry: readonly UsageSource[], now: number): QuotaUsage {
+  let matched = [...new Set(registry.flatMap((s) => s.evaluator.matchingResources(hard)))].sort();
+  let used: Quantities = {};
+  const errors: string[] = [];
+  for (const source of registry) {
+    const resources = source.evaluator.matchingResources(matched);
+    if (!resources.length) continue;
+    const items = source.list(namespace);
+    if (!items) {
+      errors.push(`failed to list content: ${source.name} not yet synced`);
+      matched = matched.filter((r) => !resources.includes(r));
+      continue;
+    }
+    used = add(used, calculateUsageStats(source.evaluator, { resources, scopes, scopeSelector }, items, now));
+  }
+  return { used: mask(used, matched), errors };
 }

@@ -134,8 +134,8 @@ export class RequestAudit {
   }
 
   /** responseStarted records the code and, for long-running requests (watch), the ResponseStarted stage. */
-  responseStarted(code: number): void {
-    this.responseStatus ??= { metadata: {}, code };
+  responseStarted(code: number, body?: unknown): void {
+    this.responseStatus ??= isStatus(body) ? boundedStatus(body) : { metadata: {}, code };
     this.process('ResponseStarted');
   }
 
@@ -200,7 +200,8 @@ export class RequestAudit {
 
 function eventUser(u: UserInfo): EventUser {
   return {
-    username: u.username,
+    // A failed authentication leaves the event's user empty: Go omits the empty username.
+    ...(u.username ? { username: u.username } : {}),
     ...(u.uid ? { uid: u.uid } : {}),
     ...(u.groups.length ? { groups: u.groups } : {}),
     ...(u.extra && Object.keys(u.extra).length ? { extra: u.extra } : {}),

@@ -50,7 +50,7 @@ export interface AuditPolicy {
 
 /** EventUser is authentication/v1 UserInfo. */
 export interface EventUser {
-  username: string;
+  username?: string;
   uid?: string;
   groups?: string[];
   extra?: Record<string, string[]>;

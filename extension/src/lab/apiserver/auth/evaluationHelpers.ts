@@ -1,7 +1,9 @@
 /**
  * evaluationHelpers decide whether one PolicyRule covers a request, as
- * pkg/apis/rbac/v1/evaluation_helpers.go and rbac.go's RuleAllows do.
+ * pkg/apis/rbac/v1/evaluation_helpers.go and rbac.go's RuleAllows do, and
+ * print a rule as that file's CompactString does.
  */
+import { goQuote } from '../patch/goFormat';
 import type { PolicyRule } from './rbacTypes';
 import type { AuthorizationAttributes } from './types';
 
@@ -58,4 +60,22 @@ export function ruleAllows(a: AuthorizationAttributes, rule: PolicyRule): boolea
 /** rulesAllow is RulesAllow: some rule covers the request. */
 export function rulesAllow(a: AuthorizationAttributes, rules: readonly PolicyRule[]): boolean {
   return rules.some((r) => ruleAllows(a, r));
+}
+
+/**
+ * compactString is CompactString, the form escalation errors print a rule in:
+ * `{APIGroups:[""], Resources:["pods"], Verbs:["get"]}`, each list as Go's %q
+ * prints a []string and only the lists that are set.
+ */
+export function compactString(r: PolicyRule): string {
+  const parts: string[] = [];
+  const field = (name: string, xs: readonly string[] | undefined): void => {
+    if (xs?.length) parts.push(`${name}:[${xs.map(goQuote).join(' ')}]`);
+  };
+  field('APIGroups', r.apiGroups);
+  field('Resources', r.resources);
+  field('NonResourceURLs', r.nonResourceURLs);
+  field('ResourceNames', r.resourceNames);
+  field('Verbs', r.verbs);
+  return `{${parts.join(', ')}}`;
 }

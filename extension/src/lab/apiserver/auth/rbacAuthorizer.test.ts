@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ruleAllows } from './evaluationHelpers';
 import { MemoryCache } from './memoryCache';
-import { RBACAuthorizer } from './rbacAuthorizer';
+import { DefaultRuleResolver, RBACAuthorizer, type RoleSource } from './rbacAuthorizer';
 import type { PolicyRule, Subject } from './rbacTypes';
 import type { AuthorizationAttributes } from './types';
 
@@ -278,4 +278,37 @@ test('RBAC sees bindings and roles created after its first decision', () => {
   assert.equal(a.authorize(req).decision, 'noOpinion');
   cache.delete(RBAC, 'rolebindings', 'team', 'b');
   assert.equal(a.authorize({ ...req, verb: 'list' }).decision, 'noOpinion');
+});
+
+const roleRefCases: { name: string; source: RoleSource; kind: string; namespace: string; code: number; message: string }[] = [
+  { name: 'the authorizer\'s listers name a missing Role in the singular', source: 'lister', kind: 'Role', namespace: 'ns1', code: 404, message: 'role.rbac.authorization.k8s.io "x" not found' },
+  { name: 'the authorizer\'s listers name a missing ClusterRole in the singular', source: 'lister', kind: 'ClusterRole', namespace: '', code: 404, message: 'clusterrole.rbac.authorization.k8s.io "x" not found' },
+  { name: 'the registry names a missing Role by its resource', source: 'registry', kind: 'Role', namespace: 'ns1', code: 404, message: 'roles.rbac.authorization.k8s.io "x" not found' },
+  { name: 'the registry names a missing ClusterRole by its resource', source: 'registry', kind: 'ClusterRole', namespace: '', code: 404, message: 'clusterroles.rbac.authorization.k8s.io "x" not found' },
+  { name: 'the registry cannot look a Role up without a namespace', source: 'registry', kind: 'Role', namespace: '', code: 400, message: 'Namespace parameter required.' },
+  { name: 'any other kind is unsupported, a plain error', source: 'registry', kind: 'User', namespace: 'ns1', code: 500, message: 'unsupported role reference kind: "User"' },
+];
+
+for (const c of roleRefCases) {
+  test(`GetRoleReferenceRules: ${c.name}`, () => {
+    const got = new DefaultRuleResolver(cacheOf({}), c.source).getRoleReferenceRules({ apiGroup: RBAC, kind: c.kind, name: 'x' }, c.namespace);
+    assert.ok('error' in got);
+    assert.deepEqual([got.error.code, got.error.message], [c.code, c.message]);
+  });
+}
+
+test('RulesFor: resource rules and non-resource rules apart, a rule naming both in both, with the errors met', () => {
+  const a = new RBACAuthorizer(cacheOf({
+    clusterRoles: [['mixed', [newRule('get', '', 'pods', '/healthz'), { verbs: ['list'], apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'] }]]],
+    clusterRoleBindings: [['a', 'mixed', subjects('User:jane')], ['b', 'missing', subjects('User:jane')]],
+  }));
+  assert.deepEqual(a.rulesFor({ username: 'jane', groups: [] }, 'default'), {
+    resourceRules: [
+      { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] },
+      { verbs: ['list'], apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'] },
+    ],
+    nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }],
+    incomplete: false,
+    errors: ['clusterrole.rbac.authorization.k8s.io "missing" not found'],
+  });
 });

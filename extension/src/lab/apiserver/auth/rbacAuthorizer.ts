@@ -4,15 +4,20 @@
  * a role bound to the user covers it — ClusterRoleBindings first, then the
  * RoleBindings of the request's namespace. It never denies; without a matching
  * rule it has no opinion, so the next authorizer (or the 403) decides.
+ * DefaultRuleResolver walks those rules; the authorizer, its RulesFor
+ * (SelfSubjectRulesReview) and the escalation check all read through one.
  *
  * Authorization runs on every request, so bindings are indexed by subject and
  * the index is rebuilt only when the cache's binding version moves: a check
  * costs a few map lookups per group of the user plus the rules of the roles
  * actually bound to them, never a scan of every binding.
  */
+import type { Status } from '../../api/types';
+import { badRequest, notFound } from '../errors';
 import { aggregateMessage } from './aggregate';
 import { ruleAllows } from './evaluationHelpers';
-import { type Binding, type PolicyRule, RBAC_GROUP, type Role, type Subject } from './rbacTypes';
+import { type Binding, type PolicyRule, RBAC_GROUP, type Role, type RoleRef, type Subject } from './rbacTypes';
+import type { RulesInfo } from './rulesReview';
 import type { AuthorizationAttributes, Authorizer, Decision, ObjectCache, UserInfo } from './types';
 import { serviceAccountUsername } from './user';
 
@@ -86,56 +91,82 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-/** RBACAuthorizer allows what the user's bound roles allow and otherwise has no opinion. */
-export class RBACAuthorizer implements Authorizer {
+/**
+ * RoleSource is where a resolver's roles come from, which decides how a missing
+ * one reads: the authorizer's listers say `role.rbac.authorization.k8s.io "x"
+ * not found`; the registry the escalation check reads (storage_rbac.go's
+ * AuthorizerAdapters) says `roles.rbac.authorization.k8s.io "x" not found`, and
+ * refuses a Role without a namespace as a bad request.
+ */
+export type RoleSource = 'lister' | 'registry';
+
+/** RuleVisitor sees each rule bound to a user with a lazy description of its binding, or an error resolving one; false stops the walk. */
+export type RuleVisitor = (rule: PolicyRule | undefined, source: (() => string) | undefined, error: string | undefined) => boolean;
+
+/** DefaultRuleResolver is validation.DefaultRuleResolver over the server's cached RBAC objects. */
+export class DefaultRuleResolver {
   private clusterIndex?: SubjectIndex;
   private clusterVersion = -1;
   private readonly namespaceIndexes = new Map<string, SubjectIndex>();
   private namespaceVersion = -1;
 
-  constructor(private readonly cache: ObjectCache) {}
+  constructor(private readonly cache: ObjectCache, private readonly source: RoleSource = 'lister') {}
 
-  authorize(a: AuthorizationAttributes): Decision {
+  /** visitRulesFor is VisitRulesFor: the rules of the user's ClusterRoleBindings, then of its RoleBindings in namespace. */
+  visitRulesFor(user: UserInfo, namespace: string, visit: RuleVisitor): void {
+    for (const e of this.clusterBindings().bindingsFor(user)) {
+      const got = this.getRoleReferenceRules(e.binding.roleRef, '');
+      if ('error' in got) {
+        if (!visit(undefined, undefined, got.error.message)) return;
+        continue;
+      }
+      const describe = (): string => `ClusterRoleBinding ${quote(e.binding.metadata.name ?? '')} of ${e.binding.roleRef.kind} ${quote(e.binding.roleRef.name)} to ${describeSubject((e.binding.subjects ?? [])[e.subject], '')}`;
+      for (const rule of got.rules) if (!visit(rule, describe, undefined)) return;
+    }
+    if (!namespace) return;
+    for (const e of this.namespaceBindings(namespace).bindingsFor(user)) {
+      const got = this.getRoleReferenceRules(e.binding.roleRef, namespace);
+      if ('error' in got) {
+        if (!visit(undefined, undefined, got.error.message)) return;
+        continue;
+      }
+      const describe = (): string => `RoleBinding ${quote(`${e.binding.metadata.name ?? ''}/${namespace}`)} of ${e.binding.roleRef.kind} ${quote(e.binding.roleRef.name)} to ${describeSubject((e.binding.subjects ?? [])[e.subject], namespace)}`;
+      for (const rule of got.rules) if (!visit(rule, describe, undefined)) return;
+    }
+  }
+
+  /** rulesFor is RulesFor: every rule bound to user in namespace, and the errors met resolving them (the rules found still count). */
+  rulesFor(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
+    const rules: PolicyRule[] = [];
     const errors: string[] = [];
-    const allowedBy = this.allowedBy(a, errors);
-    if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}` };
-    return { decision: 'noOpinion', reason: errors.length ? `RBAC: ${aggregateMessage(errors)}` : '' };
+    this.visitRulesFor(user, namespace, (rule, _source, error) => {
+      if (rule) rules.push(rule);
+      if (error) errors.push(error);
+      return true;
+    });
+    return { rules, errors };
   }
 
   /**
-   * allowedBy is VisitRulesFor with the authorizing visitor: it walks the rules
-   * bound to the user, cluster-wide then in the request's namespace, and
-   * describes the binding of the first rule that covers the request.
+   * getRoleReferenceRules is GetRoleReferenceRules: the rules of the Role (in
+   * the binding's namespace) or ClusterRole a roleRef names. Errors are the
+   * Statuses the lookup returns; an unknown kind is a plain error, which the
+   * API server answers as a reasonless 500.
    */
-  private allowedBy(a: AuthorizationAttributes, errors: string[]): string | undefined {
-    const { user, namespace } = a;
-    const stop = (rule: PolicyRule): boolean => ruleAllows(a, rule);
-    for (const e of this.clusterBindings().bindingsFor(user)) {
-      const rules = this.roleRules(e.binding, '', errors);
-      if (rules?.some(stop)) return `ClusterRoleBinding ${quote(e.binding.metadata.name ?? '')} of ${e.binding.roleRef.kind} ${quote(e.binding.roleRef.name)} to ${describeSubject((e.binding.subjects ?? [])[e.subject], '')}`;
-    }
-    if (!namespace) return undefined;
-    for (const e of this.namespaceBindings(namespace).bindingsFor(user)) {
-      const rules = this.roleRules(e.binding, namespace, errors);
-      if (rules?.some(stop)) return `RoleBinding ${quote(`${e.binding.metadata.name ?? ''}/${namespace}`)} of ${e.binding.roleRef.kind} ${quote(e.binding.roleRef.name)} to ${describeSubject((e.binding.subjects ?? [])[e.subject], namespace)}`;
-    }
-    return undefined;
-  }
-
-  /** roleRules is GetRoleReferenceRules, with the lister's not-found wording for missing roles. */
-  private roleRules(binding: Binding, namespace: string, errors: string[]): readonly PolicyRule[] | undefined {
-    const ref = binding.roleRef;
+  getRoleReferenceRules(ref: RoleRef, bindingNamespace: string): { rules: readonly PolicyRule[] } | { error: Status } {
+    const registry = this.source === 'registry';
     let role: Role | undefined;
-    if (ref.kind === 'Role') {
-      role = this.cache.get(RBAC_GROUP, 'roles', namespace, ref.name);
-      if (!role) errors.push(`role.${RBAC_GROUP} ${quote(ref.name)} not found`);
-    } else if (ref.kind === 'ClusterRole') {
-      role = this.cache.get(RBAC_GROUP, 'clusterroles', '', ref.name);
-      if (!role) errors.push(`clusterrole.${RBAC_GROUP} ${quote(ref.name)} not found`);
-    } else {
-      errors.push(`unsupported role reference kind: ${quote(ref.kind)}`);
+    switch (ref.kind) {
+      case 'Role':
+        if (registry && !bindingNamespace) return { error: badRequest('Namespace parameter required.') };
+        role = this.cache.get(RBAC_GROUP, 'roles', bindingNamespace, ref.name);
+        return role ? { rules: role.rules ?? [] } : { error: notFound({ group: RBAC_GROUP, resource: registry ? 'roles' : 'role' }, ref.name) };
+      case 'ClusterRole':
+        role = this.cache.get(RBAC_GROUP, 'clusterroles', '', ref.name);
+        return role ? { rules: role.rules ?? [] } : { error: notFound({ group: RBAC_GROUP, resource: registry ? 'clusterroles' : 'clusterrole' }, ref.name) };
+      default:
+        return { error: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `unsupported role reference kind: ${quote(ref.kind)}`, code: 500 } };
     }
-    return role ? (role.rules ?? []) : undefined;
   }
 
   private clusterBindings(): SubjectIndex {
@@ -157,5 +188,45 @@ export class RBACAuthorizer implements Authorizer {
     let index = this.namespaceIndexes.get(namespace);
     if (!index) this.namespaceIndexes.set(namespace, (index = new SubjectIndex(this.cache.list(RBAC_GROUP, 'rolebindings', namespace) as readonly Binding[], namespace)));
     return index;
+  }
+}
+
+/** RBACAuthorizer allows what the user's bound roles allow and otherwise has no opinion. */
+export class RBACAuthorizer implements Authorizer {
+  private readonly resolver: DefaultRuleResolver;
+
+  constructor(cache: ObjectCache) {
+    this.resolver = new DefaultRuleResolver(cache, 'lister');
+  }
+
+  /** authorize is Authorize with the authorizing visitor: the first rule that covers the request names its binding in the reason. */
+  authorize(a: AuthorizationAttributes): Decision {
+    const errors: string[] = [];
+    let allowedBy: string | undefined;
+    this.resolver.visitRulesFor(a.user, a.namespace, (rule, source, error) => {
+      if (rule && source && ruleAllows(a, rule)) {
+        allowedBy = source();
+        return false;
+      }
+      if (error) errors.push(error);
+      return true;
+    });
+    if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}` };
+    return { decision: 'noOpinion', reason: errors.length ? `RBAC: ${aggregateMessage(errors)}` : '' };
+  }
+
+  /**
+   * rulesFor is RBACAuthorizer.RulesFor: the user's rules split into resource
+   * rules (those naming resources) and non-resource rules (those naming URLs).
+   * RBAC can always list what it grants, so the answer is never incomplete.
+   */
+  rulesFor(user: UserInfo, namespace: string): RulesInfo {
+    const { rules, errors } = this.resolver.rulesFor(user, namespace);
+    const info: RulesInfo = { resourceRules: [], nonResourceRules: [], incomplete: false, errors };
+    for (const r of rules) {
+      if (r.resources?.length) info.resourceRules.push({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources, resourceNames: r.resourceNames ?? [] });
+      if (r.nonResourceURLs?.length) info.nonResourceRules.push({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs });
+    }
+    return info;
   }
 }

@@ -2,6 +2,9 @@
  * read serves get and list with upstream's read semantics: label and field
  * selectors, limit/continue paging over one consistent snapshot, and
  * resourceVersion / resourceVersionMatch (latest, any, not older than, exact).
+ * Lists at the store's current revision come from the watch cache, as with
+ * upstream's ConsistentListFromCache; older snapshots (Exact, a continue whose
+ * list the store has moved past) come from the store.
  */
 import { posix } from 'node:path';
 import type { KubeList, KubeObject, Status } from '../../api/types';

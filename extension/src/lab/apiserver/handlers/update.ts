@@ -1,38 +1,39 @@
 /**
- * update is the PUT pipeline (and PATCH, which applies the patch to the current
- * object and continues as an update): optimistic concurrency on resourceVersion,
- * the status subresource split, generation counting, admission, validation.
+ * update is the PUT pipeline, and PATCH, which applies the patch to the current
+ * object and continues as an update, as handlers/update.go, handlers/patch.go and
+ * the generic store's Update run them: the manager's fields are recorded, mutating
+ * admission runs, the resourceVersion is checked, rest.BeforeUpdate keeps what the
+ * endpoint may not change and validates, validating admission runs, and the write
+ * is retried from the fresh object when it races another writer.
  */
 import { type KubeObject, type Status, isStatus } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
-import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, notFound } from '../errors';
-import { admitValidate, attributes, isObject, mutate, persisted, specOf, validateObject } from './common';
+import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, invalid, notFound } from '../errors';
+import { invalidValue } from '../fieldErrors';
+import {
+  admitValidate, attributes, checkPreconditions, dedupOwnerReferences, ensureNamespace, fieldManagerFor, isObject, isStatusWrite, mutate, persisted,
+  sameObject, specChanged, subresourceStrategy, trackUpdate, validateObject,
+} from './common';
+import { checkEscalation } from '../auth/escalation';
 import { timestamp } from '../../api/meta';
 import { modelForKind } from '../../openapi/schema';
-import { FieldManager } from '../fieldmanager/fieldManager';
 import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
-import { groupVersion } from '../resources';
-import { checkTypeMeta, decode, handleCreate } from './create';
+import { checkTypeMeta, decode, handleApplyCreate } from './create';
 import { fieldValidation } from './options';
 
 /** Unconditional writes retry a few times when they race another writer, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
 
+/** handleUpdate answers PUT of an object or its status; the body's uid, when it has one, is a precondition. */
 export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
   if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   const decoded = decode(ctx, body);
   if ('status' in decoded) return decoded.status;
   const obj = decoded.object;
-  if (!isObject(obj.metadata)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
-  const typeError = checkTypeMeta(ctx, obj);
-  if (typeError) return typeError;
-  if (typeof obj.metadata.name === 'string' && obj.metadata.name !== ctx.info.name) {
-    return badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
-  }
-  if (ctx.type.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ctx.info.namespace) {
-    return badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
-  return guaranteedUpdate(ctx, typeof obj.metadata.resourceVersion === 'string' ? obj.metadata.resourceVersion : undefined, () => structuredClone(obj));
+  const refused = checkTypeMeta(ctx, obj) ?? ensureNamespace(ctx, obj.metadata) ?? checkName(obj, ctx.info.name, requestNamespace(ctx));
+  if (refused) return refused;
+  dedupOwnerReferences(ctx, obj, false);
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
 }
 
 /**
@@ -47,121 +48,185 @@ export async function handlePatch(ctx: HandlerContext, body: unknown, contentTyp
   if (!type || (type === 'strategic' && !model)) return unsupportedPatchMediaType(model !== undefined);
   const badOptions = validatePatchOptions(type, { fieldManager: ctx.query.fieldManager, ...(ctx.query.force === undefined ? {} : { force: ctx.query.force === 'true' }) });
   if (badOptions) return badOptions;
-  const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
-  if (type === 'apply') return apply(ctx, body, model, namespace);
-  const precondition = isObject(body) && isObject(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
-  return guaranteedUpdate(ctx, precondition, (current) => {
+  if (type === 'apply') return apply(ctx, body);
+  return guaranteedUpdate(ctx, { track: true }, (current) => {
     const patched = applyPatch(type, current, body, model, fieldValidation(ctx.query));
-    if ('status' in patched) return patched.status;
-    const decoded = decode(ctx, patched.object);
-    if ('status' in decoded) return decoded.status;
-    return checkName(decoded.object, ctx.info.name, namespace) ?? decoded.object;
+    return 'status' in patched ? patched.status : patchedObject(ctx, patched.object);
   });
 }
 
-/** fieldManagers keeps one FieldManager per resource type and subresource, as upstream builds them once per handler. */
-const fieldManagers = new WeakMap<object, Map<string, FieldManager>>();
-
-function fieldManagerFor(ctx: HandlerContext, model: string | undefined): FieldManager {
-  let bySub = fieldManagers.get(ctx.type);
-  if (!bySub) fieldManagers.set(ctx.type, (bySub = new Map<string, FieldManager>()));
-  const sub = ctx.info.subresource;
-  let fm = bySub.get(sub);
-  if (!fm) {
-    const resetFields = sub === 'status' ? [['spec'], ['metadata', 'labels']] : ctx.type.strategy.statusSubresource ? [['status']] : [];
-    fm = new FieldManager({ apiVersion: groupVersion(ctx.type), kind: ctx.type.kind, model, ...(sub ? { subresource: sub } : {}), resetFields });
-    bySub.set(sub, fm);
-  }
-  return fm;
+/** patchedObject decodes a patch's result and checks it still names the object on the URL, as the patcher's applyPatch does. */
+function patchedObject(ctx: HandlerContext, obj: KubeObject): KubeObject | Status {
+  const decoded = decode(ctx, obj);
+  if ('status' in decoded) return decoded.status;
+  return ensureNamespace(ctx, decoded.object.metadata) ?? checkName(decoded.object, ctx.info.name, requestNamespace(ctx)) ?? decoded.object;
 }
 
 /** apply is server-side apply: the applied configuration merged by the field manager, with conflicts as 409s unless force. */
-async function apply(ctx: HandlerContext, body: unknown, model: string | undefined, namespace: string): Promise<KubeObject | Status | { created: KubeObject }> {
+async function apply(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status | { created: KubeObject }> {
   const decodedConfig = decodeApplyConfiguration(body);
   if ('status' in decodedConfig) return decodedConfig.status;
   const manager = ctx.query.fieldManager ?? '';
   const force = ctx.query.force === 'true';
-  const fm = fieldManagerFor(ctx, model);
+  const fm = fieldManagerFor(ctx);
   const now = timestamp(ctx.clock.now());
-  const current = await ctx.storage.get(namespace, ctx.info.name);
+  const current = await ctx.storage.get(requestNamespace(ctx), ctx.info.name);
   if (!current) {
+    // Only the main resource creates on apply (a subresource's store passes forceAllowCreate=false).
+    if (ctx.info.subresource) return notFound({ group: ctx.type.group, resource: ctx.type.resource }, ctx.info.name);
     const applied = fm.apply(undefined, decodedConfig.config, manager, force, now);
     if ('status' in applied) return applied.status;
-    const named = checkName(applied.object, ctx.info.name, namespace);
+    const uid = applied.object.metadata.uid;
+    if (uid) return conflict({ group: ctx.type.group, resource: ctx.type.resource }, ctx.info.name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+    const named = ensureNamespace(ctx, applied.object.metadata) ?? checkName(applied.object, ctx.info.name, requestNamespace(ctx));
     if (named) return named;
-    const created = await handleCreate(ctx, applied.object);
+    const created = await handleApplyCreate(ctx, applied.object);
     return isStatus(created) ? created : { created };
   }
-  return guaranteedUpdate(ctx, undefined, (live) => {
+  return guaranteedUpdate(ctx, { track: false }, (live) => {
     const applied = fm.apply(live, decodedConfig.config, manager, force, now);
-    if ('status' in applied) return applied.status;
-    const decoded = decode(ctx, applied.object);
-    if ('status' in decoded) return decoded.status;
-    return checkName(decoded.object, ctx.info.name, namespace) ?? decoded.object;
+    return 'status' in applied ? applied.status : patchedObject(ctx, applied.object);
   });
 }
 
+function requestNamespace(ctx: HandlerContext): string {
+  return ctx.type.namespaced ? ctx.info.namespace : '';
+}
+
+/** UpdateOptions say how guaranteedUpdate treats the object next() builds. */
+interface UpdateOptions {
+  /** uid is the UID precondition a PUT body carries. */
+  uid?: string;
+  /** track records the request's manager in managedFields (apply has done its own). */
+  track: boolean;
+}
+
 /**
- * guaranteedUpdate reads the current object, builds the new one with next(), and
- * writes it if nothing changed in between. A precondition resourceVersion that
- * no longer matches is a Conflict; without one, a race is retried.
+ * guaranteedUpdate is the store's Update inside GuaranteedUpdate: it reads the
+ * current object, builds the new one with next(), and writes it if nothing changed
+ * in between; a write that raced another is built again from the fresh object.
  */
-async function guaranteedUpdate(ctx: HandlerContext, precondition: string | undefined, next: (current: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
+async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: (current: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
   const gr = { group: ctx.type.group, resource: ctx.type.resource };
-  const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
   for (let attempt = 1; ; attempt++) {
-    const current = await ctx.storage.get(namespace, ctx.info.name);
+    const current = await ctx.storage.get(requestNamespace(ctx), ctx.info.name);
     if (!current) return notFound(gr, ctx.info.name);
-    if (precondition && precondition !== current.metadata.resourceVersion) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
-    const candidate = next(structuredClone(current));
-    if (isStatus(candidate)) return candidate;
-    const updated = prepareUpdate(ctx, candidate, current);
-    const a = attributes(ctx, 'UPDATE', updated, current);
-    const denied = (await mutate(ctx, a)) ?? validateObject(ctx, updated, current) ?? (await admitValidate(ctx, a));
+    const failed = checkPreconditions(ctx, { uid: opts.uid }, current);
+    if (failed) return failed;
+    const built = next(structuredClone(current));
+    if (isStatus(built)) return built;
+    const updated = opts.track ? trackUpdate(ctx, current, built) : built;
+    const denied = await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));
     if (denied) return denied;
-    if (JSON.stringify(updated) === JSON.stringify(current)) return current;
+    // The RBAC storages wrap the updated object's info: their escalation check sees it after the handler's admission transformer.
+    const escalated = await checkEscalation(ctx, updated, current);
+    if (escalated) return escalated;
+    dedupOwnerReferences(ctx, updated, true);
+    const rejected = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current) ?? (await admitValidate(ctx, attributes(ctx, 'UPDATE', updated, current)));
+    if (rejected) return rejected;
     const revision = Number(current.metadata.resourceVersion);
-    const finished = updated.metadata.deletionTimestamp && !updated.metadata.finalizers?.length && !updated.metadata.deletionGracePeriodSeconds;
-    const written = finished ? await ctx.storage.remove(updated, revision, ctx.dryRun) : await ctx.storage.update(updated, revision, ctx.dryRun);
-    if (written.ok) {
-      persisted(ctx, written.object);
-      return written.object;
+    if (shouldDeleteDuringUpdate(ctx, updated, current)) {
+      const removed = await ctx.storage.remove(current, revision, ctx.dryRun);
+      if (removed.ok) {
+        persisted(ctx, removed.object);
+        // The client expects the object it updated back, not the deletion's Status (deleteWithoutFinalizers).
+        return updated;
+      }
+      if (removed.reason === 'missing') return updated;
+    } else {
+      if (sameObject(updated, current)) {
+        ctx.tracer.stage('persist', 'skipped', 'no change');
+        return current;
+      }
+      const written = await ctx.storage.update(updated, revision, ctx.dryRun);
+      if (written.ok) {
+        persisted(ctx, written.object);
+        return written.object;
+      }
+      if (written.reason === 'missing') return notFound(gr, ctx.info.name);
     }
-    if (written.reason === 'missing') return notFound(gr, ctx.info.name);
-    if (precondition || attempt >= MAX_ATTEMPTS) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+    if (attempt >= MAX_ATTEMPTS) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
   }
 }
 
-/** prepareUpdate keeps what a client may not change and splits spec from status. */
-function prepareUpdate(ctx: HandlerContext, obj: KubeObject, current: KubeObject): KubeObject {
+/**
+ * checkResourceVersion is the store's optimistic concurrency: an object without a
+ * resourceVersion is written over the current one when the strategy allows
+ * unconditional updates (else a 422), and one that names another version is a 409.
+ */
+function checkResourceVersion(ctx: HandlerContext, obj: KubeObject, current: KubeObject): Status | undefined {
+  const rv = obj.metadata.resourceVersion ?? '';
+  if (rv !== '' && rv !== '0' && !/^[0-9]+$/.test(rv)) {
+    // APIObjectVersioner.ParseResourceVersion's storage.InvalidError reaches the client as a bare 500.
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `metadata.resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`, code: 500 };
+  }
+  if (rv === '' || rv === '0') {
+    if (ctx.type.strategy.allowUnconditionalUpdate === false) {
+      // The store names the resource where an Invalid error names a kind.
+      return invalid(ctx.type.resource, ctx.type.group, ctx.info.name, [invalidValue('metadata.resourceVersion', 0, 'must be specified for an update')]);
+    }
+    obj.metadata.resourceVersion = current.metadata.resourceVersion;
+    return undefined;
+  }
+  if (rv !== current.metadata.resourceVersion) return conflict({ group: ctx.type.group, resource: ctx.type.resource }, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+  return undefined;
+}
+
+/**
+ * beforeUpdate is rest.BeforeUpdate: the namespace must match, generation is the
+ * stored one unless the strategy counts a change, the strategy (or, on /status,
+ * the status strategy) puts back what the endpoint may not change, and uid,
+ * creation and deletion timestamps keep their stored values; then validation.
+ */
+function beforeUpdate(ctx: HandlerContext, obj: KubeObject, old: KubeObject): Status | undefined {
+  const wrongNamespace = ensureNamespace(ctx, obj.metadata);
+  if (wrongNamespace) return wrongNamespace;
   const s = ctx.type.strategy;
-  let updated: KubeObject;
-  if (ctx.info.subresource === 'status') {
-    // The status endpoint takes only status; spec and metadata stay as stored.
-    updated = { ...structuredClone(current), status: obj.status };
+  const oldMeta = old.metadata;
+  if (oldMeta.generation === undefined) delete obj.metadata.generation;
+  else obj.metadata.generation = oldMeta.generation;
+  const sub = subresourceStrategy(ctx);
+  if (isStatusWrite(ctx)) {
+    if (s.prepareForStatusUpdate) s.prepareForStatusUpdate(obj, old);
+    else keepAllButStatus(obj, old);
+  } else if (sub) {
+    sub.prepareForUpdate(obj, old);
   } else {
-    updated = { ...obj, metadata: { ...obj.metadata } };
-    if (s.statusSubresource) updated.status = structuredClone(current.status);
-    s.defaults?.(updated);
+    s.prepareForUpdate?.(obj, old);
+    // Spec changes count a generation, as each such strategy's PrepareForUpdate does (unless it already counted one).
+    if (s.generation && obj.metadata.generation === oldMeta.generation && specChanged(obj, old)) obj.metadata.generation = (oldMeta.generation ?? 0) + 1;
   }
-  const meta = updated.metadata;
-  const old = current.metadata;
-  meta.name = old.name;
-  meta.namespace = old.namespace;
-  meta.uid = old.uid;
-  meta.creationTimestamp = old.creationTimestamp;
-  meta.resourceVersion = old.resourceVersion;
-  if (old.deletionTimestamp) {
-    meta.deletionTimestamp = old.deletionTimestamp;
-    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
-  } else {
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-  }
-  if (s.generation) meta.generation = (old.generation ?? 1) + (specOf(updated) !== specOf(current) ? 1 : 0);
-  else if (old.generation === undefined) delete meta.generation;
-  else meta.generation = old.generation;
-  if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
-  if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
-  return updated;
+  const meta = obj.metadata;
+  if (!meta.uid) meta.uid = oldMeta.uid;
+  if (oldMeta.creationTimestamp) meta.creationTimestamp = oldMeta.creationTimestamp;
+  if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+  if (oldMeta.deletionGracePeriodSeconds != null && meta.deletionGracePeriodSeconds == null) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+  return validateObject(ctx, obj, old);
+}
+
+/**
+ * keepAllButStatus is the status strategy of a type without its own: the stored
+ * object with the new status and managedFields, as the custom resource status
+ * strategy's PrepareForUpdate.
+ */
+function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
+  const { status } = obj;
+  const { managedFields } = obj.metadata;
+  for (const key of Object.keys(obj)) delete obj[key];
+  Object.assign(obj, structuredClone(old));
+  if (status === undefined) delete obj.status;
+  else obj.status = status;
+  if (managedFields === undefined) delete obj.metadata.managedFields;
+  else obj.metadata.managedFields = managedFields;
+}
+
+/**
+ * shouldDeleteDuringUpdate is the store's ShouldDeleteDuringUpdate: the last finalizer
+ * left an object whose deletion has no grace period left, and the strategy's own
+ * condition holds (ShouldDeleteNamespaceDuringUpdate).
+ */
+function shouldDeleteDuringUpdate(ctx: HandlerContext, obj: KubeObject, old: KubeObject): boolean {
+  if (obj.metadata.finalizers?.length) return false;
+  if (!old.metadata.deletionTimestamp) return false;
+  return !old.metadata.deletionGracePeriodSeconds && (ctx.type.strategy.shouldDeleteDuringUpdate?.(obj) ?? true);
 }

@@ -10,6 +10,7 @@ import { type ResourceType, def } from '../resources';
 import { parseFilter, filterMatches } from '../selectors';
 import { TRACE_GROUP, TRACE_VERSION } from '../trace';
 import { localSubjectAccessReview, selfSubjectAccessReview, subjectAccessReview } from '../auth/accessReview';
+import { defaultRuleResolver, selfSubjectRulesReview } from '../auth/rulesReview';
 import { selfSubjectReview, tokenReview } from '../auth/tokenReview';
 
 const readOnly = { nameValidator: () => [], generation: false, statusSubresource: false };
@@ -20,11 +21,12 @@ export const virtualResources: readonly ResourceType[] = [
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singularName: 'subjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singularName: 'selfsubjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', singularName: 'localsubjectaccessreview', namespaced: true, subresources: [], verbs: ['create'], strategy: readOnly }),
+  def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', singularName: 'selfsubjectrulesreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singularName: 'tokenreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singularName: 'selfsubjectreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
 ];
 
-const REVIEWS = new Set(['authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews', 'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews']);
+const REVIEWS = new Set(['authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews']);
 const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses', ...REVIEWS]);
 
 /** isVirtual tells the computed resources from stored ones. */
@@ -68,13 +70,14 @@ export async function handleVirtual(ctx: HandlerContext, body: unknown): Promise
   };
 }
 
-/** review answers the access and token reviews, computed by the server's own authorizer and authenticators. */
-function review(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> | KubeObject {
+/** review answers the access, rules and token reviews, computed by the server's own authorizer (its rule resolvers for rules) and authenticators. */
+function review(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> | KubeObject | Status {
   const server = ctx.server;
   switch (ctx.type.resource) {
     case 'subjectaccessreviews': return subjectAccessReview(body, server.authorizer);
     case 'selfsubjectaccessreviews': return selfSubjectAccessReview(body, ctx.user, server.authorizer);
     case 'localsubjectaccessreviews': return localSubjectAccessReview(body, ctx.info.namespace, server.authorizer);
+    case 'selfsubjectrulesreviews': return selfSubjectRulesReview(body, ctx.user, defaultRuleResolver(server.cache));
     case 'tokenreviews': return tokenReview(body, ctx.info.namespace, server.authenticator, server.apiAudiences);
     default: return selfSubjectReview(ctx.user, ctx.clock.now());
   }

@@ -7,7 +7,7 @@ import {
   defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultWebhookConfiguration,
 } from '../defaulting/admissionregistration';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec, resetObjectMetaForStatus } from '../strategy';
 import {
   validateMutatingWebhookConfiguration, validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateValidatingAdmissionPolicyStatus,
   validateValidatingWebhookConfiguration,
@@ -48,6 +48,12 @@ const policyStrategy: Strategy<ValidatingAdmissionPolicy> = {
   prepareForUpdate(policy, old) {
     (policy as KubeObject).status = old.status;
   },
+  prepareForStatusUpdate(policy, old) {
+    keepSpec(policy, old);
+    resetObjectMetaForStatus(policy, old);
+  },
+  statusResetFields: [['metadata'], ['spec']],
+  allowUnconditionalUpdate: false,
   validate: validateValidatingAdmissionPolicy,
   validateUpdate: validateValidatingAdmissionPolicy,
   validateStatusUpdate: validateValidatingAdmissionPolicyStatus,

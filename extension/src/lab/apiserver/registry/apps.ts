@@ -6,7 +6,7 @@
 import type { Deployment, KubeObject, ReplicaSet } from '../../api/types';
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet, defaultStatefulSet } from '../defaulting/apps';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec } from '../strategy';
 import {
   validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate,
   validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate,
@@ -32,7 +32,17 @@ const deploymentStrategy: Strategy<Deployment> = {
   prepareForCreate(d) {
     d.status = {};
   },
-  prepareForUpdate: keepStatus,
+  prepareForUpdate(d, old) {
+    keepStatus(d, old);
+    // Annotations are copied to the deployment's replica sets, so changing them counts a generation too.
+    if (!semanticEqual(d.metadata.annotations ?? {}, old.metadata.annotations ?? {})) d.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  },
+  prepareForStatusUpdate(d, old) {
+    keepSpec(d, old);
+    if (old.metadata.labels === undefined) delete d.metadata.labels;
+    else d.metadata.labels = structuredClone(old.metadata.labels);
+  },
+  statusResetFields: [['spec'], ['metadata', 'labels']],
   validate: validateDeployment,
   validateUpdate: validateDeploymentUpdate,
   validateStatusUpdate: validateDeploymentStatusUpdate,
@@ -47,6 +57,7 @@ const replicaSetStrategy: Strategy<ReplicaSet> = {
     rs.status = { replicas: 0 };
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validateReplicaSet,
   validateUpdate: validateReplicaSetUpdate,
   validateStatusUpdate: validateReplicaSetStatusUpdate,
@@ -63,6 +74,7 @@ const statefulSetStrategy: Strategy<StatefulSet> = {
     ss.status = { replicas: 0, availableReplicas: 0 };
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validateStatefulSet,
   validateUpdate: validateStatefulSetUpdate,
   validateStatusUpdate: validateStatefulSetStatusUpdate,
@@ -92,6 +104,7 @@ const daemonSetStrategy: Strategy<DaemonSet> = {
       ds.metadata.annotations = { ...ds.metadata.annotations, [TEMPLATE_GENERATION]: String(previous + 1) };
     }
   },
+  prepareForStatusUpdate: keepSpec,
   validate: validateDaemonSet,
   validateUpdate: validateDaemonSetUpdate,
   validateStatusUpdate: validateDaemonSetStatusUpdate,

@@ -1,7 +1,7 @@
 /** batch is the `batch/v1` group: jobs and cronjobs, each with status, as pkg/registry/batch/* serves them. */
 import { defaultCronJob, defaultJob, generateJobSelector } from '../defaulting/batch';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec } from '../strategy';
 import { jobNameWarnings, validateCronJob, validateCronJobUpdate, validateJob, validateJobStatusUpdate, validateJobUpdate } from '../validation/batch';
 import { subdomainName } from '../validation/objectMeta';
 import type { CronJob, Job } from '../validation/types/batch';
@@ -19,6 +19,7 @@ const jobStrategy: Strategy<Job> = {
   prepareForUpdate(job, old) {
     job.status = old.status;
   },
+  prepareForStatusUpdate: keepSpec,
   validate: (job) => validateJob(job),
   validateUpdate: validateJobUpdate,
   validateStatusUpdate: validateJobStatusUpdate,
@@ -37,6 +38,7 @@ const cronJobStrategy: Strategy<CronJob> = {
   prepareForUpdate(cj, old) {
     cj.status = old.status;
   },
+  prepareForStatusUpdate: keepSpec,
   validate: (cj) => validateCronJob(cj),
   validateUpdate: (cj, old) => validateCronJobUpdate(cj, old),
   // The cronjob status strategy validates nothing beyond object meta.

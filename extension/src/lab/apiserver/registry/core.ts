@@ -11,12 +11,13 @@ import {
 } from '../defaulting/core';
 import { initIPFamilies, normalizeClusterIPs, patchAllocatedValues } from '../defaulting/service';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec } from '../strategy';
 import { podWarnings, validatePod, validatePodStatusUpdate, validatePodUpdate } from '../validation/core';
+import { preparePodStatusUpdate } from '../validation/core/pod';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from '../validation/core/configMap';
 import { validateEvent } from '../validation/core/event';
 import { validateLimitRange, validateResourceQuotaSpec, validateResourceQuotaStatus, validateResourceQuotaUpdate } from '../validation/core/limitRange';
-import { validateNamespace, validateNamespaceStatusUpdate, validateNode, validateNodeUpdate } from '../validation/core/node';
+import { validateNamespace, validateNamespaceFinalizeUpdate, validateNamespaceStatusUpdate, validateNode, validateNodeUpdate } from '../validation/core/node';
 import {
   validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
   validatePersistentVolumeUpdate,
@@ -35,6 +36,31 @@ function keepStatus(obj: KubeObject, old: KubeObject): void {
   else obj.status = structuredClone(old.status);
 }
 
+/**
+ * preparePodStatus is podStatusStrategy.PrepareForUpdate: spec and owner references
+ * stay (old kubelets corrupted the latter), the deletion timestamp is the stored one
+ * (BeforeUpdate puts it back), and a status that drops its QoS class or observed
+ * generations keeps the stored ones.
+ */
+function preparePodStatus(pod: Pod, old: Pod): void {
+  keepSpec(pod, old);
+  delete pod.metadata.deletionTimestamp;
+  preparePodStatusUpdate(pod, old);
+  preserveOldObservedGeneration(record(pod.status), record(old.status));
+}
+
+/** preserveOldObservedGeneration keeps the status's and each condition's observedGeneration when the client clears it, matching conditions by type in order. */
+function preserveOldObservedGeneration(status: Rec, old: Rec): void {
+  if (!status.observedGeneration && old.observedGeneration) status.observedGeneration = old.observedGeneration;
+  const previous = new Map<unknown, unknown[]>();
+  for (const c of Array.isArray(old.conditions) ? old.conditions.map(record) : []) previous.set(c.type, [...(previous.get(c.type) ?? []), c.observedGeneration]);
+  for (const c of Array.isArray(status.conditions) ? status.conditions.map(record) : []) {
+    const generations = previous.get(c.type) ?? [];
+    const generation = generations.shift();
+    if (!c.observedGeneration && generation) c.observedGeneration = generation;
+  }
+}
+
 const podStrategy: Strategy<Pod> = {
   nameValidator: subdomainName,
   generation: true,
@@ -47,10 +73,13 @@ const podStrategy: Strategy<Pod> = {
     }
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: preparePodStatus,
+  statusResetFields: [['spec'], ['metadata', 'deletionTimestamp'], ['metadata', 'ownerReferences']],
   validate: validatePod,
   validateUpdate: validatePodUpdate,
   validateStatusUpdate: validatePodStatusUpdate,
   warningsOnCreate: podWarnings,
+  returnDeletedObject: true,
   gracePeriod(pod, requested) {
     // An unscheduled or finished pod has no kubelet to wait for (podStrategy.CheckGracefulDelete); a negative period means 1.
     if (!pod.spec?.nodeName) return 0;
@@ -59,6 +88,12 @@ const podStrategy: Strategy<Pod> = {
     return period < 0 ? 1 : period;
   },
   fieldLabels: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  // pkg/apis/core/v1/conversion.go: old clients' spec.host; pkg/registry/core/pod/strategy.go ToSelectableFields.
+  fieldLabelAliases: { 'spec.host': 'spec.nodeName' },
+  selectableFields: (pod) => ({
+    'spec.hostNetwork': String(pod.spec?.hostNetwork === true),
+    'status.podIP': pod.status?.podIPs?.[0]?.ip ?? '',
+  }),
 };
 
 const serviceStrategy: Strategy = {
@@ -72,6 +107,8 @@ const serviceStrategy: Strategy = {
     normalizeClusterIPs(spec);
     initIPFamilies(spec, undefined, CLUSTER_IP_FAMILIES);
   },
+  prepareForStatusUpdate: keepSpec,
+  returnDeletedObject: true,
   prepareForUpdate(svc, old) {
     keepStatus(svc, old);
     const spec = record(svc.spec);
@@ -98,6 +135,7 @@ const namespaceStrategy: Strategy<Namespace> = {
     const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers.filter((f): f is string => typeof f === 'string') : [];
     ns.spec = { ...spec, finalizers: finalizers.includes('kubernetes') ? finalizers : [...finalizers, 'kubernetes'] };
   },
+  prepareForStatusUpdate: keepSpec,
   prepareForUpdate(ns, old) {
     keepStatus(ns, old);
     ns.spec = { ...record(ns.spec), finalizers: old.spec?.finalizers };
@@ -106,6 +144,16 @@ const namespaceStrategy: Strategy<Namespace> = {
   validate: validateNamespace,
   validateUpdate: validateNamespace,
   validateStatusUpdate: validateNamespaceStatusUpdate,
+  // namespaces/finalize is how the namespace controller (and other finalizers) take their spec.finalizers off (namespaceFinalizeStrategy).
+  subresourceStrategies: {
+    finalize: {
+      prepareForUpdate: keepStatus,
+      validateUpdate: validateNamespaceFinalizeUpdate,
+      resetFields: [['status']],
+    },
+  },
+  // A terminating namespace goes only once its spec.finalizers are done too (ShouldDeleteNamespaceDuringUpdate).
+  shouldDeleteDuringUpdate: (ns) => !ns.spec?.finalizers?.length,
   fieldLabels: ['status.phase'],
 };
 
@@ -116,10 +164,13 @@ const nodeStrategy: Strategy<Node> = {
   defaults: defaultNode,
   // Nodes may set their status on create: the kubelet registers itself with it.
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validateNode,
   validateUpdate: (node, old) => [...validateNode(node), ...validateNodeUpdate(node, old)],
   validateStatusUpdate: validateNodeUpdate,
   fieldLabels: ['spec.unschedulable'],
+  // pkg/registry/core/node/strategy.go NodeToSelectableFields: strconv.FormatBool(node.Spec.Unschedulable).
+  selectableFields: (node) => ({ 'spec.unschedulable': String((node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true) }),
 };
 
 const configMapStrategy: Strategy = {
@@ -144,6 +195,7 @@ const serviceAccountStrategy: Strategy = {
   nameValidator: subdomainName,
   generation: false,
   statusSubresource: false,
+  returnDeletedObject: true,
 };
 
 const eventStrategy: Strategy = {
@@ -154,6 +206,11 @@ const eventStrategy: Strategy = {
   validate: validateEvent,
   validateUpdate: validateEvent,
   fieldLabels: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  // pkg/registry/core/event/strategy.go ToSelectableFields: source is the source's component; reportingComponent the reporting controller.
+  selectableFields: (e) => ({
+    source: String((e.source as { component?: string } | undefined)?.component ?? ''),
+    reportingComponent: typeof e.reportingController === 'string' ? e.reportingController : '',
+  }),
 };
 
 const limitRangeStrategy: Strategy = {
@@ -174,6 +231,7 @@ const resourceQuotaStrategy: Strategy = {
     quota.status = {};
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: (quota) => [...validateResourceQuotaSpec(quota.spec), ...validateResourceQuotaStatus(quota.status)],
   validateUpdate: validateResourceQuotaUpdate,
   validateStatusUpdate: (quota) => validateResourceQuotaStatus(quota.status),
@@ -188,6 +246,7 @@ const persistentVolumeStrategy: Strategy = {
     pv.status = { phase: 'Pending' };
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
   validateStatusUpdate: () => [],
@@ -202,6 +261,7 @@ const persistentVolumeClaimStrategy: Strategy = {
     pvc.status = { phase: 'Pending' };
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validatePersistentVolumeClaim,
   validateUpdate: validatePersistentVolumeClaimUpdate,
   validateStatusUpdate: validatePersistentVolumeClaimStatusUpdate,
@@ -212,10 +272,13 @@ const replicationControllerStrategy: Strategy = {
   generation: true,
   statusSubresource: true,
   defaults: defaultReplicationController,
+  // v1 keeps the pre-garbage-collector default of orphaning the pods (rcStrategy.DefaultGarbageCollectionPolicy).
+  orphanDependents: true,
   prepareForCreate(rc) {
     rc.status = { replicas: 0 };
   },
   prepareForUpdate: keepStatus,
+  prepareForStatusUpdate: keepSpec,
   validate: validateReplicationController,
   validateUpdate: validateReplicationController,
   validateStatusUpdate: (rc) => validateReplicationControllerStatus(rc.status),
@@ -266,7 +329,9 @@ export const coreResources: readonly ResourceType[] = [
   core({ resource: 'podtemplates', kind: 'PodTemplate', singularName: 'podtemplate', namespaced: true, subresources: [], strategy: podTemplateStrategy }),
   core({
     resource: 'replicationcontrollers', kind: 'ReplicationController', singularName: 'replicationcontroller', namespaced: true, shortNames: ['rc'], categories: ['all'],
-    subresources: ['scale', 'status'], strategy: replicationControllerStrategy, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+    subresources: ['scale', 'status'], strategy: replicationControllerStrategy,
+    // The selector is a label map, which the Scale prints as labels.SelectorFromSet does.
+    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
   }),
   core({ resource: 'resourcequotas', kind: 'ResourceQuota', singularName: 'resourcequota', namespaced: true, shortNames: ['quota'], subresources: ['status'], strategy: resourceQuotaStrategy }),
   core({ resource: 'secrets', kind: 'Secret', singularName: 'secret', namespaced: true, subresources: [], strategy: secretStrategy }),

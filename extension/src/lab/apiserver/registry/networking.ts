@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../api/types';
 import { defaultIngressClass, defaultNetworkPolicy } from '../defaulting/networking';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec } from '../strategy';
 import {
   validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatusUpdate, validateIngressUpdate, validateNetworkPolicy, validateNetworkPolicyUpdate,
 } from '../validation/networking';
@@ -30,6 +30,7 @@ const ingressStrategy: Strategy<Ingress> = {
   prepareForUpdate(ingress, old) {
     (ingress as KubeObject).status = old.status;
   },
+  prepareForStatusUpdate: keepSpec,
   validate: validateIngressCreate,
   validateUpdate: validateIngressUpdate,
   validateStatusUpdate: validateIngressStatusUpdate,

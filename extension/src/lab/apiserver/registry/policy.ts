@@ -1,6 +1,6 @@
 /** policy is the `policy/v1` group: poddisruptionbudgets, with status. */
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec } from '../strategy';
 import { subdomainName } from '../validation/objectMeta';
 import { validatePodDisruptionBudget, validatePodDisruptionBudgetStatusUpdate } from '../validation/policy';
 import type { PodDisruptionBudget } from '../validation/types/scheduling';
@@ -16,6 +16,7 @@ const pdbStrategy: Strategy<PodDisruptionBudget> = {
   prepareForUpdate(pdb, old) {
     pdb.status = old.status;
   },
+  prepareForStatusUpdate: keepSpec,
   validate: validatePodDisruptionBudget,
   validateUpdate: validatePodDisruptionBudget,
   validateStatusUpdate: validatePodDisruptionBudgetStatusUpdate,

@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../api/types';
 import { defaultCSIDriver, defaultStorageClass } from '../defaulting/storage';
 import { type ResourceType, def } from '../resources';
-import type { Strategy } from '../strategy';
+import { type Strategy, keepSpec, resetObjectMetaForStatus } from '../strategy';
 import { subdomainName } from '../validation/objectMeta';
 import {
   validateCSIDriver, validateCSIDriverUpdate, validateCSINode, validateStorageClass, validateStorageClassUpdate, validateVolumeAttachment, validateVolumeAttachmentUpdate,
@@ -16,6 +16,7 @@ const storageClassStrategy: Strategy<StorageClass> = {
   generation: false,
   statusSubresource: false,
   defaults: defaultStorageClass,
+  returnDeletedObject: true,
   validate: validateStorageClass,
   validateUpdate: (sc, old) => [...validateStorageClass(sc), ...validateStorageClassUpdate(sc, old)],
 };
@@ -47,6 +48,12 @@ const volumeAttachmentStrategy: Strategy<VolumeAttachment> = {
   prepareForUpdate(va, old) {
     (va as KubeObject).status = old.status;
   },
+  prepareForStatusUpdate(va, old) {
+    keepSpec(va, old);
+    resetObjectMetaForStatus(va, old);
+  },
+  statusResetFields: [['metadata'], ['spec']],
+  allowUnconditionalUpdate: false,
   validate: validateVolumeAttachment,
   validateUpdate: validateVolumeAttachmentUpdate,
   validateStatusUpdate: validateVolumeAttachmentUpdate,

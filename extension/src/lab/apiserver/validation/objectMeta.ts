@@ -5,7 +5,8 @@
  * wrappers). It also names each resource's name rule (ValidateNameFunc).
  */
 import type { ObjectMeta } from '../../api/types';
-import { type FieldError, forbidden, invalidValue, required } from '../fieldErrors';
+import { type FieldError, fieldErrorText, forbidden, invalidValue, required } from '../fieldErrors';
+import { type ManagedFieldsEntry, validateManagedFields } from '../fieldmanager/managedFields';
 import { arr, byteLength, has, num, obj, str, stringMap, tooLong } from './fields';
 import { isDNS1035Label, semanticEqual } from './generic';
 import { isQualifiedName, validateLabels } from './labels';
@@ -106,6 +107,11 @@ function kubeFinalizerNames(finalizers: unknown): FieldError[] {
   return arr(finalizers).flatMap((f, i) => validateKubeFinalizerName(str(f), `metadata.finalizers[${i}]`));
 }
 
+/** managedFields is ValidateManagedFields on metadata.managedFields, which both ValidateObjectMeta and ValidateObjectMetaUpdate run. */
+function managedFields(entries: unknown): FieldError[] {
+  return validateManagedFields(arr(entries).map((e) => obj(e) as ManagedFieldsEntry), 'metadata.managedFields');
+}
+
 /** validateGeneration is ValidateNonnegativeField on metadata.generation. */
 function validateGeneration(generation: unknown): FieldError[] {
   return typeof generation === 'number' && generation < 0 ? [invalidValue('metadata.generation', generation, 'must be greater than or equal to 0')] : [];
@@ -135,6 +141,7 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boo
   errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
   errs.push(...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'));
   errs.push(...validateFinalizers(m.finalizers, 'metadata.finalizers'));
+  errs.push(...managedFields(m.managedFields));
   errs.push(...kubeFinalizerNames(m.finalizers));
   return errs;
 }
@@ -171,6 +178,23 @@ export function validateObjectMetaUpdate(meta: ObjectMeta | undefined, oldMeta: 
   errs.push(...validateLabels(m.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
   errs.push(...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'));
+  errs.push(...managedFields(m.managedFields));
   errs.push(...kubeFinalizerNames(m.finalizers));
   return errs;
+}
+
+/**
+ * validateCommonFieldsUpdate is what rest.BeforeUpdate checks of every update's
+ * metadata (validateCommonFields): ValidateObjectMetaAccessor with path-segment
+ * names, then ValidateObjectMetaAccessorUpdate. Both check labels, annotations,
+ * owner references and managed fields; each error is reported once.
+ */
+export function validateCommonFieldsUpdate(meta: ObjectMeta | undefined, oldMeta: ObjectMeta | undefined, namespaced: boolean): FieldError[] {
+  const seen = new Set<string>();
+  return [...validateObjectMeta(meta, namespaced, pathSegmentName), ...validateObjectMetaUpdate(meta, oldMeta)].filter((e) => {
+    const text = fieldErrorText(e);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
 }

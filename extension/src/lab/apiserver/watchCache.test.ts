@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject, WatchEvent } from '../api/types';
+import { settle } from '../clock';
+import { MemoryStore } from '../store/memoryStore';
+import { builtinResources } from './registry';
+import type { ResourceType } from './resources';
+import { type ObjectFilter, parseFilter } from './selectors';
+import { ObjectStorage } from './storage';
+
+const podType = builtinResources.find((t) => t.group === '' && t.resource === 'pods') as ResourceType;
+const everything: ObjectFilter = { labels: [], fields: [] };
+
+const pod = (namespace: string, name: string, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
+
+function filter(labelSelector?: string, fieldSelector?: string): ObjectFilter {
+  const f = parseFilter(podType, labelSelector, fieldSelector);
+  assert.ok(!('code' in f));
+  return f;
+}
+
+async function podStorage(): Promise<{ store: MemoryStore; pods: ObjectStorage }> {
+  const store = new MemoryStore();
+  const pods = new ObjectStorage(podType, store);
+  for (const [ns, name, app] of [['b', 'web-2', 'web'], ['a', 'web-1', 'web'], ['b', 'db-1', 'db'], ['a', 'db-10', 'db'], ['a', 'db-2', 'db']]) {
+    assert.ok((await pods.create(pod(ns, name, { app }), false)).ok);
+  }
+  return { store, pods };
+}
+
+const names = (items: readonly KubeObject[]) => items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
+
+/** Lists served from the cache, with the names, and the next page's start, the store's key order gives. */
+const lists: { name: string; namespace: string; filter: ObjectFilter; limit: number; startKey?: string; want: string[]; next?: string }[] = [
+  { name: 'everything, in key order', namespace: '', filter: everything, limit: 0, want: ['a/db-10', 'a/db-2', 'a/web-1', 'b/db-1', 'b/web-2'] },
+  { name: 'one namespace', namespace: 'b', filter: everything, limit: 0, want: ['b/db-1', 'b/web-2'] },
+  { name: 'a label selector', namespace: '', filter: filter('app=db'), limit: 0, want: ['a/db-10', 'a/db-2', 'b/db-1'] },
+  { name: 'a field selector', namespace: '', filter: filter(undefined, 'metadata.name=web-1'), limit: 0, want: ['a/web-1'] },
+  { name: 'a first page: the next page starts at the next match', namespace: '', filter: filter('app=db'), limit: 2, want: ['a/db-10', 'a/db-2'], next: '/registry/pods/b/db-1' },
+  { name: 'a later page', namespace: '', filter: everything, limit: 2, startKey: '/registry/pods/a/web-1', want: ['a/web-1', 'b/db-1'], next: '/registry/pods/b/web-2' },
+  { name: 'a last page that fills its limit', namespace: 'a', filter: everything, limit: 3, want: ['a/db-10', 'a/db-2', 'a/web-1'] },
+];
+
+for (const c of lists) {
+  test(`a list from the cache: ${c.name}`, async () => {
+    const { store, pods } = await podStorage();
+    const page = await pods.list(c.namespace, c.filter, c.limit, c.startKey);
+    assert.deepEqual(names(page.items), c.want);
+    assert.equal(page.nextKey, c.next);
+    assert.equal(page.revision, await store.revision());
+  });
+}
+
+test('listed objects are frozen and shared: a caller that changes one fails instead of corrupting the cache', async () => {
+  const { pods } = await podStorage();
+  const first = await pods.list('a', everything, 0);
+  const second = await pods.list('a', everything, 0);
+  assert.equal(first.items[0], second.items[0]);
+  assert.ok(Object.isFrozen(first.items[0].metadata.labels));
+  assert.throws(() => {
+    (first.items[0].metadata.labels as Record<string, string>).app = 'changed';
+  }, TypeError);
+});
+
+test('a list right after a write sees it, at the store\'s revision', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const created = await pods.create(pod('a', 'new'), false);
+  assert.ok(created.ok);
+  const rv = Number(created.object.metadata.resourceVersion);
+  const updated = await pods.update({ ...created.object, metadata: { ...created.object.metadata, labels: { app: 'new' } } }, rv, false);
+  assert.ok(updated.ok);
+  assert.ok((await pods.remove(pod('b', 'db-1'), 4, false)).ok);
+  const page = await pods.list('', everything, 0);
+  assert.deepEqual(names(page.items), ['a/db-10', 'a/db-2', 'a/new', 'a/web-1', 'b/web-2']);
+  assert.deepEqual(page.items[2].metadata.labels, { app: 'new' });
+  assert.equal(page.items[2].metadata.resourceVersion, updated.object.metadata.resourceVersion);
+  assert.equal(page.revision, await store.revision());
+});
+
+test('a list at an older revision reads the store\'s snapshot of it', async () => {
+  const { store, pods } = await podStorage();
+  const then = await store.revision();
+  await pods.list('', everything, 0);
+  assert.ok((await pods.create(pod('a', 'later'), false)).ok);
+  const old = await pods.list('a', everything, 0, undefined, then);
+  assert.deepEqual(names(old.items), ['a/db-10', 'a/db-2', 'a/web-1']);
+  assert.equal(old.revision, then);
+});
+
+test('watchers see changes through their selectors: MODIFIED with the update, DELETED at the deletion\'s revision, ADDED and DELETED as objects start and stop matching', async () => {
+  const { store, pods } = await podStorage();
+  const start = await store.revision();
+  const all: WatchEvent[] = [];
+  const web: WatchEvent[] = [];
+  pods.watch('a', start, everything, (e) => all.push(e), assert.fail);
+  pods.watch('', start, filter('app=web'), (e) => web.push(e), assert.fail);
+  const current = await pods.get('a', 'db-2') as KubeObject;
+  const relabelled = await pods.update({ ...current, metadata: { ...current.metadata, labels: { app: 'web' } } }, Number(current.metadata.resourceVersion), false);
+  assert.ok(relabelled.ok);
+  const removed = await pods.remove(relabelled.object, Number(relabelled.object.metadata.resourceVersion), false);
+  assert.ok(removed.ok);
+  await settle();
+  const seen = (events: WatchEvent[]) => events.map((e) => {
+    const o = e.object as KubeObject;
+    return [e.type, o.metadata.name, o.metadata.resourceVersion, o.metadata.labels?.app];
+  });
+  const [updatedAt, deletedAt] = [relabelled.object.metadata.resourceVersion, String(await store.revision())];
+  assert.deepEqual(seen(all), [['MODIFIED', 'db-2', updatedAt, 'web'], ['DELETED', 'db-2', deletedAt, 'web']]);
+  assert.deepEqual(seen(web), [['ADDED', 'db-2', updatedAt, 'web'], ['DELETED', 'db-2', deletedAt, 'web']]);
+  assert.ok(Object.isFrozen(all[1].object));
+});
+
+test('a watch from before the cache\'s window replays the store\'s history', async () => {
+  const { store, pods } = await podStorage();
+  const early = 3;
+  await pods.list('', everything, 0);
+  const events: WatchEvent[] = [];
+  pods.watch('', early, everything, (e) => events.push(e), assert.fail);
+  await settle();
+  assert.deepEqual(events.map((e) => [e.type, (e.object as KubeObject).metadata.name, Number(e.object.metadata.resourceVersion)]), [['ADDED', 'db-1', 4], ['ADDED', 'db-10', 5], ['ADDED', 'db-2', 6]]);
+  assert.equal(await store.revision(), 6);
+});

@@ -1,0 +1,265 @@
+/**
+ * WatchCache is one resource's cache in the API server, as upstream's cacher: it
+ * lists the resource once, then follows one store watch, keeping every current
+ * object decoded and frozen under a sorted key index, and a window of recent
+ * changes. Lists at the latest revision are served from it (upstream's
+ * ConsistentListFromCache); each change is decoded once and fanned out to every
+ * watcher whose scope and selectors it matches.
+ */
+import type { KubeObject, WatchEvent } from '../api/types';
+import { SortedKeys } from '../store/sortedKeys';
+import { ERR_COMPACTED, ERR_FUTURE_REV, type KeyValue, type Store, type StoreEvent, type Watch, type WatchError } from '../store/store';
+import { type ObjectFilter, filterMatches } from './selectors';
+
+/** ListPage is one page of a list: matching objects, the revision they are at, and the key the next page starts at. */
+export interface ListPage {
+  items: KubeObject[];
+  revision: number;
+  nextKey?: string;
+}
+
+/** A decoded change: the object after it (or the deleted object) and before it. */
+interface CachedEvent {
+  revision: number;
+  key: string;
+  deleted: boolean;
+  cur?: KubeObject;
+  prev?: KubeObject;
+}
+
+interface Watcher {
+  prefix: string;
+  from: number;
+  filter: ObjectFilter;
+  emit: (e: WatchEvent) => void;
+  fail: (message: string) => void;
+}
+
+/** Group gathers watchers with the same scope and selectors, so each change is matched once per group. */
+interface Group {
+  prefix: string;
+  filter: ObjectFilter;
+  watchers: Set<Watcher>;
+}
+
+/** The window keeps at least this many recent changes per resource. */
+const WINDOW = 10_000;
+/** The window is trimmed in batches of this many, so trimming is not a copy per change. */
+const WINDOW_SLACK = 1_000;
+
+export class WatchCache {
+  /** objects are the current objects by key, each frozen and shared with every reader. */
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly keys = new SortedKeys();
+  private readonly groups = new Map<string, Group>();
+  private window: CachedEvent[] = [];
+  /** windowStart is the revision after which every change is in the window. */
+  private windowStart = 0;
+  private storeWatch?: Watch;
+  /** started settles once the cache has listed and is following the store; a failed watch clears it. */
+  private started?: Promise<void>;
+  private ready = false;
+  /** generation counts restarts, so a list begun before one does not fill the cache after it. */
+  private generation = 0;
+
+  constructor(private readonly store: Store, private readonly prefix: string, private readonly decode: (kv: KeyValue, revision?: number) => KubeObject) {}
+
+  /**
+   * list serves a list from the cache at the store's current revision, or at
+   * atRevision when that is the current revision (a later page of a list the
+   * store has not moved past). It answers undefined when only the store can
+   * answer: an older revision, or a cache that is restarting.
+   */
+  async list(prefix: string, filter: ObjectFilter, limit: number, startKey: string | undefined, atRevision: number): Promise<ListPage | undefined> {
+    if (!this.ready) await this.start(0);
+    // As ConsistentListFromCache, ask the store for its revision, then serve once the cache has caught up to it.
+    // The store delivers a watch's events before a later call resolves (MemoryStore queues them at commit), so the cache has.
+    const revision = await this.store.revision();
+    if (!this.ready || (atRevision > 0 && atRevision !== revision)) return undefined;
+    const all = filter.labels.length === 0 && filter.fields.length === 0;
+    const items: KubeObject[] = [];
+    for (const key of this.keys.from(startKey !== undefined && startKey > prefix ? startKey : prefix)) {
+      if (!key.startsWith(prefix)) break;
+      const obj = this.objects.get(key) as KubeObject;
+      if (!all && !filterMatches(filter, obj)) continue;
+      if (limit > 0 && items.length === limit) return { items, revision, nextKey: key };
+      items.push(obj);
+    }
+    return { items, revision };
+  }
+
+  /**
+   * watch streams changes under prefix after fromRevision, translated to
+   * ADDED/MODIFIED/DELETED as seen through filter. A watch from before the
+   * window reads the store's history on its own.
+   */
+  watch(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+    const w: Watcher = { prefix, from: fromRevision, filter, emit, fail };
+    const groupKey = `${prefix}\u0000${JSON.stringify(filter)}`;
+    let cancelled = false;
+    let direct: Watch | undefined;
+    const attach = (): void => {
+      if (cancelled) return;
+      if (!this.ready) {
+        this.start(fromRevision).then(attach, (err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+        return;
+      }
+      if (fromRevision < this.windowStart) {
+        direct = this.direct(prefix, fromRevision, filter, emit, fail);
+        return;
+      }
+      for (let i = this.windowIndex(fromRevision + 1); i < this.window.length; i++) {
+        const e = this.window[i];
+        if (!e.key.startsWith(prefix)) continue;
+        const out = translate(filter, e);
+        if (out) emit(out);
+      }
+      let group = this.groups.get(groupKey);
+      if (!group) this.groups.set(groupKey, (group = { prefix, filter, watchers: new Set() }));
+      group.watchers.add(w);
+    };
+    attach();
+    return {
+      cancel: () => {
+        cancelled = true;
+        direct?.cancel();
+        const g = this.groups.get(groupKey);
+        if (g?.watchers.delete(w) && g.watchers.size === 0) this.groups.delete(groupKey);
+      },
+    };
+  }
+
+  /** stop ends the cache's store watch; the next list or watch starts it again. */
+  stop(): void {
+    this.storeWatch?.cancel();
+    this.reset();
+  }
+
+  /** start lists the resource (at revision when the store still has it, else the latest) and follows the store from there. */
+  private start(revision: number): Promise<void> {
+    return (this.started ??= this.prime(revision));
+  }
+
+  private async prime(revision: number): Promise<void> {
+    const generation = this.generation;
+    let page;
+    try {
+      page = await this.store.range(this.prefix, { revision });
+    } catch (err) {
+      if (!(err instanceof Error) || (err.message !== ERR_COMPACTED && err.message !== ERR_FUTURE_REV)) throw err;
+      // Compacted or not yet written: the latest state will do, and older watches read the store's history.
+      revision = 0;
+      page = await this.store.range(this.prefix);
+    }
+    if (generation !== this.generation) return;
+    const at = revision || page.revision;
+    for (const kv of page.kvs) {
+      this.keys.add(kv.key);
+      this.objects.set(kv.key, deepFreeze(this.decode(kv)));
+    }
+    this.windowStart = at;
+    this.ready = true;
+    this.storeWatch = this.store.watch(this.prefix, at + 1, (events) => this.dispatch(events), (err) => this.fallBehind(err));
+  }
+
+  /** fallBehind ends every watch when the store can no longer replay what the cache missed; the next use relists. */
+  private fallBehind(err: WatchError): void {
+    for (const g of this.groups.values()) {
+      for (const x of g.watchers) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
+    }
+    this.reset();
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.groups.clear();
+    this.objects.clear();
+    this.keys.clear();
+    this.window = [];
+    this.storeWatch = undefined;
+    this.started = undefined;
+    this.ready = false;
+  }
+
+  private dispatch(events: StoreEvent[]): void {
+    for (const e of events) {
+      const key = e.kv.key;
+      const revision = e.kv.modRevision;
+      // The cache holds the object as it was before this change; the store's copy is only needed if it somehow does not.
+      let prev = this.objects.get(key) ?? (e.prevKv ? deepFreeze(this.decode(e.prevKv)) : undefined);
+      let c: CachedEvent;
+      if (e.type === 'delete') {
+        // A deleted object carries the deletion's revision, as upstream's versioner stamps it.
+        if (prev) prev = deepFreeze({ ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } });
+        if (this.objects.delete(key)) this.keys.delete(key);
+        c = { revision, key, deleted: true, prev };
+      } else {
+        const cur = deepFreeze(this.decode(e.kv));
+        if (!this.objects.has(key)) this.keys.add(key);
+        this.objects.set(key, cur);
+        c = { revision, key, deleted: false, cur, prev };
+      }
+      this.window.push(c);
+      for (const g of this.groups.values()) {
+        if (!key.startsWith(g.prefix)) continue;
+        const out = translate(g.filter, c);
+        if (!out) continue;
+        for (const w of g.watchers) if (revision > w.from) w.emit(out);
+      }
+    }
+    if (this.window.length > WINDOW + WINDOW_SLACK) {
+      const drop = this.window.length - WINDOW;
+      this.windowStart = this.window[drop - 1].revision;
+      this.window = this.window.slice(drop);
+    }
+  }
+
+  /** windowIndex is the index of the first change in the window at or after revision (the window is in revision order). */
+  private windowIndex(revision: number): number {
+    let lo = 0;
+    let hi = this.window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.window[mid].revision < revision) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** direct serves a watch from old history straight from the store, decoding for this watcher alone. */
+  private direct(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+    return this.store.watch(prefix, fromRevision + 1, (events) => {
+      for (const e of events) {
+        const c: CachedEvent = { revision: e.kv.modRevision, key: e.kv.key, deleted: e.type === 'delete' };
+        if (e.prevKv) c.prev = this.decode(e.prevKv, c.deleted ? e.kv.modRevision : undefined);
+        if (!c.deleted) c.cur = this.decode(e.kv);
+        const out = translate(filter, c);
+        if (out) emit(out);
+      }
+    }, (err) => fail(err.message === ERR_COMPACTED ? `too old resource version: ${fromRevision} (${err.compactRevision})` : err.message));
+  }
+}
+
+/** translate turns one change into the event a watcher with filter sees, if any. */
+function translate(filter: ObjectFilter, c: CachedEvent): WatchEvent | undefined {
+  const prevMatch = c.prev ? filterMatches(filter, c.prev) : false;
+  if (c.deleted) return c.prev && prevMatch ? { type: 'DELETED', object: c.prev } : undefined;
+  const cur = c.cur as KubeObject;
+  const curMatch = filterMatches(filter, cur);
+  if (curMatch) return { type: prevMatch ? 'MODIFIED' : 'ADDED', object: cur };
+  return prevMatch ? { type: 'DELETED', object: cur } : undefined;
+}
+
+/** deepFreeze makes a shared object read-only, so a reader that mutates it fails loudly instead of corrupting the others. */
+function deepFreeze<T>(v: T): T {
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (const x of v as unknown[]) if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+  } else {
+    for (const k in v) {
+      const x = v[k];
+      if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+    }
+  }
+  return v;
+}

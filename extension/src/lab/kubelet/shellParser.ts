@@ -1,0 +1,552 @@
+/**
+ * shellParser reads the POSIX shell language the simulated containers' shells
+ * understand into a syntax tree: lists joined by `;`, `&` and newlines, `&&` and
+ * `||`, pipelines, simple commands with assignments and redirections, `if`,
+ * `while`, `until`, `for`, `case`, `{ …; }` and `( … )`; words with quoting,
+ * parameter expansion, command substitution and arithmetic. What it cannot
+ * read comes back as the syntax error a shell reports, so an interactive shell
+ * can tell an unfinished command (ask for more with PS2) from a wrong one.
+ */
+
+/** Part is one piece of a word, before expansion. */
+export type Part =
+  | { kind: 'lit'; text: string; quoted: boolean }
+  | { kind: 'param'; name: string; op?: string; arg?: Word; length?: boolean; quoted: boolean }
+  | { kind: 'cmd'; list: List; quoted: boolean }
+  | { kind: 'arith'; expr: string; quoted: boolean }
+  | { kind: 'tilde' };
+
+/** Word is a shell word: the parts that expand into zero or more fields. */
+export interface Word {
+  parts: Part[];
+}
+
+/** Redirect is `[n]>file`, `[n]>>file`, `[n]<file`, `[n]>&m`, `&>file`. */
+export interface Redirect {
+  fd: number;
+  op: '>' | '>>' | '<' | '>&' | '<&' | '&>' | '>|';
+  target: Word;
+}
+
+/** Command is one element of a pipeline. */
+export type Command =
+  | { type: 'simple'; assignments: { name: string; value: Word }[]; words: Word[]; redirects: Redirect[] }
+  | { type: 'if'; clauses: { cond: List; body: List }[]; otherwise?: List; redirects: Redirect[] }
+  | { type: 'loop'; until: boolean; cond: List; body: List; redirects: Redirect[] }
+  | { type: 'for'; name: string; items?: Word[]; body: List; redirects: Redirect[] }
+  | { type: 'case'; word: Word; items: { patterns: Word[]; body: List }[]; redirects: Redirect[] }
+  | { type: 'group'; body: List; subshell: boolean; redirects: Redirect[] };
+
+/** Pipeline is `[!] a | b | c`. */
+export interface Pipeline {
+  negate: boolean;
+  commands: Command[];
+}
+
+/** AndOr is a pipeline followed by `&&` and `||` pipelines. */
+export interface AndOr {
+  first: Pipeline;
+  rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+}
+
+/** List is a sequence of and-or lists, each run in the background when it ended with `&`. */
+export interface List {
+  items: { andOr: AndOr; background: boolean }[];
+}
+
+/** ShellSyntaxError is a script the shell cannot read; incomplete means more input could finish it. */
+export class ShellSyntaxError extends Error {
+  constructor(message: string, readonly incomplete: boolean, readonly token: string) {
+    super(message);
+  }
+}
+
+const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', 'for', 'in', 'case', 'esac', '{', '}', '!']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SPECIAL_PARAMS = new Set(['?', '$', '#', '@', '*', '!', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+
+/** parseScript parses a whole script; it throws ShellSyntaxError. */
+export function parseScript(source: string): List {
+  const p = new Parser(source);
+  const list = p.list(new Set());
+  p.skipBlanksAndNewlines();
+  if (!p.atEnd()) p.unexpected();
+  return list;
+}
+
+class Parser {
+  private pos = 0;
+
+  constructor(private readonly src: string) {}
+
+  atEnd(): boolean {
+    return this.pos >= this.src.length;
+  }
+
+  private peek(n = 0): string {
+    return this.src[this.pos + n] ?? '';
+  }
+
+  private startsWith(s: string): boolean {
+    return this.src.startsWith(s, this.pos);
+  }
+
+  /** skipBlanks skips spaces, tabs, line continuations and a comment. */
+  private skipBlanks(): void {
+    for (;;) {
+      const c = this.peek();
+      if (c === ' ' || c === '\t') this.pos++;
+      else if (c === '\\' && this.peek(1) === '\n') this.pos += 2;
+      else if (c === '#') {
+        while (!this.atEnd() && this.peek() !== '\n') this.pos++;
+      } else return;
+    }
+  }
+
+  skipBlanksAndNewlines(): void {
+    for (;;) {
+      this.skipBlanks();
+      if (this.peek() === '\n') this.pos++;
+      else return;
+    }
+  }
+
+  /** unexpected throws the shell's complaint about the token here. */
+  unexpected(): never {
+    if (this.atEnd()) throw new ShellSyntaxError('syntax error: unexpected end of file', true, 'end of file');
+    const op = this.operator();
+    const token = op ?? (this.peek() === '\n' ? 'newline' : this.peekWordText() ?? this.peek());
+    throw new ShellSyntaxError(`syntax error: unexpected "${token}"`, false, token);
+  }
+
+  /** operator returns the control or redirection operator here, if any. */
+  private operator(): string | undefined {
+    for (const op of [';;', '&&', '||', '>>', '>&', '<&', '&>', '>|', ';', '&', '|', '(', ')', '<', '>']) if (this.startsWith(op)) return op;
+    return undefined;
+  }
+
+  /** peekWordText is the literal text of the next word when it is unquoted and plain (a reserved word candidate). */
+  private peekWordText(): string | undefined {
+    const m = /^[^\s;&|<>()'"`\\$]+/.exec(this.src.slice(this.pos));
+    return m ? m[0] : undefined;
+  }
+
+  /** reserved returns the reserved word here, if the next token is one. */
+  private reserved(): string | undefined {
+    const w = this.peekWordText();
+    if (!w || !RESERVED.has(w)) return undefined;
+    const after = this.src[this.pos + w.length] ?? '';
+    if (after && !/[\s;&|<>()]/.test(after)) return undefined;
+    return w;
+  }
+
+  private expectReserved(word: string): void {
+    this.skipBlanksAndNewlines();
+    if (this.reserved() !== word) this.unexpected();
+    this.pos += word.length;
+  }
+
+  /** list parses and-or lists until EOF, `)`, `;;` or one of the terminating reserved words. */
+  list(terminators: Set<string>): List {
+    const items: List['items'] = [];
+    for (;;) {
+      this.skipBlanksAndNewlines();
+      if (this.atEnd() || this.peek() === ')' || this.startsWith(';;')) break;
+      const r = this.reserved();
+      if (r && terminators.has(r)) break;
+      const andOr = this.andOr();
+      this.skipBlanks();
+      let background = false;
+      if (this.startsWith('&') && !this.startsWith('&&')) {
+        background = true;
+        this.pos++;
+      } else if (this.peek() === ';' && !this.startsWith(';;')) {
+        this.pos++;
+      } else if (this.peek() !== '\n' && !this.atEnd() && this.peek() !== ')' && !this.startsWith(';;')) {
+        items.push({ andOr, background });
+        this.unexpected();
+      }
+      items.push({ andOr, background });
+    }
+    return { items };
+  }
+
+  private andOr(): AndOr {
+    const first = this.pipeline();
+    const rest: AndOr['rest'] = [];
+    for (;;) {
+      this.skipBlanks();
+      const op = this.startsWith('&&') ? '&&' : this.startsWith('||') ? '||' : undefined;
+      if (!op) return { first, rest };
+      this.pos += 2;
+      this.skipBlanksAndNewlines();
+      rest.push({ op, pipeline: this.pipeline() });
+    }
+  }
+
+  private pipeline(): Pipeline {
+    this.skipBlanks();
+    let negate = false;
+    if (this.reserved() === '!') {
+      negate = true;
+      this.pos++;
+    }
+    const commands = [this.command()];
+    for (;;) {
+      this.skipBlanks();
+      if (this.peek() !== '|' || this.startsWith('||')) return { negate, commands };
+      this.pos++;
+      this.skipBlanksAndNewlines();
+      commands.push(this.command());
+    }
+  }
+
+  private command(): Command {
+    this.skipBlanks();
+    if (this.atEnd()) this.unexpected();
+    const r = this.reserved();
+    let compound: Command | undefined;
+    if (r === 'if') compound = this.ifCommand();
+    else if (r === 'while' || r === 'until') compound = this.loop(r === 'until');
+    else if (r === 'for') compound = this.forCommand();
+    else if (r === 'case') compound = this.caseCommand();
+    else if (r === '{') {
+      this.pos++;
+      const body = this.list(new Set(['}']));
+      this.expectReserved('}');
+      compound = { type: 'group', body, subshell: false, redirects: [] };
+    } else if (r !== undefined && r !== '!') this.unexpected();
+    else if (this.peek() === '(') {
+      this.pos++;
+      const body = this.list(new Set());
+      this.skipBlanksAndNewlines();
+      if (this.peek() !== ')') this.unexpected();
+      this.pos++;
+      compound = { type: 'group', body, subshell: true, redirects: [] };
+    }
+    if (compound) {
+      for (;;) {
+        this.skipBlanks();
+        const redirect = this.redirect();
+        if (!redirect) return compound;
+        compound.redirects.push(redirect);
+      }
+    }
+    return this.simple();
+  }
+
+  private ifCommand(): Command {
+    this.pos += 2;
+    const clauses: { cond: List; body: List }[] = [];
+    let otherwise: List | undefined;
+    for (;;) {
+      const cond = this.list(new Set(['then']));
+      this.expectReserved('then');
+      const body = this.list(new Set(['elif', 'else', 'fi']));
+      clauses.push({ cond, body });
+      this.skipBlanksAndNewlines();
+      const r = this.reserved();
+      if (r === 'elif') {
+        this.pos += 4;
+        continue;
+      }
+      if (r === 'else') {
+        this.pos += 4;
+        otherwise = this.list(new Set(['fi']));
+      }
+      this.expectReserved('fi');
+      return { type: 'if', clauses, ...(otherwise ? { otherwise } : {}), redirects: [] };
+    }
+  }
+
+  private loop(until: boolean): Command {
+    this.pos += until ? 5 : 5;
+    const cond = this.list(new Set(['do']));
+    this.expectReserved('do');
+    const body = this.list(new Set(['done']));
+    this.expectReserved('done');
+    return { type: 'loop', until, cond, body, redirects: [] };
+  }
+
+  private forCommand(): Command {
+    this.pos += 3;
+    this.skipBlanks();
+    const name = this.peekWordText() ?? '';
+    if (!NAME.test(name)) this.unexpected();
+    this.pos += name.length;
+    this.skipBlanksAndNewlines();
+    let items: Word[] | undefined;
+    if (this.reserved() === 'in') {
+      this.pos += 2;
+      items = [];
+      for (;;) {
+        this.skipBlanks();
+        if (this.peek() === ';' || this.peek() === '\n' || this.atEnd()) break;
+        items.push(this.word());
+      }
+      if (this.peek() === ';') this.pos++;
+    } else if (this.peek() === ';') {
+      this.pos++;
+    }
+    this.expectReserved('do');
+    const body = this.list(new Set(['done']));
+    this.expectReserved('done');
+    return { type: 'for', name, ...(items ? { items } : {}), body, redirects: [] };
+  }
+
+  private caseCommand(): Command {
+    this.pos += 4;
+    this.skipBlanks();
+    const word = this.word();
+    this.expectReserved('in');
+    const items: { patterns: Word[]; body: List }[] = [];
+    for (;;) {
+      this.skipBlanksAndNewlines();
+      if (this.reserved() === 'esac') break;
+      if (this.atEnd()) this.unexpected();
+      if (this.peek() === '(') this.pos++;
+      const patterns: Word[] = [];
+      for (;;) {
+        this.skipBlanks();
+        patterns.push(this.word());
+        this.skipBlanks();
+        if (this.peek() === '|') {
+          this.pos++;
+          continue;
+        }
+        if (this.peek() !== ')') this.unexpected();
+        this.pos++;
+        break;
+      }
+      const body = this.list(new Set(['esac']));
+      items.push({ patterns, body });
+      this.skipBlanksAndNewlines();
+      if (this.startsWith(';;')) this.pos += 2;
+      else if (this.reserved() !== 'esac') this.unexpected();
+    }
+    this.pos += 4;
+    return { type: 'case', word, items, redirects: [] };
+  }
+
+  private simple(): Command {
+    const assignments: { name: string; value: Word }[] = [];
+    const words: Word[] = [];
+    const redirects: Redirect[] = [];
+    for (;;) {
+      this.skipBlanks();
+      if (this.atEnd() || this.peek() === '\n') break;
+      const redirect = this.redirect();
+      if (redirect) {
+        redirects.push(redirect);
+        continue;
+      }
+      const op = this.operator();
+      if (op) {
+        if (op === '(' && words.length === 0 && assignments.length === 0) this.unexpected();
+        break;
+      }
+      if (words.length === 0) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(this.src.slice(this.pos));
+        if (m) {
+          this.pos += m[0].length;
+          assignments.push({ name: m[1], value: this.word(true) });
+          continue;
+        }
+      }
+      words.push(this.word());
+    }
+    if (!words.length && !assignments.length && !redirects.length) this.unexpected();
+    return { type: 'simple', assignments, words, redirects };
+  }
+
+  /** redirect parses `[n]op word` here, or returns undefined. */
+  private redirect(): Redirect | undefined {
+    const m = /^(\d*)(>>|>&|<&|&>|>\||<|>)/.exec(this.src.slice(this.pos));
+    if (!m) return undefined;
+    const op = m[2] as Redirect['op'];
+    if (op === '&>' && m[1]) return undefined;
+    this.pos += m[0].length;
+    this.skipBlanks();
+    if (this.atEnd() || this.operator() || this.peek() === '\n') this.unexpected();
+    const fd = m[1] ? Number(m[1]) : op === '<' || op === '<&' ? 0 : 1;
+    return { fd, op, target: this.word() };
+  }
+
+  /** word reads one word; an assignment's value may be empty. */
+  private word(allowEmpty = false): Word {
+    const parts: Part[] = [];
+    const lit = (text: string, quoted: boolean): void => {
+      const last = parts.at(-1);
+      if (last && last.kind === 'lit' && last.quoted === quoted) last.text += text;
+      else parts.push({ kind: 'lit', text, quoted });
+    };
+    if (this.peek() === '~' && (this.peek(1) === '/' || this.peek(1) === '' || /[\s;&|<>()]/.test(this.peek(1)))) {
+      parts.push({ kind: 'tilde' });
+      this.pos++;
+    }
+    for (;;) {
+      const c = this.peek();
+      if (c === '' || /[\s;&|<>()]/.test(c)) break;
+      if (c === '\\') {
+        if (this.peek(1) === '\n') this.pos += 2;
+        else {
+          lit(this.peek(1), true);
+          this.pos += 2;
+        }
+      } else if (c === "'") {
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0) throw new ShellSyntaxError('syntax error: unterminated quoted string', true, "'");
+        lit(this.src.slice(this.pos + 1, end), true);
+        if (end === this.pos + 1) parts.push({ kind: 'lit', text: '', quoted: true });
+        this.pos = end + 1;
+      } else if (c === '"') {
+        this.pos++;
+        const before = parts.length;
+        this.doubleQuoted(parts, lit);
+        if (parts.length === before) parts.push({ kind: 'lit', text: '', quoted: true });
+      } else if (c === '$') {
+        this.dollar(parts, lit, false);
+      } else if (c === '`') {
+        parts.push({ kind: 'cmd', list: this.backquoted(), quoted: false });
+      } else {
+        lit(c, false);
+        this.pos++;
+      }
+    }
+    if (!parts.length && !allowEmpty) this.unexpected();
+    return { parts };
+  }
+
+  private doubleQuoted(parts: Part[], lit: (text: string, quoted: boolean) => void): void {
+    for (;;) {
+      const c = this.peek();
+      if (c === '') throw new ShellSyntaxError('syntax error: unterminated quoted string', true, '"');
+      if (c === '"') {
+        this.pos++;
+        return;
+      }
+      if (c === '\\' && '$`"\\\n'.includes(this.peek(1))) {
+        if (this.peek(1) !== '\n') lit(this.peek(1), true);
+        this.pos += 2;
+      } else if (c === '$') {
+        this.dollar(parts, lit, true);
+      } else if (c === '`') {
+        parts.push({ kind: 'cmd', list: this.backquoted(), quoted: true });
+      } else {
+        lit(c, true);
+        this.pos++;
+      }
+    }
+  }
+
+  private backquoted(): List {
+    let i = this.pos + 1;
+    let inner = '';
+    for (;;) {
+      const c = this.src[i];
+      if (c === undefined) throw new ShellSyntaxError('syntax error: unterminated quoted string', true, '`');
+      if (c === '`') break;
+      if (c === '\\' && '$`\\'.includes(this.src[i + 1] ?? '')) {
+        inner += this.src[i + 1];
+        i += 2;
+      } else {
+        inner += c;
+        i++;
+      }
+    }
+    this.pos = i + 1;
+    return parseScript(inner);
+  }
+
+  /** dollar reads an expansion starting at `$`; a `$` that starts none is a literal. */
+  private dollar(parts: Part[], lit: (text: string, quoted: boolean) => void, quoted: boolean): void {
+    const next = this.peek(1);
+    if (this.startsWith('$((')) {
+      let depth = 0;
+      let i = this.pos + 3;
+      for (; i < this.src.length; i++) {
+        if (this.src[i] === '(') depth++;
+        else if (this.src[i] === ')') {
+          if (depth === 0 && this.src[i + 1] === ')') break;
+          depth--;
+        }
+      }
+      if (i >= this.src.length) throw new ShellSyntaxError('syntax error: unterminated arithmetic expression', true, '$((');
+      parts.push({ kind: 'arith', expr: this.src.slice(this.pos + 3, i), quoted });
+      this.pos = i + 2;
+    } else if (next === '(') {
+      this.pos += 2;
+      const list = this.list(new Set());
+      this.skipBlanksAndNewlines();
+      if (this.atEnd()) throw new ShellSyntaxError('syntax error: unexpected end of file (expecting ")")', true, ')');
+      if (this.peek() !== ')') this.unexpected();
+      this.pos++;
+      parts.push({ kind: 'cmd', list, quoted });
+    } else if (next === '{') {
+      this.pos += 2;
+      parts.push(this.braced(quoted));
+    } else if (SPECIAL_PARAMS.has(next)) {
+      parts.push({ kind: 'param', name: next, quoted });
+      this.pos += 2;
+    } else {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 1));
+      if (m) {
+        parts.push({ kind: 'param', name: m[0], quoted });
+        this.pos += 1 + m[0].length;
+      } else {
+        lit('$', quoted);
+        this.pos++;
+      }
+    }
+  }
+
+  /** braced reads `${name}`, `${#name}` and `${name<op>word}` after the `${`. */
+  private braced(quoted: boolean): Part {
+    let length = false;
+    if (this.peek() === '#' && this.peek(1) !== '}') {
+      length = true;
+      this.pos++;
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])/.exec(this.src.slice(this.pos));
+    if (!m) throw new ShellSyntaxError('syntax error: bad substitution', false, '${');
+    this.pos += m[1].length;
+    const opMatch = /^(:-|:=|:\+|:\?|-|=|\+|\?|##|#|%%|%)/.exec(this.src.slice(this.pos));
+    if (!opMatch) {
+      if (this.peek() !== '}') throw new ShellSyntaxError('syntax error: bad substitution', this.atEnd(), '${');
+      this.pos++;
+      return { kind: 'param', name: m[1], ...(length ? { length } : {}), quoted };
+    }
+    this.pos += opMatch[1].length;
+    const argParts: Part[] = [];
+    const lit = (text: string, q: boolean): void => {
+      const last = argParts.at(-1);
+      if (last && last.kind === 'lit' && last.quoted === q) last.text += text;
+      else argParts.push({ kind: 'lit', text, quoted: q });
+    };
+    for (;;) {
+      const c = this.peek();
+      if (c === '') throw new ShellSyntaxError('syntax error: missing }', true, '${');
+      if (c === '}') {
+        this.pos++;
+        break;
+      }
+      if (c === '$') this.dollar(argParts, lit, quoted);
+      else if (c === '"') {
+        this.pos++;
+        this.doubleQuoted(argParts, lit);
+      } else if (c === "'" && !quoted) {
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0) throw new ShellSyntaxError('syntax error: unterminated quoted string', true, "'");
+        lit(this.src.slice(this.pos + 1, end), true);
+        this.pos = end + 1;
+      } else if (c === '\\') {
+        lit(this.peek(1), true);
+        this.pos += 2;
+      } else {
+        lit(c, quoted);
+        this.pos++;
+      }
+    }
+    return { kind: 'param', name: m[1], op: opMatch[1], arg: { parts: argParts }, quoted };
+  }
+}
