@@ -1,5 +1,9 @@
-// `npm test` [--unit | --e2e]: every test through one `node --test` run, so there is one
-// reporter and one final summary, and the exit code is the test runner's.
+// `npm test` [--unit | --conformance | --e2e]: every test through one `node --test` run, so
+// there is one reporter and one final summary, and the exit code is the test runner's.
+//
+// unit: *.test.ts beside the code. conformance: test/conformance/*.conformance.ts, real
+// kubectl and @kubernetes/client-node against `kubelab up` (dist/cli.js, so the bundle is
+// built first). e2e: the packaged extension in code-server. With no flag, all three.
 //
 // Tests run on the pinned Node 24, not the node on PATH: VS Code's extension host runs
 // Node 22+/24, and the code under test must behave as it will there.
@@ -11,7 +15,9 @@ import { ensureCodeServer, ensureDebianPackages, ensureNode24, run } from './lib
 
 const root = join(import.meta.dirname, '..');
 const onlyUnit = process.argv.includes('--unit');
+const onlyConformance = process.argv.includes('--conformance');
 const onlyE2e = process.argv.includes('--e2e');
+const all = !onlyUnit && !onlyConformance && !onlyE2e;
 
 /** Recursive file search; fs.globSync only exists from Node 22 and this may run on 20. */
 function find(dir, suffix) {
@@ -24,20 +30,32 @@ function find(dir, suffix) {
     .sort();
 }
 
-const unitFiles = onlyE2e ? [] : [...find('extension/src', '.test.ts'), ...find('webview/src', '.test.ts')];
-const e2eFiles = onlyUnit ? [] : find('test/e2e', '.e2e.ts');
+const unitFiles = all || onlyUnit ? [...find('extension/src', '.test.ts'), ...find('webview/src', '.test.ts')] : [];
+const conformanceFiles = all || onlyConformance ? find('test/conformance', '.conformance.ts') : [];
+const e2eFiles = all || onlyE2e ? find('test/e2e', '.e2e.ts') : [];
 
 console.log('[kubelab] tests run on Node 24: the VS Code extension host runs Node 22+/24, so tests use the same major');
 const node24 = ensureNode24();
 // The lab's OpenAPI data is generated from @kubernetes/client-node's models; tsc, lint and the tests import it.
 generateOpenApi();
 
-if (!onlyE2e) {
+if (unitFiles.length > 0) {
   // Types and lint rules are part of the suite: the lab's isolation rule and
   // no-floating-promises are lint errors (eslint.config.mjs).
   run(node24, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], { cwd: root });
   run(node24, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root });
   console.log('[kubelab] typecheck and lint passed');
+}
+
+if (conformanceFiles.length > 0) {
+  // The conformance tests start `kubelab up` from dist/cli.js and drive it with the kubectl on PATH.
+  run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+  const kubectl = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  if (kubectl.error || kubectl.status !== 0) {
+    console.error('[kubelab] the conformance tests need kubectl 1.32 on PATH (https://kubernetes.io/docs/tasks/tools/)');
+    process.exit(1);
+  }
+  console.log(`[kubelab] conformance tests use kubectl ${JSON.parse(kubectl.stdout).clientVersion.gitVersion}`);
 }
 
 if (e2eFiles.length > 0) {
@@ -47,8 +65,8 @@ if (e2eFiles.length > 0) {
   ensureCodeServer();
 }
 
-const files = [...unitFiles, ...e2eFiles];
-console.log(`[kubelab] ${unitFiles.length} unit test file(s), ${e2eFiles.length} e2e test file(s)`);
+const files = [...unitFiles, ...conformanceFiles, ...e2eFiles];
+console.log(`[kubelab] ${unitFiles.length} unit test file(s), ${conformanceFiles.length} conformance test file(s), ${e2eFiles.length} e2e test file(s)`);
 if (files.length === 0) {
   console.log('[kubelab] no test files found: nothing to run');
   process.exit(0);

@@ -7,7 +7,7 @@
 import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RealClock, ScaledClock } from './lab/clock';
 import { VERSION_INFO } from './lab/apiserver/http/version';
@@ -96,6 +96,8 @@ async function serviceAccountKey(data: string): Promise<KeyObject> {
 
 async function up(o: UpOptions): Promise<number> {
   await mkdir(o.data, { recursive: true, mode: 0o700 });
+  // A kubeconfig named outside the data folder gets its folder made, as kind's --kubeconfig does.
+  if (o.kubeconfig) await mkdir(dirname(o.kubeconfig), { recursive: true, mode: 0o700 });
   const clock = o.speed === 1 ? new RealClock() : new ScaledClock(o.speed);
   const lab = new Lab({ nodes: o.nodes, seed: o.seed, clock, serviceAccountKey: await serviceAccountKey(o.data) });
   await lab.start();
@@ -120,6 +122,15 @@ async function up(o: UpOptions): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** flagError words a parseArgs complaint as pflag words it (`unknown flag: --bogus`), the wording kubectl's users know. */
+function flagError(message: string): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return unknown[1].startsWith('--') ? `unknown flag: ${unknown[1]}` : `unknown shorthand flag: '${unknown[1].slice(1, 2)}' in ${unknown[1]}`;
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `flag needs an argument: ${missing[1]}`;
+  return message;
 }
 
 /** main runs the command line and returns the exit code. */
@@ -152,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     // parseArgs reports unknown or malformed flags with codes of its own.
     const code = (err as { code?: string }).code;
     if (code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`Error: ${(err as Error).message}\n\n${USAGE}`);
+      process.stderr.write(`Error: ${flagError((err as Error).message)}\n\n${USAGE}`);
       return 2;
     }
     process.stderr.write(`kubelab: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -5,10 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { LabOptions } from './lab/channel';
-import { applyActiveEditor } from './host/applyCommand';
 import { ClusterModel } from './host/clusterModel';
 import { ClusterTree } from './host/clusterTree';
+import { registerManifestCommands } from './host/codeLens';
+import { registerManifestLanguageFeatures } from './host/completion';
+import { ManifestDiagnostics } from './host/diagnostics';
 import { LabHost } from './host/labHost';
+import { ManifestQuickFixes } from './host/quickFixes';
 import { LabStatusBar } from './host/statusBar';
 
 function labOptions(storageDir: string): LabOptions {
@@ -27,13 +30,16 @@ export function activate(context: vscode.ExtensionContext): void {
     const tree = new ClusterTree();
     const statusBar = new LabStatusBar();
     const output = vscode.window.createOutputChannel('KubeLab');
+    // Open manifests are dry-run through the lab as you type, with quick fixes for the common mistakes.
+    const diagnostics = new ManifestDiagnostics(host, (line) => output.appendLine(line));
     let model: ClusterModel | undefined;
 
     const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
     const start = () => host.start();
 
     context.subscriptions.push(
-      host, tree, statusBar, output,
+      host, tree, statusBar, output, diagnostics,
+      vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new ManifestQuickFixes(diagnostics), ManifestQuickFixes.metadata),
       host.onDidChangeState((state) => {
         if (state === 'running' && host.client && !model) {
           const m = new ClusterModel(host.client, () => {
@@ -56,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('kubelab.start', () => start().then(() => undefined, showError)),
       vscode.commands.registerCommand('kubelab.stop', () => host.stop()),
       vscode.commands.registerCommand('kubelab.refresh', () => tree.refresh()),
-      vscode.commands.registerCommand('kubelab.apply', () => applyActiveEditor(start, output).catch(showError)),
+      // Completion and hover from the schema; Apply, Dry-run, Diff and Delete from the palette, menus and CodeLenses.
+      ...registerManifestLanguageFeatures(host),
+      ...registerManifestCommands(start, output, showError),
       host.onDidServe((served) => {
         if (served) {
           env.replace('KUBECONFIG', served.kubeconfigPath);

@@ -5,7 +5,8 @@
 //
 //   node scripts/lib/protobufSchema.mjs <k8s.io/api checkout> <k8s.io/apimachinery checkout>
 //
-// Each message becomes `[number, jsonName, type, omitZero?]`; a type is a scalar (`string`,
+// Each message becomes `[number, jsonName, type, omitZero?]`, jsonName '' for an embedded
+// struct whose fields JSON inlines into the parent; a type is a scalar (`string`,
 // `int32`, `int64`, `bool`, `bytes`), a message's name, `[` + type for repeated fields,
 // or `{` + value type for `map<string, …>`. A message's name is `<i>.<Name>`, i its
 // package's index in `packages`, which keeps the long package names out of the data.
@@ -34,24 +35,34 @@ const files = [
   ...MACHINERY_PACKAGES.map((p) => join(machineryDir, p, 'generated.proto')),
 ];
 
-/** omitZeroFields reads a package's Go structs: for each, the protobuf field numbers whose zero value JSON omits. */
-function omitZeroFields(dir) {
-  const out = new Map();
+/**
+ * goFieldFacts reads a package's Go structs: for each, the protobuf field numbers whose
+ * zero value JSON omits (omitZero), and those of embedded structs whose fields JSON
+ * writes into the parent (`json:",inline"` or `json:""`: Volume's VolumeSource, IngressRule's
+ * IngressRuleValue, a key selector's LocalObjectReference).
+ */
+function goFieldFacts(dir) {
+  const omitZero = new Map();
+  const inline = new Map();
+  const note = (map, struct, number) => {
+    if (!map.has(struct)) map.set(struct, new Set());
+    map.get(struct).add(Number(number));
+  };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const [, struct, body] of text.matchAll(/^type\s+(\w+)\s+struct\s*\{([\s\S]*?)^\}/gm)) {
       for (const line of body.split('\n')) {
-        const m = /^\s*(?:\w+\s+)?(\S+)\s+`json:"([^"]*)".*protobuf:"\w+,(\d+),/.exec(line);
+        const m = /^\s*(\w+\s+)?(\S+)\s+`json:"([^"]*)".*protobuf:"\w+,(\d+),/.exec(line);
         if (!m) continue;
-        const [, goType, json, number] = m;
-        if (!goType.startsWith('*') && json.split(',').includes('omitempty')) {
-          if (!out.has(struct)) out.set(struct, new Set());
-          out.get(struct).add(Number(number));
-        }
+        const [, fieldName, goType, json, number] = m;
+        const options = json.split(',');
+        // An embedded struct (a type without a field name) with no JSON name of its own: `json:",inline"` or `json:""`.
+        if (!fieldName && options[0] === '') note(inline, struct, number);
+        else if (!goType.startsWith('*') && options.includes('omitempty')) note(omitZero, struct, number);
       }
     }
   }
-  return out;
+  return { omitZero, inline };
 }
 
 const packages = [];
@@ -65,7 +76,7 @@ const messages = {};
 for (const file of files) {
   const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const pkg = /^package\s+([\w.]+);/m.exec(text)[1];
-  const omitZero = omitZeroFields(dirname(file));
+  const { omitZero, inline } = goFieldFacts(dirname(file));
   const resolve = (t) => (SCALARS.has(t) ? t : short(t.startsWith('.') ? t.slice(1) : `${pkg}.${t}`));
   for (const [, name, body] of text.matchAll(/^message\s+(\w+)\s*\{([^}]*)\}/gm)) {
     const fields = [];
@@ -73,7 +84,8 @@ for (const file of files) {
       let m = /^(optional|repeated)\s+([\w.]+)\s+(\w+)\s*=\s*(\d+)/.exec(line);
       if (m) {
         const number = Number(m[4]);
-        fields.push([number, m[3], `${m[1] === 'repeated' ? '[' : ''}${resolve(m[2])}`, ...(omitZero.get(name)?.has(number) ? [1] : [])]);
+        const jsonName = inline.get(name)?.has(number) ? '' : m[3];
+        fields.push([number, jsonName, `${m[1] === 'repeated' ? '[' : ''}${resolve(m[2])}`, ...(omitZero.get(name)?.has(number) ? [1] : [])]);
         continue;
       }
       m = /^map<\s*string\s*,\s*([\w.]+)\s*>\s+(\w+)\s*=\s*(\d+)/.exec(line);

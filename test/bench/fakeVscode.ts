@@ -178,8 +178,15 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
     MarkdownString,
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    CodeActionKind: { QuickFix: { value: 'quickfix' } },
+    languages: {
+      createDiagnosticCollection: (name: string) => ({ name, set() {}, delete() {}, clear() {}, dispose() {} }),
+      registerCodeActionsProvider: () => new Disposable(() => undefined),
+    },
     window: {
       activeTextEditor: undefined,
+      onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
       createStatusBarItem: () => {
         const item = { text: '', tooltip: undefined as unknown, command: undefined as unknown, name: '', show() {}, hide() {}, dispose() {} };
         fake.statusBarItems.push(item);
@@ -219,6 +226,11 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
         update: () => Promise.resolve(),
       }),
       asRelativePath: (p: unknown) => String(p),
+      textDocuments: [],
+      onDidOpenTextDocument: new EventEmitter<unknown>().event,
+      onDidChangeTextDocument: new EventEmitter<unknown>().event,
+      onDidCloseTextDocument: new EventEmitter<unknown>().event,
+      onDidChangeConfiguration: new EventEmitter<unknown>().event,
     },
   };
   return fake;

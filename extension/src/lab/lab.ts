@@ -88,7 +88,8 @@ export class Lab {
     const key = config.serviceAccountKey;
     this.server = new ApiServer({
       store: this.store, clock: config.clock, random: this.random,
-      authenticators: [unionAuthenticator([new BearerTokenAuthenticator(tokenAuthenticators), new X509Authenticator(DEFAULT_API_AUDIENCES)])],
+      // kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go): a verified client certificate wins over a bearer token sent beside it.
+      authenticators: [unionAuthenticator([new X509Authenticator(DEFAULT_API_AUDIENCES), new BearerTokenAuthenticator(tokenAuthenticators)])],
       authorizer: { authorize: (a) => (late.authorizer as Authorizer).authorize(a) },
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),

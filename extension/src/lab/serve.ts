@@ -47,6 +47,7 @@ export async function serveLab(lab: Lab, o: ServeOptions): Promise<Served> {
     port: o.port ?? 0,
     health: kubeApiserverChecks({ storeRevision: () => lab.store.revision(), cache: lab.server.cache }),
     toTable: tableConvertor(lab.server, lab.config.clock),
+    clock: lab.config.clock,
   });
   const kubeconfigPath = o.kubeconfigPath ?? join(o.dir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, kubeconfig({ server: door.url, caPem: pki.ca.certPem, client: pki.admin }));

@@ -30,7 +30,9 @@ import { isObject } from './handlers/common';
 import { handleDelete } from './handlers/delete';
 import { handleEphemeralContainers } from './handlers/ephemeralContainers';
 import { handleEviction } from './handlers/eviction';
-import { type KubeletConnection, handleLog } from './handlers/log';
+import { type ConnectTarget, handleConnect } from './handlers/connect';
+import { type KubeletConnection, handleLog, handleLogFollow } from './handlers/log';
+import type { LogSink } from '../kubelet/streaming';
 import { handleScale } from './handlers/scale';
 import { validateWriteOptions } from './handlers/options';
 import { handleGet, handleList, parseResourceVersion } from './handlers/read';
@@ -43,6 +45,7 @@ import { ResourceTable, type ResourceType, groupVersion } from './resources';
 import { parseFilter } from './selectors';
 import { ObjectStorage } from './storage';
 import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
+import { ApiServerMetrics } from '../metrics/apiServerMetrics';
 
 /** ApiRequest is one REST call, as it arrives over HTTP or the worker channel. */
 export interface ApiRequest {
@@ -66,6 +69,8 @@ export interface ApiResponse {
   /** contentType is set when the body is not JSON: pod logs are a string of `text/plain`. */
   contentType?: string;
   warnings?: string[];
+  /** trace names the RequestTrace the request left (requesttraces.lab.kubelab.dev/v1alpha1), when it left one. */
+  trace?: string;
 }
 
 /** WatchSink receives a watch's events until it closes. */
@@ -144,6 +149,10 @@ export class ApiServer {
   readonly componentProbes = new Map<string, ComponentProbe>();
   /** kubelets reach each node's kubelet by node name (pod logs); the lab registers one per kubelet it runs. */
   readonly kubelets = new Map<string, KubeletConnection>();
+  /** metrics are what /metrics serves: the requests answered, their admission, the store calls and objects. */
+  readonly metrics: ApiServerMetrics;
+  /** store is the options' store, its calls timed for the metrics. */
+  private readonly store: Store;
   private readonly storages = new Map<ResourceType, ObjectStorage>();
   private readonly admission: Chain;
   private readonly admissionContext: AdmissionContext;
@@ -151,8 +160,13 @@ export class ApiServer {
   private readonly audit?: { logger: AuditLogger; sink: AuditSink; random: Random };
 
   constructor(private readonly options: ApiServerOptions) {
-    for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, new ObjectStorage(t, options.store));
-    this.cache = new ServerCache(options.store);
+    this.metrics = new ApiServerMetrics({
+      clock: options.clock, stopwatch: () => this.stopwatch(), store: options.store,
+      storedResources: () => this.resources.types.filter((t) => !isVirtual(t)),
+    });
+    this.store = this.metrics.instrumentStore(options.store);
+    for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, new ObjectStorage(t, this.store));
+    this.cache = new ServerCache(this.store);
     for (const [group, resource] of CACHED_RESOURCES) {
       const s = this.storageFor(group, resource);
       if (s) this.cache.add(group, resource, s);
@@ -205,7 +219,7 @@ export class ApiServer {
   serveTypes(types: readonly ResourceType[]): void {
     for (const t of types) {
       // Every version of a resource shares one storage, as one etcd prefix.
-      this.storages.set(t, this.storageFor(t.group, t.resource) ?? new ObjectStorage(t, this.options.store));
+      this.storages.set(t, this.storageFor(t.group, t.resource) ?? new ObjectStorage(t, this.store));
     }
     this.resources.add(types);
   }
@@ -263,6 +277,7 @@ export class ApiServer {
   async handle(req: ApiRequest): Promise<ApiResponse> {
     const tracer = new Tracer(this.stopwatch, this.traces.name(), this.options.clock.now(), req.method, req.path);
     const run: RequestRun = { receivedAt: this.options.clock.now() };
+    this.metrics.requestStarted(req.method);
     let res: ApiResponse;
     try {
       res = await this.serve(req, tracer, run);
@@ -275,7 +290,12 @@ export class ApiServer {
     const body = res.body as Partial<Status> | undefined;
     const failed = body?.kind === 'Status' && body.status === 'Failure';
     const trace = tracer.finish(res.status, failed ? body.reason : undefined, failed ? body.message : undefined);
-    if (trace.spec.group !== TRACE_GROUP) this.traces.add(trace);
+    if (trace.spec.group !== TRACE_GROUP) {
+      this.traces.add(trace);
+      // The answer names its trace, so a client (the editor's diagnostics) can tell which stage or plugin decided.
+      res = { ...res, trace: trace.metadata.name };
+    }
+    this.metrics.requestFinished(req, run.handled, res.status, trace);
     return res;
   }
 
@@ -283,9 +303,11 @@ export class ApiServer {
   async watch(req: ApiRequest, sink: WatchSink): Promise<{ cancel(): void } | ApiResponse> {
     // A watch is long-running: its audit event has a ResponseStarted stage, and completes when the stream ends.
     const run: RequestRun = { receivedAt: this.options.clock.now(), longRunning: true };
+    const started = this.stopwatch();
     try {
       const res = await this.startWatch(req, sink, run);
       if ('status' in res) completeAudit(run, res);
+      if ('status' in res && run.handled) this.metrics.record(req, run.handled, res.status, (this.stopwatch() - started) / 1000);
       return res;
     } catch (err) {
       panicAudit(run, err);
@@ -293,10 +315,62 @@ export class ApiServer {
     }
   }
 
+  /**
+   * streamLog serves pods/<name>/log?follow=true: the kubelet's lines go to
+   * sink as they are written, until the container ends or the stream is
+   * cancelled; a refusal comes back as a response instead.
+   */
+  async streamLog(req: ApiRequest, sink: LogSink): Promise<{ cancel(): void } | ApiResponse> {
+    const run: RequestRun = { receivedAt: this.options.clock.now(), longRunning: true };
+    const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
+    const ctx = await this.admit(req, tracer, run);
+    if ('status' in ctx) return ctx;
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      run.audit?.complete(200);
+      sink.end();
+    };
+    const started = await handleLogFollow(ctx, { write: (chunk) => sink.write(chunk), end });
+    if (!('cancel' in started)) {
+      const res: ApiResponse = 'body' in started ? started : respond(started);
+      completeAudit(run, res);
+      return res;
+    }
+    run.audit?.responseStarted(200);
+    return { cancel: () => {
+      started.cancel();
+      end();
+    } };
+  }
+
+  /**
+   * connect accepts pods/<name>/exec, attach and portforward: the target the
+   * front door upgrades the connection to, with done() to call when the
+   * session ends; or the response that refuses the request.
+   */
+  async connect(req: ApiRequest): Promise<(ConnectTarget & { done(): void }) | ApiResponse> {
+    const run: RequestRun = { receivedAt: this.options.clock.now(), longRunning: true };
+    const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
+    const ctx = await this.admit(req, tracer, run);
+    if ('status' in ctx) return ctx;
+    const raw = req.path.includes('?') ? req.path.slice(req.path.indexOf('?') + 1) : '';
+    const target = await handleConnect(ctx, new URLSearchParams(raw));
+    if ('code' in target) {
+      const res = respond(target);
+      completeAudit(run, res);
+      return res;
+    }
+    run.audit?.responseStarted(101);
+    return { ...target, done: () => run.audit?.complete(101) };
+  }
+
   private async startWatch(req: ApiRequest, sink: WatchSink, run: RequestRun): Promise<{ cancel(): void } | ApiResponse> {
     const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
     const ctx = await this.admit(req, tracer, run);
     if ('status' in ctx) return ctx;
+    run.handled = ctx.info;
     if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
     if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
     const q = ctx.query;
@@ -325,6 +399,7 @@ export class ApiServer {
     } else {
       from = rv || (await ctx.storage.currentRevision());
     }
+    const longRunning = this.metrics.longRunning(req, ctx.info);
     let closed = false;
     let lastRevision = from;
     let bookmarkTimer: Timer | undefined;
@@ -337,12 +412,16 @@ export class ApiServer {
       w.cancel();
       sink.close();
       run.audit?.complete(200);
+      longRunning.end();
     };
-    const w = ctx.storage.watch(namespace, from, names, (e) => {
+    // Only bookmarks need the revision the watcher is current to. Without them the storage
+    // calls the sink itself, the least work per watcher per event: it emits nothing once cancelled.
+    const emit = bookmarks ? (e: WatchEvent) => {
       if (closed) return;
       lastRevision = Number(e.object.metadata.resourceVersion) || lastRevision;
       sink.event(e);
-    }, (message) => {
+    } : sink.event.bind(sink);
+    const w = ctx.storage.watch(namespace, from, names, emit, (message) => {
       if (closed) return;
       sink.event({ type: 'ERROR', object: gone(message) });
       close();
@@ -480,6 +559,7 @@ export class ApiServer {
     }
     const ctx = await this.admit(req, tracer, run);
     if ('status' in ctx) return ctx;
+    run.handled = ctx.info;
     if (run.audit) {
       run.annotations = ctx.auditAnnotations;
       logRequestBody(run.audit, ctx.info.verb, req.body);
@@ -504,6 +584,11 @@ export class ApiServer {
     if (info.subresource === 'log') {
       const log = await handleLog(ctx);
       return 'code' in log ? respond(log) : log;
+    }
+    if (type.resource === 'pods' && (info.subresource === 'exec' || info.subresource === 'attach' || info.subresource === 'portforward')) {
+      // Connect requests are served by upgrading the connection (connect()); one that does not upgrade is refused once located.
+      const target = await handleConnect(ctx, new URLSearchParams(req.path.includes('?') ? req.path.slice(req.path.indexOf('?') + 1) : ''));
+      return respond('code' in target ? target : badRequest('Upgrade request required'));
     }
     switch (info.verb) {
       case 'get': return respond(await handleGet(ctx));
@@ -590,6 +675,8 @@ interface RequestRun {
   longRunning?: boolean;
   audit?: RequestAudit;
   annotations?: Record<string, string>;
+  /** handled is the request's info once it reaches a resource's handler: such requests are counted in the metrics. */
+  handled?: RequestInfo;
 }
 
 /** NO_USER stands for the user a failed authentication leaves the audit event without. */

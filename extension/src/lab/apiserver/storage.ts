@@ -4,7 +4,7 @@
  * key's mod_revision, writes guarded by compare-and-swap on that revision.
  */
 import type { KubeObject, WatchEvent } from '../api/types';
-import type { KeyValue, Store, Watch } from '../store/store';
+import type { KeyValue, Store, TxnResponse, Watch } from '../store/store';
 import { type ObjectFilter, filterMatches } from './selectors';
 import { type ResourceType, groupVersion } from './resources';
 import { type ListPage, WatchCache } from './watchCache';
@@ -18,7 +18,7 @@ export class ObjectStorage {
 
   constructor(readonly type: ResourceType, private readonly store: Store) {
     this.prefix = `/registry/${type.group ? `${type.group}/` : ''}${type.resource}/`;
-    this.watchCache = new WatchCache(store, this.prefix, (kv, revision) => this.decode(kv, revision));
+    this.watchCache = new WatchCache(store, this.prefix, (kv, revision) => this.decode(kv, revision), (obj, revision) => this.stamp(obj, revision));
   }
 
   /** keyPrefix is where a namespace's objects live (all of them when ns is empty). */
@@ -32,16 +32,37 @@ export class ObjectStorage {
 
   /** decode reads a stored value, stamping resourceVersion from the revision as upstream's versioner does. */
   decode(kv: KeyValue, revision = kv.modRevision): KubeObject {
-    const obj = JSON.parse(kv.value) as KubeObject;
+    return this.stamp(JSON.parse(kv.value) as KubeObject, revision);
+  }
+
+  /** stamp makes a decoded stored value the object a reader gets: type meta, and resourceVersion from the revision. */
+  private stamp(obj: KubeObject, revision: number): KubeObject {
     obj.apiVersion = groupVersion(this.type);
     obj.kind = this.type.kind;
     obj.metadata.resourceVersion = String(revision);
     return obj;
   }
 
-  private encode(obj: KubeObject): string {
+  /**
+   * encode is the value to store for obj, and, when obj is plain JSON, what
+   * decoding that value gives back, copied without parsing it: one copy for the
+   * writer's answer, one the watch cache takes instead of decoding the change.
+   * The writer unexpects the key once its write is done: by then the cache has
+   * seen the change, or will decode it itself.
+   */
+  private encode(key: string, obj: KubeObject): { value: string; decoded?: KubeObject } {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return JSON.stringify({ ...obj, apiVersion: groupVersion(this.type), kind: this.type.kind, metadata });
+    const stored = { ...obj, apiVersion: groupVersion(this.type), kind: this.type.kind, metadata };
+    const value = JSON.stringify(stored);
+    const decoded = jsonCopy(stored);
+    // The cache freezes what it keeps: its copy comes frozen but for the top two levels, which stamping still writes to.
+    if (decoded) this.watchCache.expect(key, value, jsonCopy(decoded, 2) as KubeObject);
+    return { value, decoded };
+  }
+
+  /** written is a successful write's answer: the copy encode made, else the stored value decoded. */
+  private written(kv: KeyValue, decoded: KubeObject | undefined): KubeObject {
+    return decoded ? this.stamp(decoded, kv.modRevision) : this.decode(kv);
   }
 
   /** currentRevision is the store's latest revision. */
@@ -90,9 +111,15 @@ export class ObjectStorage {
       const existing = await this.store.get(key);
       return existing ? { ok: false, reason: 'exists' } : { ok: true, object: { ...obj, metadata: { ...obj.metadata } } };
     }
-    const res = await this.store.txn({ compare: [{ key, target: 'mod', result: '=', value: 0 }], success: [{ type: 'put', key, value: this.encode(obj) }], failure: [] });
+    const { value, decoded } = this.encode(key, obj);
+    let res: TxnResponse;
+    try {
+      res = await this.store.txn({ compare: [{ key, target: 'mod', result: '=', value: 0 }], success: [{ type: 'put', key, value }], failure: [] });
+    } finally {
+      this.watchCache.unexpect(key);
+    }
     if (!res.succeeded) return { ok: false, reason: 'exists' };
-    return { ok: true, object: this.decode(res.results[0].kv as KeyValue) };
+    return { ok: true, object: this.written(res.results[0].kv as KeyValue, decoded) };
   }
 
   /** update writes obj only if the key is still at expectedRevision. */
@@ -104,16 +131,22 @@ export class ObjectStorage {
       if (current.modRevision !== expectedRevision) return { ok: false, reason: 'conflict', current: this.decode(current) };
       return { ok: true, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(expectedRevision) } } };
     }
-    const res = await this.store.txn({
-      compare: [{ key, target: 'mod', result: '=', value: expectedRevision }],
-      success: [{ type: 'put', key, value: this.encode(obj) }],
-      failure: [{ type: 'get', key }],
-    });
+    const { value, decoded } = this.encode(key, obj);
+    let res: TxnResponse;
+    try {
+      res = await this.store.txn({
+        compare: [{ key, target: 'mod', result: '=', value: expectedRevision }],
+        success: [{ type: 'put', key, value }],
+        failure: [{ type: 'get', key }],
+      });
+    } finally {
+      this.watchCache.unexpect(key);
+    }
     if (!res.succeeded) {
       const current = res.results[0]?.kv;
       return current ? { ok: false, reason: 'conflict', current: this.decode(current) } : { ok: false, reason: 'missing' };
     }
-    return { ok: true, object: this.decode(res.results[0].kv as KeyValue) };
+    return { ok: true, object: this.written(res.results[0].kv as KeyValue, decoded) };
   }
 
   /** remove deletes the key if it is still at expectedRevision; the answer carries the deletion's revision. */
@@ -141,6 +174,7 @@ export class ObjectStorage {
    * frozen, and the same object goes to every watcher it matches (watchers must
    * not mutate it, as informer caches must not be mutated upstream). A watch from
    * a revision older than the cache's window reads the store's history on its own.
+   * Once the watch is cancelled, emit is not called again.
    */
   watch(namespace: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
     return this.watchCache.watch(this.keyPrefix(namespace), fromRevision, filter, emit, fail);
@@ -149,5 +183,63 @@ export class ObjectStorage {
   /** stop ends the watch cache's store watch (the server stops its storages when it stops). */
   stop(): void {
     this.watchCache.stop();
+  }
+}
+
+/** JSON_COPY_DEPTH is as deep as jsonCopy goes before leaving a value to the JSON round trip. */
+const JSON_COPY_DEPTH = 100;
+
+/**
+ * jsonCopy is JSON.parse(JSON.stringify(value)), several times faster, for a
+ * value made only of plain objects, arrays, strings, booleans, null and finite
+ * numbers (properties that are undefined are left out, as the round trip leaves
+ * them). For anything else the round trip would change (functions, undefined in
+ * arrays, NaN, -0, toJSON, other prototypes, `__proto__` keys, deep nesting) it
+ * answers undefined, and the caller takes the round trip instead. Objects and
+ * arrays frozenFrom levels or more below the top come frozen.
+ */
+export function jsonCopy<T>(value: T, frozenFrom = Infinity): T | undefined {
+  const out = copyValue(value, 0, frozenFrom);
+  return out === NOT_PLAIN ? undefined : (out as T);
+}
+
+const NOT_PLAIN = Symbol('not plain JSON');
+
+function copyValue(v: unknown, depth: number, frozenFrom: number): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0) ? v : NOT_PLAIN;
+    case 'object': {
+      if (v === null) return v;
+      if (depth > JSON_COPY_DEPTH) return NOT_PLAIN;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
+        const arr = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x = copyValue(v[i], depth + 1, frozenFrom);
+          if (x === NOT_PLAIN) return NOT_PLAIN;
+          arr[i] = x;
+        }
+        return depth >= frozenFrom ? Object.freeze(arr) : arr;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
+      const src = v as Record<string, unknown>;
+      const obj: Record<string, unknown> = {};
+      for (const k of Object.keys(src)) {
+        if (k === '__proto__' || k === 'toJSON') return NOT_PLAIN;
+        const value = src[k];
+        // The round trip leaves out a property whose value is undefined.
+        if (value === undefined) continue;
+        const x = copyValue(value, depth + 1, frozenFrom);
+        if (x === NOT_PLAIN) return NOT_PLAIN;
+        obj[k] = x;
+      }
+      return depth >= frozenFrom ? Object.freeze(obj) : obj;
+    }
+    default:
+      return NOT_PLAIN;
   }
 }

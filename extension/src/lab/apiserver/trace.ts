@@ -70,7 +70,7 @@ export class Tracer {
     this.trace = {
       apiVersion: `${TRACE_GROUP}/${TRACE_VERSION}`,
       kind: 'RequestTrace',
-      metadata: { name, creationTimestamp: timestamp(now) },
+      metadata: { name, creationTimestamp: secondTimestamp(now) },
       spec: { verb, path, user: '', groups: [], dryRun: false },
       status: { code: 0, durationMs: 0, stages: [] },
     };
@@ -98,7 +98,7 @@ export class Tracer {
     if (before !== undefined && object) {
       const after = JSON.stringify(object);
       this.lastSeen = { object, json: after };
-      if (after !== before) verdict.patch = compare(JSON.parse(before) as object, object);
+      if (after !== before) deferPatch(verdict, before, after);
     }
     stage.push(verdict);
     return denied;
@@ -117,6 +117,56 @@ export class Tracer {
     st.durationMs = round(this.stopwatch() - this.started);
     return this.trace;
   }
+}
+
+/** pendingPatches holds, for each verdict whose patch is not computed yet, the object's JSON before and after its plugin. */
+const pendingPatches = new WeakMap<PluginVerdict, { before: string; after: string }>();
+
+/**
+ * deferPatch gives the verdict a patch computed from the object's JSON before and
+ * after the plugin when something first reads it: most traces are never read, and
+ * diffing on every write would cost each create more than all its plugins do.
+ * The patch reads as a plain enumerable property (JSON, spread and structuredClone see it).
+ */
+function deferPatch(verdict: PluginVerdict, before: string, after: string): void {
+  pendingPatches.set(verdict, { before, after });
+  Object.defineProperty(verdict, 'patch', PENDING_PATCH);
+}
+
+/** PENDING_PATCH is the accessor a deferred patch reads through until it settles into a plain property. */
+const PENDING_PATCH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: PluginVerdict): PatchOperation[] | undefined {
+    const pending = pendingPatches.get(this);
+    return pending && settlePatch(this, compare(JSON.parse(pending.before) as object, JSON.parse(pending.after) as object));
+  },
+  set(this: PluginVerdict, patch: PatchOperation[]): void {
+    settlePatch(this, patch);
+  },
+};
+
+function settlePatch(verdict: PluginVerdict, patch: PatchOperation[]): PatchOperation[] {
+  pendingPatches.delete(verdict);
+  Object.defineProperty(verdict, 'patch', { value: patch, enumerable: true, writable: true, configurable: true });
+  return patch;
+}
+
+/** The second secondTimestamp last formatted, and its text. */
+let formattedSecond = NaN;
+let formattedText = '';
+
+/**
+ * secondTimestamp is timestamp(ms), formatted once per second of the clock:
+ * requests come many to a second, and every one stamps at least its trace.
+ */
+export function secondTimestamp(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    formattedText = timestamp(ms);
+    formattedSecond = second;
+  }
+  return formattedText;
 }
 
 function round(ms: number): number {

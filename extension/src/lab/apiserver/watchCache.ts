@@ -33,13 +33,20 @@ interface Watcher {
   filter: ObjectFilter;
   emit: (e: WatchEvent) => void;
   fail: (message: string) => void;
+  cancelled: boolean;
 }
 
-/** Group gathers watchers with the same scope and selectors, so each change is matched once per group. */
+/**
+ * Group gathers watchers with the same scope and selectors, so each change is
+ * matched once per group. Its watchers are an array, the cheapest thing to walk
+ * per change: a new watcher is pushed (a fan-out under way reaches it), a
+ * cancelled one is marked and left out of a fresh array (a fan-out under way
+ * skips it by the mark).
+ */
 interface Group {
   prefix: string;
   filter: ObjectFilter;
-  watchers: Set<Watcher>;
+  watchers: Watcher[];
 }
 
 /** The window keeps at least this many recent changes per resource. */
@@ -62,7 +69,30 @@ export class WatchCache {
   /** generation counts restarts, so a list begun before one does not fill the cache after it. */
   private generation = 0;
 
-  constructor(private readonly store: Store, private readonly prefix: string, private readonly decode: (kv: KeyValue, revision?: number) => KubeObject) {}
+  /** expected holds, by key, a write under way: its value and what decoding the value gives, which dispatch takes instead of decoding. */
+  private readonly expected = new Map<string, { value: string; object: KubeObject }>();
+
+  /** decode reads a stored value; stamp makes an object already decoded from one (expect's) what decode would have made at revision. */
+  constructor(
+    private readonly store: Store,
+    private readonly prefix: string,
+    private readonly decode: (kv: KeyValue, revision?: number) => KubeObject,
+    private readonly stamp: (obj: KubeObject, revision: number) => KubeObject,
+  ) {}
+
+  /**
+   * expect tells the cache that value is about to be written under key and that
+   * object is what decoding it gives: when the change arrives with that value, the
+   * cache keeps object instead of decoding. The writer calls unexpect once its
+   * write is done.
+   */
+  expect(key: string, value: string, object: KubeObject): void {
+    this.expected.set(key, { value, object });
+  }
+
+  unexpect(key: string): void {
+    this.expected.delete(key);
+  }
 
   /**
    * list serves a list from the cache at the store's current revision, or at
@@ -91,40 +121,44 @@ export class WatchCache {
   /**
    * watch streams changes under prefix after fromRevision, translated to
    * ADDED/MODIFIED/DELETED as seen through filter. A watch from before the
-   * window reads the store's history on its own.
+   * window reads the store's history on its own. Once cancelled, the watch
+   * emits nothing more, even in the middle of a batch of changes.
    */
   watch(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
-    const w: Watcher = { prefix, from: fromRevision, filter, emit, fail };
+    const w: Watcher = { prefix, from: fromRevision, filter, emit, fail, cancelled: false };
     const groupKey = `${prefix}\u0000${JSON.stringify(filter)}`;
-    let cancelled = false;
     let direct: Watch | undefined;
     const attach = (): void => {
-      if (cancelled) return;
+      if (w.cancelled) return;
       if (!this.ready) {
         this.start(fromRevision).then(attach, (err: unknown) => fail(err instanceof Error ? err.message : String(err)));
         return;
       }
       if (fromRevision < this.windowStart) {
-        direct = this.direct(prefix, fromRevision, filter, emit, fail);
+        direct = this.direct(w);
         return;
       }
-      for (let i = this.windowIndex(fromRevision + 1); i < this.window.length; i++) {
+      for (let i = this.windowIndex(fromRevision + 1); i < this.window.length && !w.cancelled; i++) {
         const e = this.window[i];
         if (!e.key.startsWith(prefix)) continue;
         const out = translate(filter, e);
         if (out) emit(out);
       }
+      // A watcher its own replay cancelled has nothing left to join.
+      if (w.cancelled) return;
       let group = this.groups.get(groupKey);
-      if (!group) this.groups.set(groupKey, (group = { prefix, filter, watchers: new Set() }));
-      group.watchers.add(w);
+      if (!group) this.groups.set(groupKey, (group = { prefix, filter, watchers: [] }));
+      group.watchers.push(w);
     };
     attach();
     return {
       cancel: () => {
-        cancelled = true;
+        w.cancelled = true;
         direct?.cancel();
         const g = this.groups.get(groupKey);
-        if (g?.watchers.delete(w) && g.watchers.size === 0) this.groups.delete(groupKey);
+        if (!g?.watchers.includes(w)) return;
+        g.watchers = g.watchers.filter((x) => x !== w);
+        if (g.watchers.length === 0) this.groups.delete(groupKey);
       },
     };
   }
@@ -165,7 +199,7 @@ export class WatchCache {
   /** fallBehind ends every watch when the store can no longer replay what the cache missed; the next use relists. */
   private fallBehind(err: WatchError): void {
     for (const g of this.groups.values()) {
-      for (const x of g.watchers) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
+      for (const x of g.watchers) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
     }
     this.reset();
   }
@@ -194,7 +228,7 @@ export class WatchCache {
         if (this.objects.delete(key)) this.keys.delete(key);
         c = { revision, key, deleted: true, prev };
       } else {
-        const cur = deepFreeze(this.decode(e.kv));
+        const cur = deepFreeze(this.decodeChange(e.kv));
         if (!this.objects.has(key)) this.keys.add(key);
         this.objects.set(key, cur);
         c = { revision, key, deleted: false, cur, prev };
@@ -204,7 +238,11 @@ export class WatchCache {
         if (!key.startsWith(g.prefix)) continue;
         const out = translate(g.filter, c);
         if (!out) continue;
-        for (const w of g.watchers) if (revision > w.from) w.emit(out);
+        const watchers = g.watchers;
+        for (let i = 0; i < watchers.length; i++) {
+          const w = watchers[i];
+          if (revision > w.from && !w.cancelled) w.emit(out);
+        }
       }
     }
     if (this.window.length > WINDOW + WINDOW_SLACK) {
@@ -212,6 +250,14 @@ export class WatchCache {
       this.windowStart = this.window[drop - 1].revision;
       this.window = this.window.slice(drop);
     }
+  }
+
+  /** decodeChange decodes a change's value, or takes the object a writer said the value decodes to. */
+  private decodeChange(kv: KeyValue): KubeObject {
+    const x = this.expected.get(kv.key);
+    if (x === undefined || x.value !== kv.value) return this.decode(kv);
+    this.expected.delete(kv.key);
+    return this.stamp(x.object, kv.modRevision);
   }
 
   /** windowIndex is the index of the first change in the window at or after revision (the window is in revision order). */
@@ -227,9 +273,11 @@ export class WatchCache {
   }
 
   /** direct serves a watch from old history straight from the store, decoding for this watcher alone. */
-  private direct(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+  private direct(w: Watcher): Watch {
+    const { prefix, from: fromRevision, filter, emit, fail } = w;
     return this.store.watch(prefix, fromRevision + 1, (events) => {
       for (const e of events) {
+        if (w.cancelled) return;
         const c: CachedEvent = { revision: e.kv.modRevision, key: e.kv.key, deleted: e.type === 'delete' };
         if (e.prevKv) c.prev = this.decode(e.prevKv, c.deleted ? e.kv.modRevision : undefined);
         if (!c.deleted) c.cur = this.decode(e.kv);

@@ -8,6 +8,8 @@ import { InformerFactory } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
+import { GarbageCollector } from './garbageCollector';
+import { NamespaceController } from './namespaceController';
 import { ReplicaSetController } from './replicaSetController';
 import { ResourceQuotaController } from './resourceQuotaController';
 import { ServiceAccountsController } from './serviceAccountsController';
@@ -24,6 +26,8 @@ export class ControllerManager {
       new ClusterRoleAggregationController(clientFor('clusterrole-aggregation-controller'), clock, this.factory),
       new ServiceAccountsController(clientFor('service-account-controller'), clock, this.factory),
       new ResourceQuotaController(clientFor('resourcequota-controller'), clock, this.factory),
+      new GarbageCollector(clientFor('generic-garbage-collector'), clock, this.factory),
+      new NamespaceController(clientFor('namespace-controller'), clock, this.factory),
     ];
   }
 

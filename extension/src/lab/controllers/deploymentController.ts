@@ -22,9 +22,25 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const DESIRED_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
 const MAX_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 
-/** computeHash is the pod-template-hash of a template (FNV-1a, safe-encoded as upstream). */
+/**
+ * computeHash is the pod-template-hash of a template (FNV-1a, safe-encoded as upstream).
+ * Upstream hashes the Go struct, whose field order is fixed; the template's keys are
+ * sorted here for the same reason, so a template that comes back with its keys in
+ * another order (a rollback's JSON patch) finds its old ReplicaSet again.
+ */
 export function computeHash(template: unknown, collisionCount = 0): string {
-  return safeEncodeString(String(fnv32a(JSON.stringify(template) + (collisionCount ? String(collisionCount) : ''))));
+  return safeEncodeString(String(fnv32a(JSON.stringify(template, sortedKeys) + (collisionCount ? String(collisionCount) : ''))));
+}
+
+/** sortedKeys is a JSON.stringify replacer that writes every object's keys in order. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** maxRevision is the highest revision among ReplicaSets, 0 for none. */
+function maxRevision(replicaSets: ReplicaSet[]): number {
+  return Math.max(0, ...replicaSets.map((rs) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0)));
 }
 
 /** resolveIntOrPercent is intstr.GetScaledValueFromIntOrPercent. */
@@ -90,6 +106,10 @@ export class DeploymentController {
       const created = await this.createNewReplicaSet(d, hash, oldRSs);
       if (!created) return this.queue.addRateLimited(key);
       newRS = created;
+    } else {
+      const revised = await this.reviseReplicaSet(newRS, oldRSs);
+      if (!revised) return this.queue.addRateLimited(key);
+      newRS = revised;
     }
     const ok = d.spec.strategy?.type === 'Recreate' ? await this.recreate(d, newRS, oldRSs) : await this.rollingUpdate(d, newRS, oldRSs);
     await this.writeStatus(d, newRS, oldRSs);
@@ -97,8 +117,19 @@ export class DeploymentController {
     else this.queue.forget(key);
   }
 
+  /**
+   * reviseReplicaSet is SetNewReplicaSetAnnotations for a template that comes back
+   * (a rollback): its old ReplicaSet becomes the newest revision, so `rollout
+   * history` lists it last. It returns the ReplicaSet as written, undefined on failure.
+   */
+  private async reviseReplicaSet(rs: ReplicaSet, oldRSs: ReplicaSet[]): Promise<ReplicaSet | undefined> {
+    const next = maxRevision(oldRSs) + 1;
+    if (Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) >= next) return rs;
+    const res = await this.client.update(REPLICASETS, { ...rs, metadata: { ...rs.metadata, annotations: { ...rs.metadata.annotations, [REVISION_ANNOTATION]: String(next) } } });
+    return isStatus(res) ? undefined : res;
+  }
+
   private async createNewReplicaSet(d: Deployment, hash: string, oldRSs: ReplicaSet[]): Promise<ReplicaSet | undefined> {
-    const maxRevision = Math.max(0, ...oldRSs.map((rs) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0)));
     const replicas = d.spec.replicas ?? 1;
     const { surge } = maxSurgeAndUnavailable(d);
     const total = oldRSs.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
@@ -111,7 +142,7 @@ export class DeploymentController {
         name: `${d.metadata.name ?? ''}-${hash}`,
         namespace: d.metadata.namespace,
         labels: templateLabels,
-        annotations: { [DESIRED_ANNOTATION]: String(replicas), [MAX_ANNOTATION]: String(replicas + surge), [REVISION_ANNOTATION]: String(maxRevision + 1) },
+        annotations: { [DESIRED_ANNOTATION]: String(replicas), [MAX_ANNOTATION]: String(replicas + surge), [REVISION_ANNOTATION]: String(maxRevision(oldRSs) + 1) },
         ownerReferences: [ownerRef(d)],
       },
       spec: {

@@ -5,21 +5,32 @@
  */
 import type { Clock, Timer } from '../clock';
 import { keyOf, setCondition, timestamp } from '../api/meta';
-import type { Condition, ContainerStatus, Node, Pod, PodStatus } from '../api/types';
+import type { Condition, ContainerStatus, KubeObject, Node, Pod, PodStatus } from '../api/types';
 import { isStatus } from '../api/types';
 import type { Random } from '../random';
 import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
-import { NODES, PODS } from '../client/resources';
+import { NODES, PODS, type ResourceRef } from '../client/resources';
 import { milliValue } from '../api/quantity';
+import { kubeletUsage } from '../metrics/kubeletUsage';
+import type { NodeUsage } from '../metrics/nodeUsage';
+import { type LogOptions, readLogs } from './containerLog';
+import { type ServiceLike, containerEnvironment, expand } from './containerEnv';
+import { podFiles } from './containerRoot';
 import { normalizeImage } from './images';
-import { type LogOptions, SimulatedRuntime, type Sandbox, readLogs } from './runtime';
+import { type ContainerRecord, SimulatedRuntime, type Sandbox } from './runtime';
+import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, StreamSession } from './streaming';
+import { StreamingServer } from './streamingServer';
 
 /** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
 export const NODE_STATUS_UPDATE_MS = 10_000;
 /** The simulated nodes' kernel, as nodeInfo reports it and containers see it. */
 const KERNEL_VERSION = '6.1.0-kubelab';
+/** SERVICES are what the kubelet watches to give containers their service environment variables. */
+const SERVICES: ResourceRef = { group: '', version: 'v1', resource: 'services', namespaced: true };
+const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
+const SECRETS: ResourceRef = { group: '', version: 'v1', resource: 'secrets', namespaced: true };
 
 /** ContainerLogRequest is a /containerLogs request's options (v1.PodLogOptions less the container). */
 export interface ContainerLogRequest extends LogOptions {
@@ -35,15 +46,19 @@ export interface KubeletConfig {
   capacity: { cpu: string; memory: string; pods: string; 'ephemeral-storage': string };
 }
 
-export class Kubelet {
+export class Kubelet implements KubeletStreaming {
   private readonly recorder: EventRecorder;
   private readonly pods: Informer<Pod>;
+  private readonly services: Informer<ServiceLike>;
+  private readonly streaming: StreamingServer;
   readonly runtime: SimulatedRuntime;
   private readonly workers = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
   private readonly freeIPs: string[];
   private heartbeat?: Timer;
   private stopped = false;
+  /** startedAt is when the kubelet started: its node's stats begin then. */
+  private startedAt?: number;
 
   constructor(private readonly client: KubeClient, private readonly clock: Clock, random: Random, readonly config: KubeletConfig) {
     const base = config.podCIDR.split('/')[0].split('.').slice(0, 3).join('.');
@@ -57,6 +72,8 @@ export class Kubelet {
       onUpdate: (_, pod) => this.enqueue(pod),
       onDelete: (pod) => this.runtime.removePodSandbox(pod.metadata.uid ?? ''),
     });
+    this.services = new Informer<ServiceLike>(client, SERVICES, clock);
+    this.streaming = new StreamingServer((ns, name) => this.pods.get(`${ns}/${name}`), this.runtime, clock, (pod, container, options) => this.logContainer(pod, container, options.previous));
   }
 
   get nodeName(): string {
@@ -64,7 +81,9 @@ export class Kubelet {
   }
 
   async start(): Promise<void> {
+    this.startedAt = this.clock.now();
     await this.register();
+    await this.services.start();
     await this.pods.start();
     this.scheduleHeartbeat();
   }
@@ -73,6 +92,13 @@ export class Kubelet {
     this.stopped = true;
     this.heartbeat?.cancel();
     this.pods.stop();
+    this.services.stop();
+  }
+
+  /** resourceUsage is what the kubelet's /metrics/resource tells metrics-server (kubeletUsage); undefined while it is not running. */
+  resourceUsage(from: number, to: number): NodeUsage | undefined {
+    if (this.startedAt === undefined || this.stopped) return undefined;
+    return kubeletUsage({ name: this.nodeName, startedAt: this.startedAt, cpu: this.config.capacity.cpu }, this.pods.list(), (uid) => this.runtime.sandbox(uid), from, to);
   }
 
   /**
@@ -81,17 +107,49 @@ export class Kubelet {
    * this kubelet runs and the container in its spec; the container's status picks
    * the instance whose log is read. Errors are plain text, as the kubelet writes them.
    */
-  containerLogs(namespace: string, name: string, container: string, options: ContainerLogRequest): { status: number; body: string } {
+  containerLogs(namespace: string, name: string, container: string, options: ContainerLogRequest): KubeletAnswer {
     const pod = this.pods.get(`${namespace}/${name}`);
     if (!pod) return { status: 404, body: `pod "${name}" does not exist` };
+    const found = this.logContainer(pod, container, options.previous);
+    if ('status' in found) return found;
+    return { status: 200, body: readLogs(found.log.lines(), options, this.clock.now()) };
+  }
+
+  /** followContainerLogs is /containerLogs with follow=true: the log, then its new lines until the container exits. */
+  followContainerLogs(namespace: string, name: string, container: string, options: FollowLogOptions, sink: LogSink): KubeletAnswer | { cancel(): void } {
+    return this.streaming.followContainerLogs(namespace, name, container, options, sink);
+  }
+
+  /** exec is the kubelet's /exec/<namespace>/<pod>/<container>. */
+  exec(namespace: string, name: string, container: string, command: string[], options: RemoteCommandOptions): KubeletAnswer | StreamSession {
+    return this.streaming.exec(namespace, name, container, command, options);
+  }
+
+  /** attach is the kubelet's /attach/<namespace>/<pod>/<container>. */
+  attach(namespace: string, name: string, container: string, options: RemoteCommandOptions): KubeletAnswer | StreamSession {
+    return this.streaming.attach(namespace, name, container, options);
+  }
+
+  /** portForward is the kubelet's /portForward/<namespace>/<pod>. */
+  portForward(namespace: string, name: string): KubeletAnswer | PortForwardSession {
+    return this.streaming.portForward(namespace, name);
+  }
+
+  /**
+   * logContainer finds the container instance a log request reads (the pod must
+   * be one this kubelet runs, the container in its spec), or the kubelet's
+   * plain-text refusal.
+   */
+  private logContainer(pod: Pod, container: string, previous: boolean): KubeletAnswer | ContainerRecord {
+    const name = pod.metadata.name ?? '';
     const spec = pod.spec as Pod['spec'] & { ephemeralContainers?: { name: string }[] };
     const names = [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
     if (!names.includes(container)) return { status: 404, body: `container "${container}" not found in pod "${name}"` };
-    const id = validateContainerLogStatus(pod, container, options.previous);
+    const id = validateContainerLogStatus(pod, container, previous);
     if (typeof id !== 'string') return { status: 400, body: id.error };
-    const log = this.runtime.containerLog(id.slice(id.indexOf('://') + 3));
-    if (!log) return { status: 400, body: `unable to retrieve container logs for ${id}` };
-    return { status: 200, body: readLogs(log.lines(), options, this.clock.now()) };
+    const record = this.runtime.container(id.slice(id.indexOf('://') + 3));
+    if (!record) return { status: 400, body: `unable to retrieve container logs for ${id}` };
+    return record;
   }
 
   /** register creates the Node object, or takes over an existing one, as registerWithAPIServer. */
@@ -189,12 +247,14 @@ export class Kubelet {
     if (pod.metadata.deletionTimestamp) return this.killPod(pod);
     const uid = pod.metadata.uid ?? '';
     if (this.runtime.sandbox(uid)?.containers.size === pod.spec.containers.length) return;
-    await this.writeStatus(pod, this.pendingStatus(pod));
+    // Once the sandbox exists the pod has been reported Pending; a container still missing is retried, not re-announced.
+    if (!this.runtime.sandbox(uid)) await this.writeStatus(pod, this.pendingStatus(pod));
     const sandbox = await this.runtime.runPodSandbox(uid);
     if (!sandbox) {
       await this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: no IP addresses available in range set: ${this.config.podCIDR}`);
       return;
     }
+    const configErrors = new Map<string, string>();
     for (const c of pod.spec.containers) {
       if (sandbox.containers.has(c.name)) continue;
       const fieldPath = `spec.containers{${c.name}}`;
@@ -210,13 +270,34 @@ export class Kubelet {
         await this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
       }
       if (this.podGone(pod)) return;
-      const record = this.runtime.createContainer(sandbox, c.name, pulled, { ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) });
+      // The runtime sees the pod with its sandbox's IP, which the downward API and /etc/hosts give the container.
+      const placed: Pod = { ...pod, status: { ...pod.status, podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }], hostIP: this.config.internalIP, hostIPs: [{ ip: this.config.internalIP }] } };
+      const env = await containerEnvironment(placed, c, this.services.list(), (resource, ns, name) => this.readObject(resource, ns, name));
+      if ('error' in env) {
+        configErrors.set(c.name, env.error);
+        await this.recorder.event(pod, 'Warning', 'Failed', `Error: ${env.error}`, fieldPath);
+        continue;
+      }
+      const lookup = new Map(env);
+      const expandAll = (xs: string[] | undefined): string[] | undefined => xs?.map((x) => expand(x, (n) => lookup.get(n)));
+      const command = expandAll(c.command);
+      const args = expandAll(c.args);
+      const record = this.runtime.createContainer(sandbox, c.name, pulled, {
+        ...(command ? { command } : {}), ...(args ? { args } : {}), env, files: podFiles(placed, [sandbox.ip]),
+        ...(typeof c.workingDir === 'string' ? { workingDir: c.workingDir } : {}),
+      });
       await this.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
       await this.runtime.startContainer(record);
       await this.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
     }
     if (this.podGone(pod)) return;
-    await this.writeStatus(pod, this.runningStatus(pod, sandbox));
+    await this.writeStatus(pod, this.runningStatus(pod, sandbox, configErrors));
+  }
+
+  /** readObject gets a ConfigMap or Secret a container's environment refers to. */
+  private async readObject(resource: 'configmaps' | 'secrets', namespace: string, name: string): Promise<{ data?: Record<string, string> } | undefined> {
+    const got = await this.client.get<KubeObject & { data?: Record<string, string> }>(resource === 'configmaps' ? CONFIGMAPS : SECRETS, namespace, name);
+    return isStatus(got) ? undefined : got;
   }
 
   private podGone(pod: Pod): boolean {
@@ -249,15 +330,20 @@ export class Kubelet {
     };
   }
 
-  private runningStatus(pod: Pod, sandbox: Sandbox): PodStatus {
+  /** runningStatus is the pod once its containers started; one whose config could not be made waits in CreateContainerConfigError. */
+  private runningStatus(pod: Pod, sandbox: Sandbox, configErrors = new Map<string, string>()): PodStatus {
     const now = timestamp(this.clock.now());
     let conditions = pod.status?.conditions ?? [];
+    const waiting = pod.spec.containers.filter((c) => configErrors.has(c.name)).map((c) => c.name);
     for (const type of ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']) {
-      conditions = setCondition(conditions, { type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
+      const unready = waiting.length && (type === 'Ready' || type === 'ContainersReady');
+      conditions = setCondition(conditions, unready
+        ? { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${waiting.join(' ')}]`, lastProbeTime: null, lastTransitionTime: now }
+        : { type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
     }
     return {
       ...pod.status,
-      phase: 'Running',
+      phase: waiting.length ? 'Pending' : 'Running',
       conditions,
       hostIP: this.config.internalIP,
       hostIPs: [{ ip: this.config.internalIP }],
@@ -266,6 +352,10 @@ export class Kubelet {
       startTime: pod.status?.startTime ?? now,
       containerStatuses: pod.spec.containers.map((c): ContainerStatus => {
         const rec = sandbox.containers.get(c.name);
+        const error = configErrors.get(c.name);
+        if (error !== undefined) {
+          return { name: c.name, image: normalizeImage(String(c.image ?? '')), imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'CreateContainerConfigError', message: error } }, lastState: {} };
+        }
         return {
           name: c.name,
           image: rec ? rec.image.ref : normalizeImage(String(c.image ?? '')),

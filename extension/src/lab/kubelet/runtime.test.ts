@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../clock';
 import { SeededRandom } from '../random';
-import { ContainerLog, type LogEntry, type LogOptions, SimulatedRuntime, readLogs, rfc3339Nano } from './runtime';
+import { ContainerLog, type LogEntry, type LogOptions, readLogs, rfc3339Nano } from './containerLog';
+import { SimulatedRuntime } from './runtime';
 
 const T0 = Date.UTC(2026, 0, 1);
 const entries: LogEntry[] = [

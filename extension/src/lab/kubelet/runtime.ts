@@ -1,19 +1,32 @@
 /**
  * SimulatedRuntime is the node's container runtime, shaped like CRI: pull an
- * image, run a pod sandbox (which gets the pod's IP), create, start and stop
- * containers. Nothing really runs; time passes on the lab's clock. Each container
- * has a log of what it printed (what its image is known to print at start), kept
- * after it exits for as long as it is the last instance of its name in the pod.
+ * image, run a pod sandbox (which gets the pod's IP and network namespace),
+ * create, start and stop containers, exec in them, and forward ports into the
+ * sandbox. Time passes on the lab's clock. A started container has a
+ * filesystem and programs (its image's shell and tools, run by the simulated
+ * shell), servers listening on its ports (nginx, http-echo …), and a log of
+ * what it printed, kept after it exits for as long as it is the last instance
+ * of its name in the pod.
  */
 import type { Clock } from '../clock';
 import { hexString, type Random } from '../random';
-import { digestOf, imageInfo, normalizeImage, repository } from './images';
+import { type PodFiles, containerRoot } from './containerRoot';
+import { ContainerLog, type LogStream } from './containerLog';
+import { type ProgramTable, coreutils } from './coreutils';
+import { digestOf, imageInfo, nginxVersion, normalizeImage, processArgv, repository } from './images';
+import { type Connection, type Listener, listenersFor } from './listeners';
+import type { Output } from './pipe';
+import { type ContainerSystem, Interrupt, type ProcessEntry, type Reader, lookPath } from './process';
+import { shellProgram } from './shell';
+import type { Tty } from './tty';
 
 /** Simulated registry bandwidth: pulls take size / bandwidth. */
 export const PULL_BYTES_PER_SECOND = 40_000_000;
 /** Sandbox creation and container start take this long. */
 const SANDBOX_MS = 300;
 const START_MS = 100;
+/** The first PID an exec'd process gets; PID 1 is the container's main process. */
+const FIRST_EXEC_PID = 7;
 
 export interface PulledImage {
   ref: string;
@@ -21,10 +34,19 @@ export interface PulledImage {
   sizeBytes: number;
 }
 
-/** ContainerProcess is what the container runs: the pod spec's command and args over the image's entrypoint and cmd. */
+/**
+ * ContainerProcess is what the container runs: the pod spec's command and args
+ * over the image's entrypoint and cmd, with the environment and the pod's
+ * files the kubelet prepared.
+ */
 export interface ContainerProcess {
   command?: string[];
   args?: string[];
+  /** env is the kubelet's environment for the container (spec env, service links), in order. */
+  env?: [string, string][];
+  /** files are /etc/hostname, /etc/hosts and /etc/resolv.conf. */
+  files?: PodFiles;
+  workingDir?: string;
 }
 
 export interface ContainerRecord {
@@ -36,15 +58,28 @@ export interface ContainerRecord {
   startedAt?: number;
   finishedAt?: number;
   exitCode?: number;
+  /** system is the container as its processes see it, from its start. */
+  system?: ContainerSystem;
+  /** env is the main process's environment, which exec'd processes inherit. */
+  env: Map<string, string>;
+  cwd: string;
+  /** stopped fires when the container stops, killing what runs in it. */
+  stopped: Interrupt;
+  /** ports are the ports the container's servers listen on in the sandbox. */
+  ports: number[];
 }
 
 export interface Sandbox {
   id: string;
   podUID: string;
   ip: string;
+  /** netns is the network namespace's path, as containerd names it. */
+  netns: string;
   containers: Map<string, ContainerRecord>;
   /** previous holds each name's last exited instance once a new one replaced it: what `logs --previous` reads. */
   previous: Map<string, ContainerRecord>;
+  /** listeners are the servers bound in the pod's network namespace, by port. */
+  listeners: Map<number, Listener>;
 }
 
 /** NodeFacts are what a container sees of its node: the CPU count (nginx starts one worker per CPU) and the kernel. */
@@ -53,13 +88,32 @@ export interface NodeFacts {
   kernelVersion: string;
 }
 
+/** ExecIO are an exec'd process's streams; with a TTY, stdin and stdout are the terminal's. */
+export interface ExecIO {
+  stdin: Reader;
+  stdout: Output;
+  stderr: Output;
+  tty?: Tty;
+}
+
+/** ExecResult is how an exec ended: the process's exit code, or the runtime's refusal to start it. */
+export type ExecResult = { exitCode: number } | { error: string };
+
 export class SimulatedRuntime {
   private readonly images = new Map<string, PulledImage>();
   private readonly pulls = new Map<string, Promise<PulledImage>>();
   private readonly sandboxes = new Map<string, Sandbox>();
+  /** programs are the executables every image's files may name: the shells and the tools. */
+  readonly programs: ProgramTable;
 
   constructor(private readonly clock: Clock, private readonly random: Random, private readonly allocateIP: () => string | undefined, private readonly releaseIP: (ip: string) => void,
-    private readonly node: NodeFacts = { cpus: 1, kernelVersion: '' }) {}
+    private readonly node: NodeFacts = { cpus: 1, kernelVersion: '' }) {
+    const table: ProgramTable = { ...coreutils(() => table) };
+    table.ash = shellProgram('ash', () => table);
+    table.dash = shellProgram('dash', () => table);
+    table.bash = shellProgram('bash', () => table);
+    this.programs = table;
+  }
 
   /** imageStatus returns the image if it is on the node. */
   imageStatus(image: string): PulledImage | undefined {
@@ -94,46 +148,135 @@ export class SimulatedRuntime {
     const ip = this.allocateIP();
     if (!ip) return undefined;
     await this.sleep(SANDBOX_MS);
-    const sandbox: Sandbox = { id: hexString(this.random, 64), podUID, ip, containers: new Map(), previous: new Map() };
+    const id = hexString(this.random, 64);
+    // containerd names the namespace cni-<uuid>; derive it from the sandbox ID so no random draw is spent.
+    const netns = `/var/run/netns/cni-${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-a${id.slice(17, 20)}-${id.slice(20, 32)}`;
+    const sandbox: Sandbox = { id, podUID, ip, netns, containers: new Map(), previous: new Map(), listeners: new Map() };
     this.sandboxes.set(podUID, sandbox);
     return sandbox;
   }
 
   /** createContainer makes a new instance of a container; the one it replaces (a restart) is kept as the previous. */
   createContainer(sandbox: Sandbox, name: string, image: PulledImage, process: ContainerProcess = {}): ContainerRecord {
-    const c: ContainerRecord = { id: hexString(this.random, 64), name, image, process, log: new ContainerLog() };
+    const c: ContainerRecord = { id: hexString(this.random, 64), name, image, process, log: new ContainerLog(), env: new Map(), cwd: '/', stopped: new Interrupt(), ports: [] };
     const replaced = sandbox.containers.get(name);
     if (replaced) sandbox.previous.set(name, replaced);
     sandbox.containers.set(name, c);
     return c;
   }
 
-  /** startContainer starts the process, which prints what its image prints at start. */
+  /** startContainer starts the process, which prints what its image prints at start and binds its ports. */
   async startContainer(c: ContainerRecord): Promise<void> {
     await this.sleep(START_MS);
     c.startedAt = this.clock.now();
-    for (const [stream, line] of startupOutput(c.image.ref, c.process, this.node, c.startedAt)) c.log.append(c.startedAt, stream, line);
+    const ref = c.image.ref;
+    const info = imageInfo(ref);
+    const argv = processArgv(info, c.process.command, c.process.args);
+    const sandbox = [...this.sandboxes.values()].find((s) => s.containers.get(c.name) === c);
+    const files = c.process.files ?? { hostname: c.name, hosts: '', resolvConf: '' };
+    const root = containerRoot(ref, info, files, argv, this.node.kernelVersion);
+    for (const [k, v] of info.env) c.env.set(k, v);
+    c.env.set('HOSTNAME', files.hostname);
+    for (const [k, v] of c.process.env ?? []) c.env.set(k, v);
+    if (!c.env.has('HOME')) c.env.set('HOME', '/root');
+    c.cwd = c.process.workingDir || info.workingDir || '/';
+    const processes: ProcessEntry[] = [{ pid: 1, argv }];
+    let nextPid = FIRST_EXEC_PID;
+    c.system = {
+      fs: root.fs, hostname: files.hostname, clock: this.clock, userland: root.userland, programs: root.programs, kernelVersion: this.node.kernelVersion,
+      processes: () => [...processes],
+      spawn: (argv) => {
+        const entry = { pid: nextPid++, argv };
+        processes.push(entry);
+        return { pid: entry.pid, exit: () => void processes.splice(processes.indexOf(entry), 1) };
+      },
+    };
+    for (const [stream, line] of startupOutput(ref, argv, this.node, c.startedAt)) c.log.append(c.startedAt, stream, line);
+    const log = (stream: LogStream, line: string): void => c.log.append(this.clock.now(), stream, line);
+    for (const l of listenersFor(ref, argv, { clock: this.clock, fs: root.fs, hostname: files.hostname, log })) {
+      if (!sandbox || sandbox.listeners.has(l.port)) continue;
+      sandbox.listeners.set(l.port, l);
+      c.ports.push(l.port);
+    }
   }
 
   /** containerLog finds a container's log by its ID, current or previous instance, while its sandbox lasts. */
   containerLog(containerID: string): ContainerLog | undefined {
+    return this.container(containerID)?.log;
+  }
+
+  /** container finds a container by its ID, current or previous instance, while its sandbox lasts. */
+  container(containerID: string): ContainerRecord | undefined {
     for (const s of this.sandboxes.values()) {
-      for (const c of [...s.containers.values(), ...s.previous.values()]) if (c.id === containerID) return c.log;
+      for (const c of [...s.containers.values(), ...s.previous.values()]) if (c.id === containerID) return c;
     }
     return undefined;
   }
 
-  /** stopContainer sends SIGTERM; the simulated processes exit promptly with 0. */
+  /** stopContainer sends SIGTERM; the simulated processes exit promptly with 0, and the container's ports close. */
   async stopContainer(c: ContainerRecord): Promise<void> {
     if (c.finishedAt !== undefined || c.startedAt === undefined) return;
     await this.sleep(START_MS);
     c.finishedAt = this.clock.now();
     c.exitCode = 0;
+    this.exited(c);
+  }
+
+  /**
+   * exec runs argv in a running container, as CRI Exec with runc: the program
+   * is looked up on the container's PATH, and one the image does not have is
+   * runc's "executable file not found" refusal, wrapped as containerd words it.
+   */
+  async exec(c: ContainerRecord, argv: string[], io: ExecIO, signal: Interrupt): Promise<ExecResult> {
+    const system = c.system;
+    const execID = hexString(this.random, 64);
+    const refuse = (why: string): ExecResult => ({
+      error: `failed to exec in container: failed to start exec "${execID}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0] ?? ''}": ${why}: unknown`,
+    });
+    if (!system || c.finishedAt !== undefined) return { error: `failed to exec in container: container is in CONTAINER_EXITED state` };
+    const env = new Map(c.env);
+    if (io.tty) env.set('TERM', 'xterm');
+    const name = argv[0] ?? '';
+    const found = lookPath(system, env, name, c.cwd);
+    const program = found ? this.programs[found.program] : undefined;
+    if (!found || !program) {
+      if (!name.includes('/')) return refuse('executable file not found in $PATH');
+      const kind = system.fs.kind(name.startsWith('/') ? name : `${c.cwd}/${name}`);
+      return refuse(kind === 'dir' ? 'is a directory' : kind === 'file' ? 'permission denied' : `stat ${name}: no such file or directory`);
+    }
+    const process = system.spawn(argv);
+    const kill = c.stopped.child();
+    const off = signal.onFire(() => kill.fire());
+    try {
+      const exitCode = await program({ system, env, cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: kill, ...(io.tty ? { tty: io.tty } : {}) }, argv);
+      return { exitCode };
+    } finally {
+      off();
+      process.exit();
+    }
+  }
+
+  /**
+   * portForward connects a stream to a port in a pod's network namespace, as
+   * containerd's PortForward dials localhost inside it; nothing listening is
+   * its error, worded as containerd wraps the dial's "connection refused".
+   */
+  portForward(podUID: string, port: number, conn: Connection): string | undefined {
+    const sandbox = this.sandboxes.get(podUID);
+    if (!sandbox) return `failed to find sandbox for pod "${podUID}"`;
+    const listener = sandbox.listeners.get(port);
+    if (!listener) {
+      return `failed to execute portforward in network namespace "${sandbox.netns}": failed to connect to localhost:${port} inside namespace "${sandbox.id}", `
+        + `IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `;
+    }
+    listener.accept(conn);
+    return undefined;
   }
 
   removePodSandbox(podUID: string): void {
     const s = this.sandboxes.get(podUID);
     if (!s) return;
+    for (const c of s.containers.values()) this.exited(c);
     this.releaseIP(s.ip);
     this.sandboxes.delete(podUID);
   }
@@ -142,108 +285,29 @@ export class SimulatedRuntime {
     return this.sandboxes.get(podUID);
   }
 
+  /** exited tears down what a container had running: its processes, its ports, its log's followers. */
+  private exited(c: ContainerRecord): void {
+    c.stopped.fire();
+    c.log.close();
+    const sandbox = [...this.sandboxes.values()].find((s) => s.containers.get(c.name) === c || s.previous.get(c.name) === c);
+    for (const port of c.ports) if (sandbox?.listeners.get(port)) sandbox.listeners.delete(port);
+    c.ports = [];
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.clock.setTimer(ms, resolve));
   }
 }
 
-/** LogStream is the stream a line was written to. */
-export type LogStream = 'stdout' | 'stderr';
-
-/** LogEntry is one line of a container's output, as the CRI log file records it. */
-export interface LogEntry {
-  time: number;
-  stream: LogStream;
-  line: string;
-}
-
-/** CONTAINER_LOG_MAX_BYTES is the kubelet's containerLogMaxSize (10Mi): past it the oldest lines go, as after a rotation. */
-export const CONTAINER_LOG_MAX_BYTES = 10 * 1024 * 1024;
-
-/** ContainerLog is a container's bounded output buffer. */
-export class ContainerLog {
-  private entries: LogEntry[] = [];
-  private first = 0;
-  private bytes = 0;
-
-  constructor(private readonly maxBytes = CONTAINER_LOG_MAX_BYTES) {}
-
-  /** append records one line (without its newline) written at time to stream. */
-  append(time: number, stream: LogStream, line: string): void {
-    this.entries.push({ time, stream, line });
-    this.bytes += Buffer.byteLength(line) + 1;
-    while (this.bytes > this.maxBytes && this.first < this.entries.length) {
-      this.bytes -= Buffer.byteLength(this.entries[this.first].line) + 1;
-      this.first++;
-    }
-    // Drop the consumed head once it is most of the array, so trimming stays cheap.
-    if (this.first > 1024 && this.first * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.first);
-      this.first = 0;
-    }
-  }
-
-  /** lines are the buffered entries, oldest first. */
-  lines(): readonly LogEntry[] {
-    return this.entries.slice(this.first);
-  }
-}
-
-/** LogOptions are the kubelet's log read options (v1.PodLogOptions less the container); sinceTime is RFC 3339. */
-export interface LogOptions {
-  timestamps: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  tailLines?: number;
-  limitBytes?: number;
-}
-
-/**
- * readLogs is kuberuntime's ReadLogs over a buffer: the last tailLines lines, those
- * not older than since (sinceSeconds before now, or sinceTime if later), each
- * prefixed with its RFC3339Nano time when asked, cut off after limitBytes bytes.
- */
-export function readLogs(entries: readonly LogEntry[], o: LogOptions, now: number): string {
-  let since = Number.NEGATIVE_INFINITY;
-  if (o.sinceSeconds !== undefined) since = now - o.sinceSeconds * 1000;
-  if (o.sinceTime !== undefined) since = Math.max(since, Date.parse(o.sinceTime));
-  const tail = o.tailLines !== undefined && o.tailLines >= 0 ? entries.slice(Math.max(0, entries.length - o.tailLines)) : entries;
-  let remain = o.limitBytes ?? Number.POSITIVE_INFINITY;
-  let out = '';
-  for (const e of tail) {
-    if (e.time < since) continue;
-    const line = `${o.timestamps ? `${rfc3339Nano(e.time)} ` : ''}${e.line}\n`;
-    const bytes = Buffer.from(line);
-    if (bytes.length >= remain) return out + bytes.subarray(0, remain).toString();
-    out += line;
-    remain -= bytes.length;
-  }
-  return out;
-}
-
-/** rfc3339Nano formats milliseconds as Go's time.RFC3339Nano does in UTC: trailing zeros of the fraction dropped. */
-export function rfc3339Nano(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.?0*Z$/, 'Z');
-}
-
-/** The nginx releases an `X.Y` tag points at. */
-const NGINX_RELEASES: Record<string, string> = { '1.25': '1.25.5', '1.26': '1.26.3', '1.27': '1.27.5' };
-const NGINX_LATEST = '1.27.5';
-
 /**
  * startupOutput is what a known image prints as its container starts. nginx's
- * docker-entrypoint.sh configures the server when it runs nginx (no command, and no
- * args or args starting with nginx), then nginx's master reports on stderr and
- * starts one worker per CPU.
+ * docker-entrypoint.sh configures the server when it runs nginx (the image's
+ * entrypoint with nginx as its command), then nginx's master reports on stderr
+ * and starts one worker per CPU.
  */
-function startupOutput(ref: string, process: ContainerProcess, node: NodeFacts, now: number): [LogStream, string][] {
-  if (repository(ref) !== 'docker.io/library/nginx' || process.command?.length) return [];
-  const args = process.args ?? [];
-  if (args.length && args[0] !== 'nginx' && args[0] !== 'nginx-debug') return [];
-  const name = ref.split('@')[0];
-  const colon = name.lastIndexOf(':');
-  const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : '';
-  const version = /^\d+\.\d+\.\d+/.exec(tag)?.[0] ?? NGINX_RELEASES[/^\d+\.\d+/.exec(tag)?.[0] ?? ''] ?? NGINX_LATEST;
+function startupOutput(ref: string, argv: string[], node: NodeFacts, now: number): [LogStream, string][] {
+  if (repository(ref) !== 'docker.io/library/nginx' || argv[0] !== '/docker-entrypoint.sh') return [];
+  if (argv.length > 1 && argv[1] !== 'nginx' && argv[1] !== 'nginx-debug') return [];
   const entry = (line: string): [LogStream, string] => ['stdout', `/docker-entrypoint.sh: ${line}`];
   const d = new Date(now).toISOString();
   const notice = (line: string): [LogStream, string] => ['stderr', `${d.slice(0, 10).replaceAll('-', '/')} ${d.slice(11, 19)} [notice] 1#1: ${line}`];
@@ -258,7 +322,7 @@ function startupOutput(ref: string, process: ContainerProcess, node: NodeFacts, 
     entry('Launching /docker-entrypoint.d/30-tune-worker-processes.sh'),
     entry('Configuration complete; ready for start up'),
     notice('using the "epoll" event method'),
-    notice(`nginx/${version}`),
+    notice(`nginx/${nginxVersion(ref)}`),
     notice('built by gcc 12.2.0 (Debian 12.2.0-14)'),
     notice(`OS: Linux ${node.kernelVersion}`),
     notice('getrlimit(RLIMIT_NOFILE): 1048576:1048576'),

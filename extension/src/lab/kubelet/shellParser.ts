@@ -8,51 +8,7 @@
  * can tell an unfinished command (ask for more with PS2) from a wrong one.
  */
 
-/** Part is one piece of a word, before expansion. */
-export type Part =
-  | { kind: 'lit'; text: string; quoted: boolean }
-  | { kind: 'param'; name: string; op?: string; arg?: Word; length?: boolean; quoted: boolean }
-  | { kind: 'cmd'; list: List; quoted: boolean }
-  | { kind: 'arith'; expr: string; quoted: boolean }
-  | { kind: 'tilde' };
-
-/** Word is a shell word: the parts that expand into zero or more fields. */
-export interface Word {
-  parts: Part[];
-}
-
-/** Redirect is `[n]>file`, `[n]>>file`, `[n]<file`, `[n]>&m`, `&>file`. */
-export interface Redirect {
-  fd: number;
-  op: '>' | '>>' | '<' | '>&' | '<&' | '&>' | '>|';
-  target: Word;
-}
-
-/** Command is one element of a pipeline. */
-export type Command =
-  | { type: 'simple'; assignments: { name: string; value: Word }[]; words: Word[]; redirects: Redirect[] }
-  | { type: 'if'; clauses: { cond: List; body: List }[]; otherwise?: List; redirects: Redirect[] }
-  | { type: 'loop'; until: boolean; cond: List; body: List; redirects: Redirect[] }
-  | { type: 'for'; name: string; items?: Word[]; body: List; redirects: Redirect[] }
-  | { type: 'case'; word: Word; items: { patterns: Word[]; body: List }[]; redirects: Redirect[] }
-  | { type: 'group'; body: List; subshell: boolean; redirects: Redirect[] };
-
-/** Pipeline is `[!] a | b | c`. */
-export interface Pipeline {
-  negate: boolean;
-  commands: Command[];
-}
-
-/** AndOr is a pipeline followed by `&&` and `||` pipelines. */
-export interface AndOr {
-  first: Pipeline;
-  rest: { op: '&&' | '||'; pipeline: Pipeline }[];
-}
-
-/** List is a sequence of and-or lists, each run in the background when it ended with `&`. */
-export interface List {
-  items: { andOr: AndOr; background: boolean }[];
-}
+import type { AndOr, Command, List, Part, Pipeline, Redirect, Word } from './shellAst';
 
 /** ShellSyntaxError is a script the shell cannot read; incomplete means more input could finish it. */
 export class ShellSyntaxError extends Error {
@@ -163,7 +119,6 @@ class Parser {
       } else if (this.peek() === ';' && !this.startsWith(';;')) {
         this.pos++;
       } else if (this.peek() !== '\n' && !this.atEnd() && this.peek() !== ')' && !this.startsWith(';;')) {
-        items.push({ andOr, background });
         this.unexpected();
       }
       items.push({ andOr, background });
@@ -260,7 +215,7 @@ class Parser {
   }
 
   private loop(until: boolean): Command {
-    this.pos += until ? 5 : 5;
+    this.pos += 5;
     const cond = this.list(new Set(['do']));
     this.expectReserved('do');
     const body = this.list(new Set(['done']));

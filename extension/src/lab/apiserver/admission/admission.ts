@@ -49,6 +49,12 @@ export interface AdmissionContext {
 export interface AdmissionPlugin {
   readonly name: string;
   admit?(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> | Status | undefined;
+  /**
+   * mutates tells whether admit may change a.object for this request. False is a
+   * promise that admit leaves the object as it is, so the trace need not diff the
+   * object around it; a plugin without mutates is always diffed.
+   */
+  mutates?(a: Attributes, ctx: AdmissionContext): boolean;
   validate?(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> | Status | undefined;
 }
 

@@ -32,6 +32,11 @@ function hasClass(claim: KubeObject): boolean {
   return (spec?.storageClassName !== undefined && spec.storageClassName !== null) || claim.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined;
 }
 
+/** handles tells a claim create, the only request the plugin acts on. */
+function handles(a: Attributes): boolean {
+  return a.operation === 'CREATE' && a.type.group === '' && a.type.resource === 'persistentvolumeclaims' && !a.subresource && a.object !== undefined;
+}
+
 /** newDefaultStorageClass returns the plugin; it recomputes the default only when the cached classes change. */
 export function newDefaultStorageClass(): AdmissionPlugin {
   let seen = -1;
@@ -47,11 +52,11 @@ export function newDefaultStorageClass(): AdmissionPlugin {
   return {
     name: DEFAULT_STORAGE_CLASS,
     admit(a: Attributes, ctx: AdmissionContext): Status | undefined {
-      if (a.operation !== 'CREATE' || a.type.group !== '' || a.type.resource !== 'persistentvolumeclaims' || a.subresource || !a.object) return undefined;
-      if (hasClass(a.object)) return undefined;
+      if (!handles(a) || !a.object || hasClass(a.object)) return undefined;
       const def = lookUp(ctx.cache);
       if (def) a.object.spec = { ...(a.object.spec as object), storageClassName: def.metadata.name };
       return undefined;
     },
+    mutates: handles,
   };
 }

@@ -200,6 +200,8 @@ export const limitRanger = {
     for (const range of ranges(a, ctx)) defaultPodResources(range, a.object as Pod);
     return undefined;
   },
+  // Only a pod's LimitRanges default anything.
+  mutates: (a: Attributes, ctx: AdmissionContext) => supports(a) && a.type.kind === 'Pod' && ranges(a, ctx).length > 0,
   validate(a: Attributes, ctx: AdmissionContext): Status | undefined {
     if (!supports(a)) return undefined;
     for (const range of ranges(a, ctx)) {

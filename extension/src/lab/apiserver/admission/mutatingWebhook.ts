@@ -67,6 +67,8 @@ export function mutatingAdmissionWebhook(options: WebhookPluginOptions): Admissi
         wc.lastOutput = a.object === undefined || !wc.hasPreviouslyInvoked() ? undefined : structuredClone(a.object);
       }
     },
+    // Without webhooks admit returns before it looks at the object.
+    mutates: (_a: Attributes, ctx: AdmissionContext) => source.webhooks(ctx.cache).length > 0,
   };
 }
 

@@ -67,5 +67,7 @@ export function newNamespaceLifecycle(): AdmissionPlugin {
       status.details = { ...status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }] };
       return status;
     },
+    // The plugin only ever says no: it reads the namespace, never the object.
+    mutates: () => false,
   };
 }

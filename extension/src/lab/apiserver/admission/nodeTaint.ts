@@ -16,12 +16,17 @@ export function addNotReadyTaint(node: Node): void {
   node.spec.taints = [...taints, { key: TAINT_NODE_NOT_READY, effect: 'NoSchedule' }];
 }
 
+/** handles tells a node create, the only request the plugin acts on. */
+function handles(a: Attributes): boolean {
+  return a.operation === 'CREATE' && a.type.group === '' && a.type.resource === 'nodes' && !a.subresource && a.object !== undefined;
+}
+
 /** nodeTaint is the TaintNodesByCondition plugin. */
 export const nodeTaint = {
   name: TAINT_NODES_BY_CONDITION,
   admit(a: Attributes): Status | undefined {
-    if (a.operation !== 'CREATE' || a.type.group !== '' || a.type.resource !== 'nodes' || a.subresource || !a.object) return undefined;
-    addNotReadyTaint(a.object as Node);
+    if (handles(a)) addNotReadyTaint(a.object as Node);
     return undefined;
   },
+  mutates: handles,
 } satisfies AdmissionPlugin;

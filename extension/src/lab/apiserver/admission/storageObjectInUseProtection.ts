@@ -19,15 +19,20 @@ const FINALIZERS: Record<string, string> = {
   'storage.k8s.io/volumeattributesclasses': VAC_PROTECTION_FINALIZER,
 };
 
+/** finalizerFor is the finalizer a request's new object gets, if the plugin acts on it: creates of the protected resources. */
+function finalizerFor(a: Attributes): string | undefined {
+  return a.operation !== 'CREATE' || a.subresource || !a.object ? undefined : FINALIZERS[`${a.type.group}/${a.type.resource}`];
+}
+
 /** storageObjectInUseProtection is the StorageObjectInUseProtection plugin. */
 export const storageObjectInUseProtection = {
   name: STORAGE_OBJECT_IN_USE_PROTECTION,
   admit(a: Attributes): Status | undefined {
-    if (a.operation !== 'CREATE' || a.subresource || !a.object) return undefined;
-    const finalizer = FINALIZERS[`${a.type.group}/${a.type.resource}`];
-    if (finalizer === undefined) return undefined;
+    const finalizer = finalizerFor(a);
+    if (finalizer === undefined || !a.object) return undefined;
     const meta = a.object.metadata;
     if (!meta.finalizers?.includes(finalizer)) meta.finalizers = [...(meta.finalizers ?? []), finalizer];
     return undefined;
   },
+  mutates: (a: Attributes) => finalizerFor(a) !== undefined,
 } satisfies AdmissionPlugin;

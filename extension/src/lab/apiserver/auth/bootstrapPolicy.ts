@@ -100,6 +100,8 @@ function clusterRoles(): Role[] {
       rule(READ, [NETWORKING], ['networkpolicies', 'ingresses', 'ingresses/status']),
     ], { labels: aggregateTo('view') }),
     clusterRole('system:heapster', [rule(READ, [CORE], ['events', 'pods', 'nodes', 'namespaces']), rule(READ, [EXTENSIONS], ['deployments'])]),
+    // metrics-server's reader (its manifests' rbac.yaml), installed with the lab's metrics.k8s.io API: view, edit and admin aggregate it.
+    clusterRole('system:aggregated-metrics-reader', [rule(['get', 'list', 'watch'], ['metrics.k8s.io'], ['pods', 'nodes'])], { labels: { ...aggregateTo('view'), ...aggregateTo('edit'), ...aggregateTo('admin') } }),
     clusterRole('system:node', nodeRules()),
     clusterRole('system:node-problem-detector', [rule(['get'], [CORE], ['nodes']), rule(['patch'], [CORE], ['nodes/status']), eventsRule()]),
     clusterRole('system:kubelet-api-admin', [

@@ -6,6 +6,7 @@
  * templates get too.
  */
 import type { Pod, PodSpec } from '../../api/types';
+import { Memo } from '../validation/memo';
 import { canonicalQuantity } from '../validation/quantities';
 import { VOLUME_SOURCE_KEYS } from '../validation/core/volumes';
 import { struct, isStruct } from './structs';
@@ -40,9 +41,12 @@ export function imageTag(image: string): string {
   return tag ?? (digest ? '' : 'latest');
 }
 
+/** pullPolicies memoizes pullPolicyFor: a cluster runs the same few images over and over. */
+const pullPolicies = new Memo((image: string) => (imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent'));
+
 /** pullPolicyFor is SetDefaults_Container's rule: Always for `:latest` (or no tag), else IfNotPresent. */
 export function pullPolicyFor(image: string): string {
-  return imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent';
+  return pullPolicies.get(image);
 }
 
 /** defaultResourceList is SetDefaults_ResourceList: quantities rounded up to milli units, in canonical form. */

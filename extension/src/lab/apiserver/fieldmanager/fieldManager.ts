@@ -33,6 +33,9 @@ export interface FieldManagerOptions {
   resetFields?: readonly (readonly string[])[];
 }
 
+/** MAX_IDENTIFIERS bounds a field manager's remembered identifiers. */
+const MAX_IDENTIFIERS = 1000;
+
 /** Upstream's cap on Update entries before the oldest are merged into "ancient-changes" buckets (DefaultMaxUpdateManagers). */
 const MAX_UPDATE_MANAGERS = 10;
 
@@ -53,6 +56,8 @@ export class FieldManager {
   private readonly atom: Atom;
   private readonly updater: Updater;
   private readonly subresource: string;
+  /** identifiers are the endpoint's manager identifiers by operation and manager: the same few managers write every object. */
+  private readonly identifiers = new Map<string, string>();
 
   constructor(private readonly opts: FieldManagerOptions) {
     this.atom = opts.model ? modelAtom(opts.model) : DEDUCED;
@@ -108,20 +113,13 @@ export class FieldManager {
 
   /** decodeLiveOrNew picks the managed fields an update starts from. */
   private decodeLiveOrNew(live: KubeObject | undefined, next: KubeObject): Managed {
-    const fromLive = (): Managed => {
-      try {
-        return decodeManagedFields(live?.metadata.managedFields);
-      } catch {
-        return emptyManaged();
-      }
-    };
-    if (this.subresource) return fromLive();
+    if (this.subresource) return decodeLive(live);
     if (isResetManagedFields(next.metadata.managedFields)) return emptyManaged();
     try {
       const managed = decodeManagedFields(next.metadata.managedFields);
-      return managed.fields.size > 0 ? managed : fromLive();
+      return managed.fields.size > 0 ? managed : decodeLive(live);
     } catch {
-      return fromLive();
+      return decodeLive(live);
     }
   }
 
@@ -163,7 +161,13 @@ export class FieldManager {
   }
 
   private identifier(manager: string, operation: 'Apply' | 'Update'): string {
-    return buildManagerIdentifier({ manager: manager || 'unknown', operation, apiVersion: this.opts.apiVersion, subresource: this.subresource });
+    const key = `${operation}\u0000${manager}`;
+    let id = this.identifiers.get(key);
+    if (id === undefined) {
+      id = buildManagerIdentifier({ manager: manager || 'unknown', operation, apiVersion: this.opts.apiVersion, subresource: this.subresource });
+      if (this.identifiers.size < MAX_IDENTIFIERS) this.identifiers.set(key, id);
+    }
+    return id;
   }
 }
 
@@ -221,6 +225,15 @@ function capUpdateManagers(managed: Managed): void {
     managed.fields.delete(id);
     length--;
     managed.times.set(bucket, managed.times.get(id));
+  }
+}
+
+/** decodeLive is the live object's managed fields, or none when they do not decode. */
+function decodeLive(live: KubeObject | undefined): Managed {
+  try {
+    return decodeManagedFields(live?.metadata.managedFields);
+  } catch {
+    return emptyManaged();
   }
 }
 

@@ -149,6 +149,7 @@ export function validateManagedFields(entries: readonly ManagedFieldsEntry[], pa
 export function validateFieldManager(manager: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (utf8Length(manager) > 128) errs.push({ type: 'FieldValueTooLong', field: path, value: manager, detail: 'may not be more than 128 bytes' });
+  if (PRINTABLE_ASCII.test(manager)) return errs;
   let position = 0;
   for (const ch of manager) {
     if (NOT_PRINTABLE.test(ch)) {
@@ -159,6 +160,9 @@ export function validateFieldManager(manager: string, path: string): FieldError[
   }
   return errs;
 }
+
+/** PRINTABLE_ASCII matches the names most managers have, which need no rune-by-rune check. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Runes unicode.IsPrint rejects; the ASCII space is printable, other spaces are not. */
 export const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]|(?! )\p{Zs}/u;

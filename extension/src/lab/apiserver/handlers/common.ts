@@ -2,7 +2,6 @@
  * common holds the pipeline steps the write handlers share: admission, validation,
  * the namespace check, the field manager, and telling a real change from a no-op.
  */
-import { timestamp } from '../../api/meta';
 import type { KubeObject, ObjectMeta, Status } from '../../api/types';
 import { modelForKind } from '../../openapi/schema';
 import type { HandlerContext } from '../apiServer';
@@ -15,7 +14,7 @@ import { ManagedFieldsError, decodeManagedFields } from '../fieldmanager/managed
 import { valuesEqual } from '../fieldmanager/helpers';
 import { groupVersion } from '../resources';
 import type { SubresourceStrategy } from '../strategy';
-import type { PluginVerdict } from '../trace';
+import { type PluginVerdict, secondTimestamp } from '../trace';
 import { validateCommonFieldsUpdate, validateObjectMeta } from '../validation/objectMeta';
 
 /** attributes builds admission attributes for the request in ctx. */
@@ -53,7 +52,9 @@ export async function mutate(ctx: HandlerContext, a: Attributes): Promise<Status
   for (let round = 0; round < 2; round++) {
     for (const plugin of ctx.admission.plugins) {
       if (!plugin.admit) continue;
-      const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', a.object, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
+      // The trace diffs only the object a plugin may change.
+      const watched = plugin.mutates?.(a, ctx.admissionContext) === false ? undefined : a.object;
+      const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', watched, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
       if (denied) {
         ctx.tracer.stage('mutating admission', 'rejected', plugin.name).plugins = verdicts;
         return denied;
@@ -176,7 +177,7 @@ export function fieldManagerFor(ctx: HandlerContext): FieldManager {
 
 /** trackUpdate is FieldManager.UpdateNoErrors for the request's manager: `?fieldManager=`, else the user agent's product name. */
 export function trackUpdate(ctx: HandlerContext, live: KubeObject | undefined, obj: KubeObject): KubeObject {
-  return fieldManagerFor(ctx).update(live, obj, managerOrUserAgent(ctx.query.fieldManager, ctx.userAgent), timestamp(ctx.clock.now()));
+  return fieldManagerFor(ctx).update(live, obj, managerOrUserAgent(ctx.query.fieldManager, ctx.userAgent), secondTimestamp(ctx.clock.now()));
 }
 
 /**

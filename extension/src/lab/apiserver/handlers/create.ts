@@ -5,7 +5,6 @@
  * generate the name, BeforeCreate (PrepareForCreate, validation), validating
  * admission and the write, again with a fresh name while generated names collide.
  */
-import { timestamp } from '../../api/meta';
 import { type KubeObject, type ObjectMeta, type Status, isStatus } from '../../api/types';
 import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
@@ -16,6 +15,7 @@ import { groupVersion } from '../resources';
 import { fieldValidation } from './options';
 import { admitValidate, attributes, dedupOwnerReferences, ensureNamespace, isObject, mutate, persisted, trackUpdate, validateObject } from './common';
 import { checkEscalation } from '../auth/escalation';
+import { secondTimestamp } from '../trace';
 
 /** Upstream's names.SimpleNameGenerator: the base is cut to leave room for 5 random characters. */
 const MAX_GENERATED_BASE = 63 - 5;
@@ -81,7 +81,7 @@ async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResource
 async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean): Promise<KubeObject | Status> {
   const meta = obj.metadata;
   meta.uid = uuid(ctx.random);
-  meta.creationTimestamp = timestamp(ctx.clock.now());
+  meta.creationTimestamp = secondTimestamp(ctx.clock.now());
   if (!meta.name && meta.generateName) meta.name = meta.generateName.slice(0, MAX_GENERATED_BASE) + randomString(ctx.random, 5);
   ctx.tracer.trace.spec.name = meta.name;
   const wrongNamespace = ensureNamespace(ctx, meta);

@@ -8,6 +8,7 @@
  * kubelet nobody answers for.
  */
 import type { Node, Pod, Status } from '../../api/types';
+import type { KubeletAnswer, KubeletStreaming, LogSink } from '../../kubelet/streaming';
 import { parseTime } from '../../openapi/goTime';
 import type { ApiResponse, HandlerContext } from '../apiServer';
 import { badRequest, invalid, methodNotSupported, notFound } from '../errors';
@@ -25,13 +26,14 @@ export interface ContainerLogOptions {
 }
 
 /** KubeletAnswer is the kubelet's HTTP answer: a status code and a plain-text body (the log, or the error). */
-export interface KubeletAnswer {
-  status: number;
-  body: string;
-}
+export type { KubeletAnswer };
 
-/** KubeletConnection is how the API server reaches a node's kubelet, as its kubelet client does over HTTPS. */
-export interface KubeletConnection {
+/**
+ * KubeletConnection is how the API server reaches a node's kubelet, as its
+ * kubelet client does over HTTPS: logs, and the streaming endpoints a kubelet
+ * may serve (exec, attach, port-forward, log follow).
+ */
+export interface KubeletConnection extends Partial<KubeletStreaming> {
   /** containerLogs is the kubelet's GET /containerLogs/<namespace>/<pod>/<container>. */
   containerLogs(namespace: string, pod: string, container: string, options: ContainerLogOptions): KubeletAnswer;
 }
@@ -53,6 +55,40 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** handleLog answers GET pods/<name>/log with the container's log as text (200), nothing (204), or upstream's Status. */
 export async function handleLog(ctx: HandlerContext): Promise<ApiResponse | Status> {
+  const found = await locateLog(ctx);
+  if (!('kubelet' in found)) return found;
+  const { kubelet, node, container, options } = found;
+  if (!kubelet) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options);
+  const answer = kubelet.containerLogs(ctx.info.namespace, ctx.info.name, container, options);
+  if (answer.status === 200) return { status: 200, body: answer.body, contentType: 'text/plain' };
+  return checkResponse(answer, ctx.info.name);
+}
+
+/**
+ * handleLogFollow is pods/<name>/log with follow=true: the kubelet streams the
+ * log into sink until the container ends; the result cancels it. A request
+ * the kubelet refuses, or one with nothing to stream, is answered instead.
+ */
+export async function handleLogFollow(ctx: HandlerContext, sink: LogSink): Promise<ApiResponse | Status | { cancel(): void }> {
+  const found = await locateLog(ctx);
+  if (!('kubelet' in found)) return found;
+  const { kubelet, node, container, options } = found;
+  if (!kubelet) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options);
+  if (!kubelet.followContainerLogs) {
+    // A kubelet that cannot follow answers with the log so far, and the stream ends there.
+    const answer = kubelet.containerLogs(ctx.info.namespace, ctx.info.name, container, options);
+    return answer.status === 200 ? { status: 200, body: answer.body, contentType: 'text/plain' } : checkResponse(answer, ctx.info.name);
+  }
+  const followed = kubelet.followContainerLogs(ctx.info.namespace, ctx.info.name, container, options, sink);
+  return 'cancel' in followed ? followed : checkResponse(followed, ctx.info.name);
+}
+
+/**
+ * locateLog is LogREST's checks and LogLocation: the options decoded and
+ * validated, the pod found, its container chosen, its node's kubelet looked
+ * up; or the answer that ends the request first.
+ */
+async function locateLog(ctx: HandlerContext): Promise<ApiResponse | Status | { kubelet: KubeletConnection | undefined; node: Node; container: string; options: ContainerLogOptions }> {
   const name = ctx.info.name;
   if (ctx.info.verb !== 'get') return methodNotSupported({ group: '', resource: 'pods/log' }, ctx.info.verb);
   const options = parsePodLogOptions(ctx.query);
@@ -68,12 +104,8 @@ export async function handleLog(ctx: HandlerContext): Promise<ApiResponse | Stat
   if (!nodeName) return { status: 204, body: '', contentType: 'text/plain' };
   const node = (await ctx.storageFor('', 'nodes')?.get('', nodeName)) as Node | undefined;
   if (!node) return notFound({ group: '', resource: 'nodes' }, nodeName);
-  const kubelet = ctx.server.kubelets.get(nodeName);
   const { container: _c, insecureSkipTLSVerifyBackend: _i, ...forKubelet } = options;
-  if (!kubelet) return unreachable(node, ctx.info.namespace, name, container, forKubelet);
-  const answer = kubelet.containerLogs(ctx.info.namespace, name, container, forKubelet);
-  if (answer.status === 200) return { status: 200, body: answer.body, contentType: 'text/plain' };
-  return checkResponse(answer, name);
+  return { kubelet: ctx.server.kubelets.get(nodeName), node, container, options: forKubelet };
 }
 
 /**

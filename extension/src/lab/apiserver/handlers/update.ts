@@ -15,9 +15,9 @@ import {
   sameObject, specChanged, subresourceStrategy, trackUpdate, validateObject,
 } from './common';
 import { checkEscalation } from '../auth/escalation';
-import { timestamp } from '../../api/meta';
 import { modelForKind } from '../../openapi/schema';
 import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
+import { secondTimestamp } from '../trace';
 import { checkTypeMeta, decode, handleApplyCreate } from './create';
 import { fieldValidation } from './options';
 
@@ -69,7 +69,7 @@ async function apply(ctx: HandlerContext, body: unknown): Promise<KubeObject | S
   const manager = ctx.query.fieldManager ?? '';
   const force = ctx.query.force === 'true';
   const fm = fieldManagerFor(ctx);
-  const now = timestamp(ctx.clock.now());
+  const now = secondTimestamp(ctx.clock.now());
   const current = await ctx.storage.get(requestNamespace(ctx), ctx.info.name);
   if (!current) {
     // Only the main resource creates on apply (a subresource's store passes forceAllowCreate=false).

@@ -1,7 +1,8 @@
 /**
  * virtual serves the resources that are computed rather than stored: the lab's
- * request traces and componentstatuses (a probe of each control-plane component,
- * as upstream's componentstatus REST probes their health endpoints).
+ * request traces, componentstatuses (a probe of each control-plane component,
+ * as upstream's componentstatus REST probes their health endpoints), and the
+ * resource metrics API (metrics.k8s.io, as metrics-server serves it).
  */
 import type { KubeList, KubeObject, Status } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
@@ -12,6 +13,8 @@ import { TRACE_GROUP, TRACE_VERSION } from '../trace';
 import { localSubjectAccessReview, selfSubjectAccessReview, subjectAccessReview } from '../auth/accessReview';
 import { defaultRuleResolver, selfSubjectRulesReview } from '../auth/rulesReview';
 import { selfSubjectReview, tokenReview } from '../auth/tokenReview';
+import { METRICS_GROUP, metricsResources } from '../registry/metrics';
+import { handleResourceMetrics } from '../../metrics/metricsServer';
 
 const readOnly = { nameValidator: () => [], generation: false, statusSubresource: false };
 
@@ -24,10 +27,11 @@ export const virtualResources: readonly ResourceType[] = [
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', singularName: 'selfsubjectrulesreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', singularName: 'tokenreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singularName: 'selfsubjectreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
+  ...metricsResources,
 ];
 
 const REVIEWS = new Set(['authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews']);
-const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses', ...REVIEWS]);
+const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses', ...REVIEWS, ...metricsResources.map((t) => `${t.group}/${t.resource}`)]);
 
 /** isVirtual tells the computed resources from stored ones. */
 export function isVirtual(t: ResourceType): boolean {
@@ -44,6 +48,7 @@ export async function handleVirtual(ctx: HandlerContext, body: unknown): Promise
     if (info.verb !== 'create') return methodNotSupported(gr, info.verb);
     return review(ctx, body);
   }
+  if (type.group === METRICS_GROUP) return handleResourceMetrics(ctx);
   let items: KubeObject[];
   if (type.resource === 'componentstatuses') {
     // Upstream warns on every componentstatuses request (v1.19 deprecation).

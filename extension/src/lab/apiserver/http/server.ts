@@ -12,7 +12,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import type { Clock } from '../../clock';
+import { isAggregatedDiscovery } from '../aggregatedDiscovery';
 import { type ApiRequest, type ApiServer, MAX_REQUEST_BODY_BYTES } from '../apiServer';
 import { internalError } from '../errors';
 import { parseRequestInfo, splitPath } from '../requestInfo';
@@ -20,9 +23,13 @@ import { decodeBody, decodeFailure, readBody } from './body';
 import { filterRequest } from './filters';
 import { type HealthCheck, type HealthChecks, PING, findHealthHandler, serveHealth } from './healthz';
 import { isPrettyPrint, negotiate, notAcceptable } from './negotiation';
+import { OpenApiEndpoints, isOpenApiPath } from './openapi';
+import { isPartialObjectMetadata, partialObjectMetadataConvertor } from './partialObjectMetadata';
 import { type ResponseContext, type TableConvertor, writeApiResponse, writeRawJson, writeText } from './response';
 import { parseIncludeObject } from '../printers/table';
 import { versionBody } from './version';
+import { serveMetrics } from '../../metrics/apiServerMetrics';
+import { isLogFollow, serveUpgrade, streamLog } from './stream';
 import { type ActiveWatch, streamWatch } from './watch';
 
 /** LOOPBACK is the only address the front door listens on. */
@@ -44,6 +51,8 @@ export interface FrontDoorOptions {
   anonymous?: boolean;
   /** maxRequestBodyBytes caps a request body; upstream's MaxRequestBodyBytes, 3 MiB, by default. */
   maxRequestBodyBytes?: number;
+  /** clock dates the OpenAPI documents (Last-Modified, Expires); without it they go undated. */
+  clock?: Clock;
 }
 
 const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -53,6 +62,7 @@ const METHOD_NOT_ALLOWED = '405: Method Not Allowed';
 export class FrontDoor {
   private readonly watches = new Set<ActiveWatch>();
   private readonly health: HealthChecks;
+  private readonly openapi: OpenApiEndpoints;
   private stopping = false;
 
   private constructor(private readonly https: Server, private readonly options: FrontDoorOptions) {
@@ -60,6 +70,8 @@ export class FrontDoor {
     // The generic server's shutdown check: /readyz fails from the moment the server starts to stop.
     const shutdown: HealthCheck = { name: 'shutdown', check: () => (this.stopping ? 'process is shutting down' : undefined) };
     this.health = { ...given, readyz: [...(given.readyz.length ? given.readyz : [PING]), shutdown] };
+    const { clock } = options;
+    this.openapi = new OpenApiEndpoints(options.server, clock ? () => clock.now() : undefined);
   }
 
   /** start listens and resolves once the port is bound; a host other than 127.0.0.1 is refused. */
@@ -74,6 +86,7 @@ export class FrontDoor {
     });
     const door = new FrontDoor(https, options);
     https.on('request', (req: IncomingMessage, res: ServerResponse) => void door.serve(req, res));
+    https.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void door.upgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       https.once('error', reject);
       https.listen(options.port ?? 0, LOOPBACK, () => {
@@ -120,6 +133,18 @@ export class FrontDoor {
     }
   }
 
+  /** upgrade serves a request that asks to switch protocols: the exec, attach and port-forward streams. */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const headerAuditId = req.headers['audit-id'];
+    const auditId = typeof headerAuditId === 'string' && headerAuditId ? headerAuditId : randomUUID();
+    try {
+      await serveUpgrade(this.options.server, toApiRequest(req, (req.method ?? 'GET').toUpperCase(), req.url ?? '/', auditId), req, socket, head, this.watches);
+    } catch {
+      socket.destroy();
+    }
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse, auditId: string): Promise<void> {
     const raw = req.url ?? '/';
     const { path, query } = splitPath(raw);
@@ -147,12 +172,21 @@ export class FrontDoor {
         writeText(res, 200, text, { 'Content-Type': 'application/json' }, auditId);
       });
     }
+    if (path === '/metrics') {
+      return answerAfterFilters(async () => {
+        const answer = await serveMetrics(this.options.server.metrics, method);
+        writeText(res, 200, answer.body, { 'Content-Type': answer.contentType }, auditId);
+      });
+    }
+    if (isOpenApiPath(path)) return answerAfterFilters(() => this.openapi.serve(req, res, path, params, auditId));
     // go-restful's answer to a method no route has.
     if (!METHODS.has(method)) return answerAfterFilters(() => writeText(res, 405, METHOD_NOT_ALLOWED, { 'Content-Type': 'text/plain; charset=utf-8' }, auditId));
 
     const info = parseRequestInfo(method, path, query);
     const { toTable } = this.options;
-    const negotiated = negotiate(req.headers.accept, (to) => Boolean(toTable) && info.isResourceRequest && to.kind === 'Table' && to.group === 'meta.k8s.io' && (to.version === 'v1' || to.version === 'v1beta1'));
+    const discoveryRoot = /^\/apis?\/?$/.test(path);
+    const negotiated = negotiate(req.headers.accept, (to) => (Boolean(toTable) && info.isResourceRequest && to.kind === 'Table' && to.group === 'meta.k8s.io' && (to.version === 'v1' || to.version === 'v1beta1'))
+      || (info.isResourceRequest && isPartialObjectMetadata(to)) || (discoveryRoot && isAggregatedDiscovery(to)));
     if (!negotiated) {
       // Resource handlers negotiate before they act; other endpoints negotiate as they write, and an error they answer wins over the 406.
       if (info.isResourceRequest && this.options.server.resources.lookup(info.group, info.version, info.resource)) {
@@ -162,7 +196,16 @@ export class FrontDoor {
       return answer.status >= 200 && answer.status < 300 ? writeRawJson(res, 406, notAcceptable(), auditId) : writeRawJson(res, answer.status, answer.body, auditId);
     }
     const ctx: ResponseContext = { auditId, negotiated, pretty: isPrettyPrint(params, req.headers['user-agent']) };
-    if (negotiated.convert && toTable) {
+    if (negotiated.convert && isAggregatedDiscovery(negotiated.convert) && method === 'GET') {
+      const { version } = negotiated.convert;
+      return answerAfterFilters(() => this.openapi.serveAggregatedDiscovery(req, res, { legacy: path.startsWith('/api/') || path === '/api', version, mediaType: negotiated.mediaType, pretty: ctx.pretty || negotiated.pretty, auditId }));
+    }
+    if (negotiated.convert && isPartialObjectMetadata(negotiated.convert)) {
+      ctx.table = {
+        convert: partialObjectMetadataConvertor(this.options.server.resources, negotiated.convert.kind as 'PartialObjectMetadata' | 'PartialObjectMetadataList'),
+        options: { version: negotiated.convert.version as 'v1' | 'v1beta1', includeObject: 'None', noHeaders: false, endpoint: { group: info.group, version: info.version, resource: info.resource, subresource: info.subresource } },
+      };
+    } else if (negotiated.convert && toTable) {
       // metav1 validation.ValidateTableOptions, as handlers/response.go's optionsForTransform checks it.
       const includeObject = parseIncludeObject(params.get('includeObject') ?? undefined);
       if (typeof includeObject !== 'string') return answerAfterFilters(() => writeApiResponse(res, { status: 400, body: includeObject }, ctx));
@@ -196,6 +239,7 @@ export class FrontDoor {
       }
     }
     if (info.isResourceRequest && info.verb === 'watch') return streamWatch(this.options.server, apiReq, res, ctx, this.watches);
+    if (isLogFollow(method, raw)) return streamLog(this.options.server, apiReq, res, ctx, this.watches);
     writeApiResponse(res, await this.options.server.handle(apiReq), ctx);
   }
 }

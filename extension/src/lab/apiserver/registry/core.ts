@@ -154,6 +154,7 @@ const namespaceStrategy: Strategy<Namespace> = {
   },
   // A terminating namespace goes only once its spec.finalizers are done too (ShouldDeleteNamespaceDuringUpdate).
   shouldDeleteDuringUpdate: (ns) => !ns.spec?.finalizers?.length,
+  returnDeletedObject: true,
   fieldLabels: ['status.phase'],
 };
 
@@ -325,7 +326,7 @@ export const coreResources: readonly ResourceType[] = [
   core({ resource: 'nodes', kind: 'Node', singularName: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'], strategy: nodeStrategy }),
   core({ resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', singularName: 'persistentvolumeclaim', namespaced: true, shortNames: ['pvc'], subresources: ['status'], strategy: persistentVolumeClaimStrategy }),
   core({ resource: 'persistentvolumes', kind: 'PersistentVolume', singularName: 'persistentvolume', namespaced: false, shortNames: ['pv'], subresources: ['status'], strategy: persistentVolumeStrategy }),
-  core({ resource: 'pods', kind: 'Pod', singularName: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['binding', 'ephemeralcontainers', 'eviction', 'log', 'status'], strategy: podStrategy }),
+  core({ resource: 'pods', kind: 'Pod', singularName: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'status'], strategy: podStrategy }),
   core({ resource: 'podtemplates', kind: 'PodTemplate', singularName: 'podtemplate', namespaced: true, subresources: [], strategy: podTemplateStrategy }),
   core({
     resource: 'replicationcontrollers', kind: 'ReplicationController', singularName: 'replicationcontroller', namespaced: true, shortNames: ['rc'], categories: ['all'],

@@ -5,6 +5,7 @@
  * RoundUp. Values are kept as an unscaled bigint and a power of ten, so nothing is
  * lost to floating point.
  */
+import { Memo } from './memo';
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -93,9 +94,15 @@ export function roundUp(q: Quantity, scale: number): Quantity {
   return { ...q, value: quotient * sign, scale };
 }
 
+/** parsed memoizes parseQuantity; its answers are frozen, as every caller shares them. */
+const parsed = new Memo((s: string): Quantity | { error: string } => Object.freeze(parseText(s)));
+
 /** parseQuantity is ParseQuantity; it returns the error message for a string that is not a quantity. */
 export function parseQuantity(input: string | number): Quantity | { error: string } {
-  const s = typeof input === 'number' ? String(input) : input;
+  return parsed.get(typeof input === 'number' ? String(input) : input);
+}
+
+function parseText(s: string): Quantity | { error: string } {
   if (s === '') return { error: QUANTITY_FORMAT_ERROR };
   const parts = split(s);
   if (!parts) return { error: QUANTITY_FORMAT_ERROR };
@@ -189,10 +196,17 @@ export function formatQuantity(q: Quantity): string {
   return `${value}${DECIMAL_BY_EXPONENT.get(exponent) ?? ''}`;
 }
 
+/** canonical memoizes canonicalQuantity for strings. */
+const canonical = new Memo((s: string) => canonicalOf(s.trim()));
+
 /** canonicalQuantity parses a ResourceList value and returns it rounded up to milli units, as SetDefaults_ResourceList stores it. */
 export function canonicalQuantity(x: unknown): string | undefined {
-  if (typeof x !== 'string' && typeof x !== 'number') return undefined;
-  const q = parseQuantity(typeof x === 'string' ? x.trim() : x);
+  if (typeof x === 'string') return canonical.get(x);
+  return typeof x === 'number' ? canonicalOf(x) : undefined;
+}
+
+function canonicalOf(x: string | number): string | undefined {
+  const q = parseQuantity(x);
   return 'error' in q ? undefined : formatQuantity(roundUp(q, -3));
 }
 

@@ -63,6 +63,12 @@ const KUBECTL_BODIES: { command: string; hex: string; json: unknown }[] = [
     hex: '6b3873000a0f0a0862617463682f763112034a6f621287010a140a036a313112001a017822002a00320038004200126532630a100a0012001a0022002a00320038004200124f122c0a036a3131120762757379626f781a046563686f1a0268692a0042006a007200800100880100900100a201001a054e65766572320042004a0052005800600068008201008a01009a0100c201001a082000280030003a001a002200',
     json: {"kind": "Job", "apiVersion": "batch/v1", "metadata": {"name": "j11", "namespace": "x", "creationTimestamp": null}, "spec": {"template": {"metadata": {"creationTimestamp": null}, "spec": {"containers": [{"name": "j11", "image": "busybox", "command": ["echo", "hi"], "resources": {}}], "restartPolicy": "Never"}}}, "status": {}},
   },
+  {
+    // IngressRule's IngressRuleValue is an embedded struct: its fields join the rule's in JSON.
+    command: 'kubectl create ingress ing2 --rule=example.com/=db:5432 -n x',
+    hex: '6b3873000a1f0a146e6574776f726b696e672e6b38732e696f2f76311207496e6772657373124b0a150a04696e673212001a017822002a00320038004200122e1a2c0a0b6578616d706c652e636f6d121d0a1b0a190a012f120d220b0a02646212050a0010b82a1a0545786163741a020a001a002200',
+    json: {"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": {"name": "ing2", "namespace": "x", "creationTimestamp": null}, "spec": {"rules": [{"host": "example.com", "http": {"paths": [{"path": "/", "pathType": "Exact", "backend": {"service": {"name": "db", "port": {"number": 5432}}}}]}}]}, "status": {"loadBalancer": {}}},
+  },
 ];
 
 for (const { command, hex, json } of KUBECTL_BODIES) {

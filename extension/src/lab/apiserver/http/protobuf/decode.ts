@@ -14,7 +14,7 @@ import { WireError, type WireField, readFields, readPackedVarints } from './wire
 /** PROTOBUF_MAGIC is the serializer's prefix, `k8s\0`. */
 export const PROTOBUF_MAGIC = Uint8Array.from([0x6b, 0x38, 0x73, 0x00]);
 
-/** Field is [number, JSON name, type, omitZero] (see scripts/lib/protobufSchema.mjs). */
+/** Field is [number, JSON name ('' for an embedded struct JSON inlines), type, omitZero] (see scripts/lib/protobufSchema.mjs). */
 type Field = readonly [number, string, string, 1?];
 
 interface Schema {
@@ -90,8 +90,10 @@ function decodeMessage(message: string, bytes: Uint8Array): unknown {
       if (values[0] !== SKIP) ((out[name] ??= []) as unknown[]).push(...values);
     } else {
       const value = decodeValue(type, wire);
+      // An embedded struct has no JSON name: JSON writes its fields into the parent's.
+      if (name === '' && value !== null && typeof value === 'object') Object.assign(out, value);
       // The marshaller writes a non-pointer field's zero value, which JSON's omitempty would have left out.
-      if (value !== SKIP && !(omitZero && (value === '' || value === 0 || value === false))) out[name] = value;
+      else if (value !== SKIP && !(omitZero && (value === '' || value === 0 || value === false))) out[name] = value;
     }
   }
   return special ? special(out) : out;
