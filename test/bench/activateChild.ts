@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     globalState: { get: () => undefined, update: () => Promise.resolve(), keys: () => [] },
     workspaceState: { get: () => undefined, update: () => Promise.resolve(), keys: () => [] },
     extensionMode: 1,
+    globalStorageUri: { fsPath: join(root, '.bench-storage'), scheme: 'file', path: join(root, '.bench-storage') },
+    environmentVariableCollection: { persistent: true, description: '', replace() {}, append() {}, prepend() {}, get: () => undefined, delete() {}, clear() {}, forEach() {} },
   };
   const modulesBefore = Object.keys((Module as unknown as { _cache: object })._cache).length;
 

@@ -180,9 +180,27 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     CodeActionKind: { QuickFix: { value: 'quickfix' } },
+    // Editor features only register providers during activation; the bench measures that, not the providers.
+    Position: class { line: number; character: number; constructor(line: number, character: number) { this.line = line; this.character = character; } },
+    Range: class { start: unknown; end: unknown; constructor(start: unknown, end: unknown) { this.start = start; this.end = end; } },
+    Diagnostic: class { range: unknown; message: string; severity?: number; constructor(range: unknown, message: string, severity?: number) { this.range = range; this.message = message; this.severity = severity; } },
+    CodeAction: class { title: string; kind?: unknown; constructor(title: string, kind?: unknown) { this.title = title; this.kind = kind; } },
+    CodeLens: class { range: unknown; command?: unknown; constructor(range: unknown, command?: unknown) { this.range = range; this.command = command; } },
+    CompletionItem: class { label: unknown; kind?: number; constructor(label: unknown, kind?: number) { this.label = label; this.kind = kind; } },
+    Hover: class { contents: unknown; range?: unknown; constructor(contents: unknown, range?: unknown) { this.contents = contents; this.range = range; } },
+    SnippetString: class { value: string; constructor(value = '') { this.value = value; } },
+    WorkspaceEdit: class { replace() {} insert() {} delete() {} },
+    CompletionItemKind: { Text: 0, Method: 1, Function: 2, Field: 4, Variable: 5, Class: 6, Module: 8, Property: 9, Value: 11, Enum: 12, Keyword: 13, Snippet: 14, EnumMember: 19 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+    FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
+    Uri: { file: (path: string) => ({ scheme: 'file', path, fsPath: path }), parse: (value: string) => ({ scheme: value.split(':')[0], path: value, fsPath: value }) },
+    env: { clipboard: { writeText: () => Promise.resolve(), readText: () => Promise.resolve('') } },
     languages: {
       createDiagnosticCollection: (name: string) => ({ name, set() {}, delete() {}, clear() {}, dispose() {} }),
       registerCodeActionsProvider: () => new Disposable(() => undefined),
+      registerCompletionItemProvider: () => new Disposable(() => undefined),
+      registerHoverProvider: () => new Disposable(() => undefined),
+      registerCodeLensProvider: () => new Disposable(() => undefined),
     },
     window: {
       activeTextEditor: undefined,
@@ -192,6 +210,7 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
         fake.statusBarItems.push(item);
         return item;
       },
+      createTerminal: () => ({ show() {}, sendText() {}, dispose() {} }),
       createOutputChannel: (name: string) => ({ name, append() {}, appendLine() {}, replace() {}, clear() {}, show() {}, hide() {}, dispose() {} }),
       createTreeView,
       registerTreeDataProvider: (id: string, treeDataProvider: TreeProvider) => createTreeView(id, { treeDataProvider }),
@@ -231,6 +250,7 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
       onDidChangeTextDocument: new EventEmitter<unknown>().event,
       onDidCloseTextDocument: new EventEmitter<unknown>().event,
       onDidChangeConfiguration: new EventEmitter<unknown>().event,
+      registerTextDocumentContentProvider: () => new Disposable(() => undefined),
     },
   };
   return fake;

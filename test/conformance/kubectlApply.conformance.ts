@@ -103,7 +103,7 @@ void test('apply --server-side records field managers and reports conflicts as u
   assert.equal(await lab.ok(['get', 'configmap', 'ssa', '-o', 'jsonpath={.data.k}']), 'two');
 });
 
-void test('apply with default validation checks the manifest against the server', { todo: 'needs OpenAPI v2/v3 (in progress)' }, async () => {
+void test('apply with default validation checks the manifest against the server', async () => {
   const good = manifest('validated.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: validated\ndata:\n  a: b\n');
   assert.equal(await lab.ok(['apply', '-f', good]), 'configmap/validated created\n');
   assert.equal(await lab.ok(['apply', '--server-side', '-f', good]), 'configmap/validated serverside-applied\n');
@@ -168,7 +168,7 @@ void test('edit runs KUBE_EDITOR on the object and saves what it wrote', async (
   assert.equal(await lab.ok(['get', 'configmap', 'edited', '-o', 'jsonpath={.data.color}']), 'green');
 });
 
-void test('edit with default validation', { todo: 'needs OpenAPI v2/v3 (in progress)' }, async () => {
+void test('edit with default validation', async () => {
   const edit = await lab.kubectl(['edit', 'configmap', 'edited'], { env: { KUBE_EDITOR: 'sed -i -e s/color:\\ green/color:\\ red/' } });
   assert.equal(edit.code, 0, edit.stderr);
   assert.equal(edit.stdout, 'configmap/edited edited\n');
@@ -278,27 +278,27 @@ async function cascadeDeployment(name: string): Promise<string> {
 
 const count = async (kind: string, selector: string): Promise<number> => lines(await lab.ok(['get', kind, '-l', selector, '-o', 'name'])).length;
 
-void test('delete --cascade=background removes the Deployment at once and its ReplicaSet and pods after', { todo: 'needs the garbage collector (in progress)', timeout: 120_000 }, async () => {
+void test('delete --cascade=background removes the Deployment at once and its ReplicaSet and pods after', { timeout: 120_000 }, async () => {
   await cascadeDeployment('casc-bg');
   assert.equal(await lab.ok(['delete', 'deployment', 'casc-bg', '--cascade=background', '--timeout=30s']), 'deployment.apps "casc-bg" deleted\n');
   await eventually(async () => ((await count('replicasets', 'app=casc-bg')) + (await count('pods', 'app=casc-bg')) === 0 ? true : undefined), 'the garbage collector to remove the ReplicaSet and pods');
 });
 
-void test('delete --cascade=foreground returns once the dependents are gone', { todo: 'needs the garbage collector (in progress)', timeout: 120_000 }, async () => {
+void test('delete --cascade=foreground returns once the dependents are gone', { timeout: 120_000 }, async () => {
   await cascadeDeployment('casc-fg');
   assert.equal(await lab.ok(['delete', 'deployment', 'casc-fg', '--cascade=foreground', '--timeout=30s'], { timeoutMs: 40_000 }), 'deployment.apps "casc-fg" deleted\n');
   assert.equal(await count('replicasets', 'app=casc-fg'), 0);
   assert.equal(await count('pods', 'app=casc-fg'), 0);
 });
 
-void test('delete --cascade=orphan leaves the ReplicaSet and its pods without an owner', { todo: 'needs the garbage collector (in progress)', timeout: 120_000 }, async () => {
+void test('delete --cascade=orphan leaves the ReplicaSet and its pods without an owner', { timeout: 120_000 }, async () => {
   const rs = await cascadeDeployment('casc-orphan');
   assert.equal(await lab.ok(['delete', 'deployment', 'casc-orphan', '--cascade=orphan', '--timeout=30s'], { timeoutMs: 40_000 }), 'deployment.apps "casc-orphan" deleted\n');
   assert.equal(await lab.ok(['get', rs, '-o', 'jsonpath={.metadata.ownerReferences}']), '');
   assert.equal(await count('pods', 'app=casc-orphan'), 2);
 });
 
-void test('delete namespace --wait returns once the namespace and everything in it are gone', { todo: 'needs the namespace controller (in progress)', timeout: 120_000 }, async () => {
+void test('delete namespace --wait returns once the namespace and everything in it are gone', { timeout: 120_000 }, async () => {
   await lab.ok(['create', 'namespace', 'doomed-ns']);
   await lab.ok(['create', 'configmap', 'inside', '-n', 'doomed-ns']);
   await lab.ok(['run', 'inside', '--image=nginx:1.27', '-n', 'doomed-ns']);

@@ -56,7 +56,7 @@ void test('api-resources prints upstream\'s columns and rows', async () => {
   assert.ok(clusterScoped.includes('nodes') && clusterScoped.includes('namespaces') && !clusterScoped.includes('pods'));
 });
 
-void test('explain describes a field from the served OpenAPI', { todo: 'needs OpenAPI v2/v3 (in progress)' }, async () => {
+void test('explain describes a field from the served OpenAPI', async () => {
   const out = await lab.ok(['explain', 'deployment.spec.replicas']);
   assert.match(out, /^GROUP: {6}apps\nKIND: {7}Deployment\nVERSION: {4}v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n {4}Number of desired pods\./);
   const pods = await lab.ok(['explain', 'pods']);

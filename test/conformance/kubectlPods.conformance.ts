@@ -90,7 +90,7 @@ void test('logs -p prints the output of the container\'s previous instance', { t
   assert.equal(await lab.ok(['logs', 'crasher', '-p']), 'attempt\n');
 });
 
-void test('logs -f prints the log so far and keeps the stream open', { todo: 'needs streaming logs (in progress)', timeout: 60_000 }, async () => {
+void test('logs -f prints the log so far and keeps the stream open', { timeout: 60_000 }, async () => {
   const follow = lab.spawnKubectl(['logs', '-f', 'logs-demo', '-c', 'web']);
   try {
     await follow.until((out) => /start worker process \d+\n$/.test(out) && out.startsWith(NGINX_START[0]), 'the log so far', 10_000);
@@ -113,7 +113,7 @@ void test('logs -f streams new lines as the container writes them', { todo: 'nee
   }
 });
 
-void test('exec runs a command in the container and passes its exit code through', { todo: 'needs exec over WebSocket (in progress)', timeout: 60_000 }, async () => {
+void test('exec runs a command in the container and passes its exit code through', { timeout: 60_000 }, async () => {
   assert.equal(await lab.ok(['exec', 'logs-demo', '-c', 'web', '--', 'echo', 'hello from web']), 'hello from web\n');
   const failed = await lab.kubectl(['exec', 'logs-demo', '-c', 'web', '--', 'sh', '-c', 'exit 3']);
   assert.equal(failed.code, 3);
@@ -150,7 +150,7 @@ function get(port: number): Promise<{ status: number; body: string }> {
   });
 }
 
-void test('port-forward reaches the pod\'s listener from a local port', { todo: 'needs port-forward over WebSocket (in progress)', timeout: 60_000 }, async () => {
+void test('port-forward reaches the pod\'s listener from a local port', { timeout: 60_000 }, async () => {
   const forward = lab.spawnKubectl(['port-forward', 'pod/logs-demo', ':80']);
   try {
     await forward.until((out) => /^Forwarding from 127\.0\.0\.1:\d+ -> 80$/m.test(out), 'the forwarding line', 10_000);
@@ -164,7 +164,7 @@ void test('port-forward reaches the pod\'s listener from a local port', { todo: 
   }
 });
 
-void test('top nodes and top pods print usage from metrics.k8s.io', { todo: 'needs metrics.k8s.io (in progress)', timeout: 60_000 }, async () => {
+void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 60_000 }, async () => {
   const nodes = parseTable(await lab.ok(['top', 'nodes']));
   assert.deepEqual(nodes.headers, ['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
   assert.deepEqual(nodes.rows.map((r) => r.NAME), ['node-1', 'node-2', 'node-3']);

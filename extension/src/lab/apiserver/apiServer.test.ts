@@ -287,3 +287,11 @@ test('every request leaves a trace of its stages, readable as requesttraces', as
   assert.equal(bad.status.code, 422);
   assert.deepEqual(bad.status.stages.map((s) => `${s.name}:${s.result}`), ['authentication:ok', 'authorization:ok', 'decode:ok', 'mutating admission:ok', 'validation:rejected']);
 });
+
+test('discovery is authorized as a non-resource path: a user the authorizer refuses gets 403', async () => {
+  // genericapiserver's discovery handlers sit behind WithAuthorization; system:discovery grants the paths to system:authenticated.
+  const { call } = await testServer({ authorizer: { authorize: (a) => ({ decision: a.isResourceRequest ? 'allow' : 'deny', reason: '' }) } });
+  const res = await call({ method: 'GET', path: '/apis' });
+  assert.equal(res.status, 403);
+  assert.equal(res.body.message, 'forbidden: User "admin" cannot get path "/apis"');
+});

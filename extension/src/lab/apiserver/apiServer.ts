@@ -552,9 +552,14 @@ export class ApiServer {
     const { path, query } = splitPath(req.path);
     const found = discovery(this.resources, path);
     if (found !== undefined) {
-      // Discovery is public to every authenticated user (system:discovery), as upstream binds it.
-      const user = await this.authenticateAudited(req, parseRequestInfo(req.method, path, query), path, query, run);
+      // Discovery is a non-resource path: authorized like any other (system:discovery grants it to every authenticated user).
+      const info = parseRequestInfo(req.method, path, query);
+      const user = await this.authenticateAudited(req, info, path, query, run);
       if ('code' in user) return respond(user);
+      const attrs = requestAttributes(user, info, path, query);
+      const decision = await this.options.authorizer.authorize(attrs);
+      run.audit?.logAuthorization(decision);
+      if (decision.decision !== 'allow') return respond(forbiddenRequest(attrs, decision.reason));
       return req.method === 'GET' ? { status: 200, body: found } : respond(methodNotSupported({ group: '', resource: path }, req.method));
     }
     const ctx = await this.admit(req, tracer, run);

@@ -123,3 +123,70 @@ test('a watch from before the cache\'s window replays the store\'s history', asy
   assert.deepEqual(events.map((e) => [e.type, (e.object as KubeObject).metadata.name, Number(e.object.metadata.resourceVersion)]), [['ADDED', 'db-1', 4], ['ADDED', 'db-10', 5], ['ADDED', 'db-2', 6]]);
   assert.equal(await store.revision(), 6);
 });
+
+test('a watch from a revision still to come sees only the changes after it, in the order the watchers joined', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const now = await store.revision();
+  const seen: string[] = [];
+  pods.watch('', now + 1, everything, (e) => seen.push(`early ${(e.object as KubeObject).metadata.name ?? ''}`), assert.fail);
+  pods.watch('', now, everything, (e) => seen.push(`live ${(e.object as KubeObject).metadata.name ?? ''}`), assert.fail);
+  assert.ok((await pods.create(pod('a', 'first'), false)).ok);
+  assert.ok((await pods.create(pod('a', 'second'), false)).ok);
+  await settle();
+  assert.deepEqual(seen, ['live first', 'early second', 'live second']);
+});
+
+test('a watch cancelled during a fan-out, by itself or by another watcher, gets nothing more', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const now = await store.revision();
+  const seen: string[] = [];
+  const watches: { cancel(): void }[] = [];
+  for (const name of ['one', 'two', 'three']) {
+    watches.push(pods.watch('', now, everything, (e) => {
+      seen.push(`${name} ${(e.object as KubeObject).metadata.name ?? ''}`);
+      // "one" cancels itself and "three" as soon as it hears of anything.
+      if (name === 'one') {
+        watches[0].cancel();
+        watches[2].cancel();
+      }
+    }, assert.fail));
+  }
+  assert.ok((await pods.create(pod('a', 'x'), false)).ok);
+  assert.ok((await pods.create(pod('a', 'y'), false)).ok);
+  await settle();
+  assert.deepEqual(seen, ['one x', 'two x', 'two y']);
+});
+
+test('a write answers, and the watch cache keeps, what decoding the stored value gives: undefined properties gone, the resourceVersion last', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const events: WatchEvent[] = [];
+  pods.watch('', await store.revision(), everything, (e) => events.push(e), assert.fail);
+  const obj = { ...pod('a', 'plain'), status: { phase: 'Pending', reason: undefined } } as KubeObject;
+  const created = await pods.create(obj, false);
+  assert.ok(created.ok);
+  await settle();
+  const stored = await store.get('/registry/pods/a/plain');
+  const decoded = pods.decode(stored as NonNullable<typeof stored>);
+  assert.equal(JSON.stringify(created.object), JSON.stringify(decoded));
+  assert.deepEqual(created.object, decoded);
+  assert.deepEqual(Object.keys(created.object.metadata), ['namespace', 'name', 'labels', 'resourceVersion']);
+  assert.notEqual(created.object, events[0].object);
+  assert.deepEqual(events[0].object, decoded);
+  assert.ok(Object.isFrozen(events[0].object) && Object.isFrozen(events[0].object.metadata) && Object.isFrozen(events[0].object.spec));
+  assert.ok(!Object.isFrozen(created.object.metadata));
+});
+
+test('a write of something the JSON round trip changes answers, and caches, the stored value decoded', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const events: WatchEvent[] = [];
+  pods.watch('', await store.revision(), everything, (e) => events.push(e), assert.fail);
+  const created = await pods.create({ ...pod('a', 'odd'), spec: { priority: Number.NaN, containers: [] } }, false);
+  assert.ok(created.ok);
+  await settle();
+  assert.equal((created.object.spec as { priority: unknown }).priority, null);
+  assert.deepEqual(events[0].object, created.object);
+});

@@ -28,6 +28,8 @@ interface CachedEvent {
 }
 
 interface Watcher {
+  /** seq orders watchers by when they joined: a group emits to them in that order. */
+  seq: number;
   prefix: string;
   from: number;
   filter: ObjectFilter;
@@ -38,16 +40,26 @@ interface Watcher {
 
 /**
  * Group gathers watchers with the same scope and selectors, so each change is
- * matched once per group. Its watchers are an array, the cheapest thing to walk
- * per change: a new watcher is pushed (a fan-out under way reaches it), a
- * cancelled one is marked and left out of a fresh array (a fan-out under way
- * skips it by the mark).
+ * matched once per group and handed to the group's emit functions, an array
+ * walked with nothing to check per watcher. A new watcher is pushed (a fan-out
+ * under way reaches it, as it would a Set's new member); a cancelled one's emit
+ * becomes a no-op where it stands (a fan-out under way skips it) and the arrays
+ * are compacted before the next change.
  */
 interface Group {
   prefix: string;
   filter: ObjectFilter;
-  watchers: Watcher[];
+  /** live are the watchers that started at or before the cache's revision, so every change from here on is theirs; emits are their emit functions, index for index. */
+  live: Watcher[];
+  emits: ((e: WatchEvent) => void)[];
+  /** early are watchers that start after the cache's revision (a resourceVersion still to come): each goes live once a change passes its start. */
+  early: Watcher[];
+  /** cancelled counts the no-ops compact has to remove. */
+  cancelled: number;
 }
+
+/** NOOP stands in a group's emits for a watcher cancelled since the last compaction. */
+const NOOP = (): void => undefined;
 
 /** The window keeps at least this many recent changes per resource. */
 const WINDOW = 10_000;
@@ -62,6 +74,10 @@ export class WatchCache {
   private window: CachedEvent[] = [];
   /** windowStart is the revision after which every change is in the window. */
   private windowStart = 0;
+  /** revision is the revision the cache is current to: every change up to it has been fanned out. */
+  private revision = 0;
+  /** joined counts the watchers that have joined a group. */
+  private joined = 0;
   private storeWatch?: Watch;
   /** started settles once the cache has listed and is following the store; a failed watch clears it. */
   private started?: Promise<void>;
@@ -125,7 +141,7 @@ export class WatchCache {
    * emits nothing more, even in the middle of a batch of changes.
    */
   watch(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
-    const w: Watcher = { prefix, from: fromRevision, filter, emit, fail, cancelled: false };
+    const w: Watcher = { seq: 0, prefix, from: fromRevision, filter, emit, fail, cancelled: false };
     const groupKey = `${prefix}\u0000${JSON.stringify(filter)}`;
     let direct: Watch | undefined;
     const attach = (): void => {
@@ -147,8 +163,14 @@ export class WatchCache {
       // A watcher its own replay cancelled has nothing left to join.
       if (w.cancelled) return;
       let group = this.groups.get(groupKey);
-      if (!group) this.groups.set(groupKey, (group = { prefix, filter, watchers: [] }));
-      group.watchers.push(w);
+      if (!group) this.groups.set(groupKey, (group = { prefix, filter, live: [], emits: [], early: [], cancelled: 0 }));
+      w.seq = this.joined++;
+      if (fromRevision <= this.revision) {
+        group.live.push(w);
+        group.emits.push(emit);
+      } else {
+        group.early.push(w);
+      }
     };
     attach();
     return {
@@ -156,9 +178,7 @@ export class WatchCache {
         w.cancelled = true;
         direct?.cancel();
         const g = this.groups.get(groupKey);
-        if (!g?.watchers.includes(w)) return;
-        g.watchers = g.watchers.filter((x) => x !== w);
-        if (g.watchers.length === 0) this.groups.delete(groupKey);
+        if (g && leave(g, w) && g.live.length === g.cancelled && g.early.length === 0) this.groups.delete(groupKey);
       },
     };
   }
@@ -192,6 +212,7 @@ export class WatchCache {
       this.objects.set(kv.key, deepFreeze(this.decode(kv)));
     }
     this.windowStart = at;
+    this.revision = at;
     this.ready = true;
     this.storeWatch = this.store.watch(this.prefix, at + 1, (events) => this.dispatch(events), (err) => this.fallBehind(err));
   }
@@ -199,7 +220,7 @@ export class WatchCache {
   /** fallBehind ends every watch when the store can no longer replay what the cache missed; the next use relists. */
   private fallBehind(err: WatchError): void {
     for (const g of this.groups.values()) {
-      for (const x of g.watchers) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
+      for (const x of [...g.live, ...g.early]) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
     }
     this.reset();
   }
@@ -213,6 +234,7 @@ export class WatchCache {
     this.storeWatch = undefined;
     this.started = undefined;
     this.ready = false;
+    this.revision = 0;
   }
 
   private dispatch(events: StoreEvent[]): void {
@@ -235,15 +257,15 @@ export class WatchCache {
       }
       this.window.push(c);
       for (const g of this.groups.values()) {
+        if (g.cancelled > 0) compact(g);
+        if (g.early.length > 0) promote(g, revision);
         if (!key.startsWith(g.prefix)) continue;
         const out = translate(g.filter, c);
         if (!out) continue;
-        const watchers = g.watchers;
-        for (let i = 0; i < watchers.length; i++) {
-          const w = watchers[i];
-          if (revision > w.from && !w.cancelled) w.emit(out);
-        }
+        const emits = g.emits;
+        for (let i = 0; i < emits.length; i++) emits[i](out);
       }
+      this.revision = revision;
     }
     if (this.window.length > WINDOW + WINDOW_SLACK) {
       const drop = this.window.length - WINDOW;
@@ -286,6 +308,50 @@ export class WatchCache {
       }
     }, (err) => fail(err.message === ERR_COMPACTED ? `too old resource version: ${fromRevision} (${err.compactRevision})` : err.message));
   }
+}
+
+/** leave takes a cancelled watcher out of its group; it tells whether the watcher was there. */
+function leave(g: Group, w: Watcher): boolean {
+  const early = g.early.indexOf(w);
+  if (early >= 0) {
+    g.early.splice(early, 1);
+    return true;
+  }
+  const live = g.live.indexOf(w);
+  if (live < 0 || g.emits[live] === NOOP) return false;
+  g.emits[live] = NOOP;
+  g.cancelled++;
+  return true;
+}
+
+/** compact drops the no-ops of cancelled watchers; it runs between fan-outs, never during one. */
+function compact(g: Group): void {
+  const live: Watcher[] = [];
+  const emits: ((e: WatchEvent) => void)[] = [];
+  for (let i = 0; i < g.live.length; i++) {
+    if (g.emits[i] === NOOP) continue;
+    live.push(g.live[i]);
+    emits.push(g.emits[i]);
+  }
+  g.live = live;
+  g.emits = emits;
+  g.cancelled = 0;
+}
+
+/** promote makes live the early watchers that a change at revision is after the start of, in the order they joined. */
+function promote(g: Group, revision: number): void {
+  const early: Watcher[] = [];
+  for (const w of g.early) {
+    if (w.from >= revision) {
+      early.push(w);
+      continue;
+    }
+    let at = g.live.length;
+    while (at > 0 && g.live[at - 1].seq > w.seq) at--;
+    g.live.splice(at, 0, w);
+    g.emits.splice(at, 0, w.emit);
+  }
+  g.early = early;
 }
 
 /** translate turns one change into the event a watcher with filter sees, if any. */

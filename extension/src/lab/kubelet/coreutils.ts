@@ -215,7 +215,16 @@ export function coreutils(programs: () => ProgramTable): ProgramTable {
     id: (p) => Promise.resolve(ok(p.stdout, busybox(p) ? 'uid=0(root) gid=0(root) groups=0(root),10(wheel)\n' : 'uid=0(root) gid=0(root) groups=0(root)\n')),
     cat: async (p, argv) => {
       const files = argv.slice(1).filter((a) => a !== '-u');
-      return inputs(p, 'cat', files, (data) => p.stdout.write(data));
+      let status = 0;
+      for (const f of files.length ? files : ['-']) {
+        // stdin is copied as it comes, so `cat` on a terminal echoes each line.
+        if (f === '-') {
+          for (let c = await p.stdin.read(); c && !p.signal.isFired; c = await p.stdin.read()) p.stdout.write(c);
+        } else {
+          status = Math.max(status, await inputs(p, 'cat', [f], (data) => p.stdout.write(data)));
+        }
+      }
+      return status;
     },
     env: async (p, argv) => {
       const env = new Map(p.env);

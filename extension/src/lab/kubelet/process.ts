@@ -70,13 +70,21 @@ export class Interrupt {
     return () => this.listeners.delete(fn);
   }
 
-  /** child is an interrupt that fires with this one and may also fire alone. */
+  /** child is an interrupt that fires with this one and may also fire alone; release() detaches it once its process is done. */
   child(): Interrupt {
     const c = new Interrupt();
     const off = this.onFire(() => c.fire());
+    c.detach = off;
     c.onFire(off);
     return c;
   }
+
+  /** release detaches a child from its parent, so a long-lived parent does not collect its finished children. */
+  release(): void {
+    this.detach();
+  }
+
+  private detach: () => void = () => undefined;
 }
 
 /** Proc is one running process's view of the world. */

@@ -252,6 +252,7 @@ export class SimulatedRuntime {
       return { exitCode };
     } finally {
       off();
+      kill.release();
       process.exit();
     }
   }

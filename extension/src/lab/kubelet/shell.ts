@@ -161,6 +161,7 @@ export class Shell implements ExpansionHost {
           continue;
         }
         pending = '';
+        if (this.signal !== this.proc.signal) this.signal.release();
         this.signal = this.proc.signal.child();
         try {
           this.status = await this.runList(list, this.io());
@@ -478,6 +479,7 @@ export class Shell implements ExpansionHost {
     try {
       return await program({ system, env, cwd: this.cwdPath, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal, ...(this.proc.tty ? { tty: this.proc.tty } : {}) }, argv);
     } finally {
+      signal.release();
       child.exit();
     }
   }

@@ -158,6 +158,13 @@ async function headTail(p: Proc, argv: string[], tool: 'head' | 'tail'): Promise
     else if (/^-\d+$/.test(a)) n = Number(a.slice(1));
     else files.push(a);
   }
+  if (tool === 'head' && !files.length) {
+    // head stops reading once it has its lines: what writes into it then gets SIGPIPE.
+    for (let line = n > 0 ? await p.stdin.readLine() : null, count = 1; line !== null && !p.signal.isFired; line = count < n ? await p.stdin.readLine() : null, count++) {
+      p.stdout.write(`${line}\n`);
+    }
+    return 0;
+  }
   return inputs(p, tool, files, (data, name) => {
     if (files.length > 1) p.stdout.write(`==> ${name} <==\n`);
     const lines = data.toString().split(/(?<=\n)/);

@@ -213,6 +213,19 @@ const DUPLICATE_OWNER_REFERENCES = '.metadata.ownerReferences contains duplicate
 const DUPLICATE_OWNER_REFERENCES_AFTER_ADMISSION = '.metadata.ownerReferences contains duplicate entries after mutating admission happens; API server dedups owner references in 1.20+, and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: ';
 
 /**
+ * omitEmptyMetadata drops ObjectMeta's empty lists and maps: every one of those Go
+ * fields is `omitempty`, so upstream never stores or returns `ownerReferences: []`
+ * (the garbage collector's orphaning leaves exactly that).
+ */
+export function omitEmptyMetadata(obj: KubeObject): void {
+  const meta = obj.metadata as Record<string, unknown>;
+  for (const key of ['labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']) {
+    const v = meta[key];
+    if (Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && Object.keys(v).length === 0) delete meta[key];
+  }
+}
+
+/**
  * dedupOwnerReferences is the handlers' dedupOwnerReferencesAndAddWarning: an owner
  * reference equal to an earlier one is dropped, and the client is warned, in the
  * words for before or after mutating admission.

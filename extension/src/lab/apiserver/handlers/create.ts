@@ -13,7 +13,7 @@ import { decodeObject } from '../../openapi/decode';
 import { modelForKind } from '../../openapi/schema';
 import { groupVersion } from '../resources';
 import { fieldValidation } from './options';
-import { admitValidate, attributes, dedupOwnerReferences, ensureNamespace, isObject, mutate, persisted, trackUpdate, validateObject } from './common';
+import { admitValidate, attributes, dedupOwnerReferences, ensureNamespace, omitEmptyMetadata, isObject, mutate, persisted, trackUpdate, validateObject } from './common';
 import { checkEscalation } from '../auth/escalation';
 import { secondTimestamp } from '../trace';
 
@@ -69,6 +69,7 @@ async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResource
   const escalated = await checkEscalation(ctx, obj);
   if (escalated) return escalated;
   dedupOwnerReferences(ctx, obj, true);
+  omitEmptyMetadata(obj);
   const attempts = !obj.metadata.name && obj.metadata.generateName ? MAX_NAME_GENERATION_CREATE_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     // Each try starts from the object as admitted, without the previous try's name.

@@ -11,7 +11,7 @@ import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, invalid, notFound } from '../errors';
 import { invalidValue } from '../fieldErrors';
 import {
-  admitValidate, attributes, checkPreconditions, dedupOwnerReferences, ensureNamespace, fieldManagerFor, isObject, isStatusWrite, mutate, persisted,
+  admitValidate, attributes, checkPreconditions, dedupOwnerReferences, ensureNamespace, omitEmptyMetadata, fieldManagerFor, isObject, isStatusWrite, mutate, persisted,
   sameObject, specChanged, subresourceStrategy, trackUpdate, validateObject,
 } from './common';
 import { checkEscalation } from '../auth/escalation';
@@ -122,6 +122,7 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
     const escalated = await checkEscalation(ctx, updated, current);
     if (escalated) return escalated;
     dedupOwnerReferences(ctx, updated, true);
+    omitEmptyMetadata(updated);
     const rejected = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current) ?? (await admitValidate(ctx, attributes(ctx, 'UPDATE', updated, current)));
     if (rejected) return rejected;
     const revision = Number(current.metadata.resourceVersion);
