@@ -14,7 +14,9 @@ import { VSCodeHarness } from './harness';
 async function waitForFile(vscode: VSCodeHarness, path: string, what: string): Promise<string> {
   const found = await vscode.until<{ text: string }>(what, () => {
     if (!existsSync(path)) return Promise.resolve(`${path} not written yet`);
-    const text = readFileSync(path, 'utf8');
+    // VS Code's shell integration prints its OSC 633 marks from bash's DEBUG trap, which
+    // runs inside the redirected `{ …; }` group, so they land in the file: drop them.
+    const text = readFileSync(path, 'utf8').replace(/\x1b\][^\x07]*\x07/g, '');
     return Promise.resolve(text.endsWith('\n') ? { text } : `${path} is still being written`);
   }, 90_000);
   return found.text;

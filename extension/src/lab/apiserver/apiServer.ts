@@ -28,10 +28,12 @@ import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { isObject } from './handlers/common';
 import { handleDelete } from './handlers/delete';
+import { handleDeleteCollection } from './handlers/deleteCollection';
 import { handleEphemeralContainers } from './handlers/ephemeralContainers';
 import { handleEviction } from './handlers/eviction';
 import { type ConnectTarget, handleConnect } from './handlers/connect';
 import { type KubeletConnection, handleLog, handleLogFollow } from './handlers/log';
+import { handleNodeProxy } from './handlers/nodeProxy';
 import type { LogSink } from '../kubelet/streaming';
 import { handleScale } from './handlers/scale';
 import { validateWriteOptions } from './handlers/options';
@@ -586,6 +588,7 @@ export class ApiServer {
     if (info.subresource === 'scale') return respond(await handleScale(ctx, req.body, req.contentType ?? ''));
     if (info.subresource === 'eviction') return info.verb === 'create' ? respond(await handleEviction(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
     if (info.subresource === 'ephemeralcontainers') return respond(await handleEphemeralContainers(ctx, req.body, req.contentType ?? ''));
+    if (type.resource === 'nodes' && info.subresource === 'proxy') return handleNodeProxy(ctx, req.method);
     if (info.subresource === 'log') {
       const log = await handleLog(ctx);
       return 'code' in log ? respond(log) : log;
@@ -605,6 +608,7 @@ export class ApiServer {
         return 'created' in patched ? respond(patched.created as KubeObject, 201) : respond(patched);
       }
       case 'delete': return respond(await handleDelete(ctx, req.body));
+      case 'deletecollection': return info.subresource ? respond(methodNotSupported(gr, info.verb)) : respond(await handleDeleteCollection(ctx, req.body));
       case 'watch': return respond(badRequest('watch requests must be made through watch()'));
       default: return respond(methodNotSupported(gr, info.verb));
     }

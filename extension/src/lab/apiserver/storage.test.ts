@@ -48,3 +48,13 @@ test('jsonCopy freezes what lies frozenFrom levels down and below, and nothing a
   assert.ok(!Object.isFrozen(copy) && !Object.isFrozen(copy.metadata) && !Object.isFrozen(copy.spec));
   assert.ok(Object.isFrozen(copy.metadata.labels) && Object.isFrozen(copy.spec.list) && Object.isFrozen(copy.spec.list[0]));
 });
+
+test('jsonCopy leaves everything to the round trip while Object.prototype has an enumerable property', () => {
+  Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
+  try {
+    assert.equal(jsonCopy({ a: 1 }), undefined);
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
+  assert.deepEqual(jsonCopy({ a: 1 }), { a: 1 });
+});

@@ -199,6 +199,8 @@ const JSON_COPY_DEPTH = 100;
  * arrays frozenFrom levels or more below the top come frozen.
  */
 export function jsonCopy<T>(value: T, frozenFrom = Infinity): T | undefined {
+  // copyValue walks objects with for-in, which sees only their own keys while Object.prototype has no enumerable ones.
+  for (const _ in Object.prototype) return undefined;
   const out = copyValue(value, 0, frozenFrom);
   return out === NOT_PLAIN ? undefined : (out as T);
 }
@@ -228,7 +230,7 @@ function copyValue(v: unknown, depth: number, frozenFrom: number): unknown {
       if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
       const src = v as Record<string, unknown>;
       const obj: Record<string, unknown> = {};
-      for (const k of Object.keys(src)) {
+      for (const k in src) {
         if (k === '__proto__' || k === 'toJSON') return NOT_PLAIN;
         const value = src[k];
         // The round trip leaves out a property whose value is undefined.

@@ -4,6 +4,7 @@
  * validation, what a create or update may touch, and how deletion is graceful.
  */
 import type { KubeObject } from '../api/types';
+import type { Decoded, FieldValidation } from '../openapi/decode';
 import type { FieldError } from './fieldErrors';
 import type { NameValidator } from './validation/objectMeta';
 
@@ -14,6 +15,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   generation: boolean;
   /** statusSubresource: the main resource ignores status; /status ignores the rest. */
   statusSubresource: boolean;
+  /** decode is the decoder of kinds without a built-in OpenAPI model (a CRD's schema-coercing decoder). */
+  decode?(body: T, fieldValidation: FieldValidation): Decoded;
   /** defaults applies the versioned defaults (SetDefaults_*). */
   defaults?(obj: T): void;
   /** prepareForCreate clears or seeds fields the client may not set on create. */

@@ -6,7 +6,8 @@
  * is served as `requesttraces.lab.kubelab.dev`.
  */
 import { compare, type Operation as PatchOperation } from 'fast-json-patch';
-import type { KubeObject } from '../api/types';
+import type { KubeObject, Status } from '../api/types';
+import type { AdmissionContext, AdmissionPlugin, Attributes } from './admission/admission';
 import { timestamp } from '../api/meta';
 
 export const TRACE_GROUP = 'lab.kubelab.dev';
@@ -62,8 +63,9 @@ export class Tracer {
   readonly trace: RequestTrace;
   private readonly started: number;
   private stageStart: number;
-  /** lastSeen is the object the last mutating plugin saw and its JSON after it ran. */
-  private lastSeen?: { object: KubeObject; json: string };
+  /** lastObject is the object the last mutating plugin saw, and lastJson its JSON after the plugin ran. */
+  private lastObject?: KubeObject;
+  private lastJson = '';
 
   constructor(private readonly stopwatch: () => number, name: string, now: number, verb: string, path: string) {
     this.started = this.stageStart = stopwatch();
@@ -79,7 +81,7 @@ export class Tracer {
   /** stage closes the stage that ran since the previous one. */
   stage(name: StageName, result: Stage['result'] = 'ok', detail?: string): Stage {
     // Between stages the handler may change the object in place: nothing carries over.
-    this.lastSeen = undefined;
+    this.lastObject = undefined;
     const now = this.stopwatch();
     const s: Stage = { name, durationMs: round(now - this.stageStart), result, ...(detail ? { detail } : {}) };
     this.stageStart = now;
@@ -87,17 +89,21 @@ export class Tracer {
     return s;
   }
 
-  /** admission runs one plugin and records its verdict and, for mutations, its patch. */
-  async plugin<T>(stage: PluginVerdict[], name: string, phase: PluginVerdict['phase'], object: KubeObject | undefined, run: () => Promise<T | undefined> | T | undefined, message: (t: T) => string): Promise<T | undefined> {
+  /**
+   * plugin runs one admission plugin's admit (mutating) or validate and records its
+   * verdict and, when it changed watched (the object of a mutation it may change), its patch.
+   */
+  async plugin(stage: PluginVerdict[], plugin: AdmissionPlugin, phase: PluginVerdict['phase'], a: Attributes, ctx: AdmissionContext, watched: KubeObject | undefined): Promise<Status | undefined> {
     // Each plugin's "after" is the next one's "before": the chain serialises the object once per plugin, not twice.
-    const before = phase === 'mutating' && object ? (this.lastSeen?.object === object ? this.lastSeen.json : JSON.stringify(object)) : undefined;
+    const before = watched ? (this.lastObject === watched ? this.lastJson : JSON.stringify(watched)) : undefined;
     const t0 = this.stopwatch();
-    const denied = await run();
-    const verdict: PluginVerdict = { name, phase, verdict: denied ? 'denied' : 'admitted', durationMs: round(this.stopwatch() - t0) };
-    if (denied) verdict.message = message(denied);
-    if (before !== undefined && object) {
-      const after = JSON.stringify(object);
-      this.lastSeen = { object, json: after };
+    const denied = await (phase === 'mutating' ? plugin.admit?.(a, ctx) : plugin.validate?.(a, ctx));
+    const verdict: PluginVerdict = { name: plugin.name, phase, verdict: denied ? 'denied' : 'admitted', durationMs: round(this.stopwatch() - t0) };
+    if (denied) verdict.message = denied.message ?? '';
+    if (before !== undefined && watched) {
+      const after = JSON.stringify(watched);
+      this.lastObject = watched;
+      this.lastJson = after;
       if (after !== before) deferPatch(verdict, before, after);
     }
     stage.push(verdict);
@@ -119,8 +125,14 @@ export class Tracer {
   }
 }
 
-/** pendingPatches holds, for each verdict whose patch is not computed yet, the object's JSON before and after its plugin. */
-const pendingPatches = new WeakMap<PluginVerdict, { before: string; after: string }>();
+/** BEFORE and AFTER key, on a verdict whose patch is not computed yet, the object's JSON before and after its plugin: hidden properties, which JSON, spread and structuredClone leave out. */
+const BEFORE = Symbol('JSON before the plugin');
+const AFTER = Symbol('JSON after the plugin');
+
+interface PendingVerdict extends PluginVerdict {
+  [BEFORE]: string;
+  [AFTER]: string;
+}
 
 /**
  * deferPatch gives the verdict a patch computed from the object's JSON before and
@@ -129,7 +141,8 @@ const pendingPatches = new WeakMap<PluginVerdict, { before: string; after: strin
  * The patch reads as a plain enumerable property (JSON, spread and structuredClone see it).
  */
 function deferPatch(verdict: PluginVerdict, before: string, after: string): void {
-  pendingPatches.set(verdict, { before, after });
+  Object.defineProperty(verdict, BEFORE, { value: before, writable: true, configurable: true });
+  Object.defineProperty(verdict, AFTER, { value: after, writable: true, configurable: true });
   Object.defineProperty(verdict, 'patch', PENDING_PATCH);
 }
 
@@ -137,17 +150,16 @@ function deferPatch(verdict: PluginVerdict, before: string, after: string): void
 const PENDING_PATCH: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
-  get(this: PluginVerdict): PatchOperation[] | undefined {
-    const pending = pendingPatches.get(this);
-    return pending && settlePatch(this, compare(JSON.parse(pending.before) as object, JSON.parse(pending.after) as object));
+  get(this: PendingVerdict): PatchOperation[] {
+    return settlePatch(this, compare(JSON.parse(this[BEFORE]) as object, JSON.parse(this[AFTER]) as object));
   },
-  set(this: PluginVerdict, patch: PatchOperation[]): void {
+  set(this: PendingVerdict, patch: PatchOperation[]): void {
     settlePatch(this, patch);
   },
 };
 
-function settlePatch(verdict: PluginVerdict, patch: PatchOperation[]): PatchOperation[] {
-  pendingPatches.delete(verdict);
+function settlePatch(verdict: PendingVerdict, patch: PatchOperation[]): PatchOperation[] {
+  verdict[BEFORE] = verdict[AFTER] = '';
   Object.defineProperty(verdict, 'patch', { value: patch, enumerable: true, writable: true, configurable: true });
   return patch;
 }

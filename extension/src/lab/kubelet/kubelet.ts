@@ -19,6 +19,7 @@ import { type LogOptions, readLogs } from './containerLog';
 import { type ServiceLike, containerEnvironment, expand } from './containerEnv';
 import { podFiles } from './containerRoot';
 import { normalizeImage } from './images';
+import { type KubeletHttpAnswer, serveKubelet } from './kubeletServer';
 import { type ContainerRecord, SimulatedRuntime, type Sandbox } from './runtime';
 import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, StreamSession } from './streaming';
 import { StreamingServer } from './streamingServer';
@@ -99,6 +100,17 @@ export class Kubelet implements KubeletStreaming {
   resourceUsage(from: number, to: number): NodeUsage | undefined {
     if (this.startedAt === undefined || this.stopped) return undefined;
     return kubeletUsage({ name: this.nodeName, startedAt: this.startedAt, cpu: this.config.capacity.cpu }, this.pods.list(), (uid) => this.runtime.sandbox(uid), from, to);
+  }
+
+  /** serveHttp answers a request to the kubelet's read-only endpoints (kubeletServer): what node proxy reaches. */
+  serveHttp(method: string, path: string): KubeletHttpAnswer {
+    const { nodeName, podCIDR, capacity } = this.config;
+    return serveKubelet({
+      nodeName, podCIDR, capacity, nodeStatusUpdateMs: NODE_STATUS_UPDATE_MS, clock: this.clock,
+      startedAt: () => (this.stopped ? undefined : this.startedAt),
+      pods: () => this.pods.list(),
+      resourceUsage: (from, to) => this.resourceUsage(from, to),
+    }, method, path);
   }
 
   /**

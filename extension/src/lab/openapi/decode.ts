@@ -61,18 +61,20 @@ function decode(group: string, version: string, kind: string, body: Record<strin
   if (!model) throw new Error(`openapi: no model for ${group}/${version}, Kind=${kind}`);
   const interpreted = interpret(body);
   if (interpreted.error) return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): ${interpreted.error} (${summary()})`) };
-  const fail = (err: string): Decoded => ({
-    status: badRequest(`${interpreted.kind || kind} in version "${interpreted.version || version}" cannot be handled as a ${kind}: ${err}`),
-  });
 
   const d = new Decoder(fieldValidation !== 'Ignore', duplicates);
   const object: Record<string, unknown> = {};
   const fatal = d.run(body, { type: 'object', ref: model }, object);
-  if (fatal !== undefined) return fail(fatal);
-  if (d.saved !== undefined) return fail(d.saved);
+  if (fatal !== undefined) return cannotHandle(interpreted, version, kind, fatal);
+  if (d.saved !== undefined) return cannotHandle(interpreted, version, kind, d.saved);
   if (d.strict.length === 0) return { object, warnings: [] };
-  if (fieldValidation === 'Strict') return fail(`strict decoding error: ${d.strict.join(', ')}`);
+  if (fieldValidation === 'Strict') return cannotHandle(interpreted, version, kind, `strict decoding error: ${d.strict.join(', ')}`);
   return { object, warnings: d.strict };
+}
+
+/** cannotHandle is the 400 of a body that does not decode into kind, naming the kind and version the body claimed. */
+function cannotHandle(interpreted: { kind?: string; version?: string }, version: string, kind: string, err: string): Decoded {
+  return { status: badRequest(`${interpreted.kind || kind} in version "${interpreted.version || version}" cannot be handled as a ${kind}: ${err}`) };
 }
 
 /**

@@ -1,19 +1,21 @@
 /**
  * resourceTypes turns an Established CRD into the resource types the server
  * serves, one per served version, with a strategy as apiextensions-apiserver's
- * customResourceStrategy: unknown fields are pruned and schema defaults applied
- * (the decoder's job upstream), then the object is validated against the
+ * customResourceStrategy: unknown fields are pruned (and reported as
+ * fieldValidation asks, by decode) and schema defaults applied (the decoder's job
+ * upstream), then the object is validated against the
  * version's schema and, when that found no blocking error, its
  * x-kubernetes-validations rules (transition rules see oldSelf on update).
  */
 import type { KubeObject } from '../../api/types';
+import type { Decoded, FieldValidation } from '../../openapi/decode';
 import { type FieldError, invalidValue } from '../fieldErrors';
 import { ALL_VERBS, type ResourceType } from '../resources';
 import type { Strategy } from '../strategy';
 import { subdomainName } from '../validation/objectMeta';
 import { CelSchema } from './celValidation';
 import { applyDefaults } from './defaulting';
-import { prune } from './pruning';
+import { coerceCustomResource, decodeCustomResource } from './schemaCoercingDecoder';
 import { validateCustomResource } from './schemaValidation';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from './types';
 
@@ -30,7 +32,16 @@ export function validateAgainstSchema(schema: JSONSchemaProps, cel: () => CelSch
   return [...errs, ...cel().validate(obj, old)];
 }
 
-function versionStrategy(v: CustomResourceDefinitionVersion): Strategy {
+/**
+ * CustomResourceStrategy is a served version's strategy, with the decoder that
+ * stands in for the OpenAPI decoding built-in kinds get: the handlers call decode
+ * with the request's fieldValidation before defaults.
+ */
+export interface CustomResourceStrategy extends Strategy {
+  decode(body: KubeObject, fieldValidation: FieldValidation): Decoded;
+}
+
+function versionStrategy(v: CustomResourceDefinitionVersion, kind: string): CustomResourceStrategy {
   const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const statusEnabled = v.subresources?.status !== undefined;
   let celSchema: CelSchema | undefined;
@@ -39,8 +50,10 @@ function versionStrategy(v: CustomResourceDefinitionVersion): Strategy {
     nameValidator: subdomainName,
     generation: true,
     statusSubresource: statusEnabled,
+    decode: (body, fieldValidation) => decodeCustomResource(body, schema, kind, v.name, fieldValidation),
     defaults(obj) {
-      prune(obj, schema, true);
+      // Pruning again is harmless after decode, and keeps a body that skipped decode as upstream would store it.
+      coerceCustomResource(obj, schema);
       applyDefaults(obj, schema);
     },
     prepareForCreate(obj) {
@@ -73,7 +86,7 @@ export function crdResourceTypes(crd: CustomResourceDefinition): ResourceType[] 
       categories: names.categories ?? [],
       verbs: ALL_VERBS,
       subresources,
-      strategy: versionStrategy(v),
+      strategy: versionStrategy(v, names.kind ?? ''),
       ...(scale?.specReplicasPath && scale.statusReplicasPath
         ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } }
         : {}),

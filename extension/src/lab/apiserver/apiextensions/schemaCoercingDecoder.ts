@@ -32,7 +32,8 @@ export function decodeCustomResource(body: KubeObject, schema: JSONSchemaProps, 
   const unknown = coerceCustomResource(object, schema);
   // Ignore decodes with the non-strict serializer, which does not collect the paths at all.
   if (fieldValidation === 'Ignore' || unknown.length === 0) return { object, warnings: [] };
-  const errors = unknown.map((path) => `unknown field ${JSON.stringify(path)}`);
+  // fmt.Errorf(`unknown field "%s"`): the path is not escaped.
+  const errors = unknown.map((path) => `unknown field "${path}"`);
   if (fieldValidation === 'Warn') return { object, warnings: errors };
   const bodyKind = typeof body.kind === 'string' && body.kind ? body.kind : kind;
   const apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : '';

@@ -19,6 +19,8 @@ export class FieldSet {
   readonly members = new Map<string, PathElement>();
   /** children are the subtrees that hold members further down. */
   readonly children = new Map<string, Child>();
+  /** decodedFrom is the fieldsV1 JSON the set was read from, when writing the set would give that same JSON, so unchanged entries are not written again. */
+  #decodedFrom?: Record<string, unknown>;
 
   /** of builds a set from paths. */
   static of(...paths: Path[]): FieldSet {
@@ -135,16 +137,22 @@ export class FieldSet {
 
   /** toFieldsV1 is the set as managedFields' fieldsV1 JSON, keys in upstream's order; a set decoded from canonical JSON gives that JSON back. */
   toFieldsV1(): Record<string, unknown> {
-    return decodedFrom.get(this) ?? this.emit(false);
+    return this.#decodedFrom ?? this.emit(false);
   }
 
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (includeSelf && (this.members.size > 0 || this.children.size > 0)) out['.'] = {};
     const keys = [...this.members.keys()];
-    for (const k of this.children.keys()) if (!this.members.has(k)) keys.push(k);
+    let fieldsOnly = true;
+    for (const k of keys) if (!k.startsWith('f:')) fieldsOnly = false;
+    for (const k of this.children.keys()) {
+      if (this.members.has(k)) continue;
+      keys.push(k);
+      if (!k.startsWith('f:')) fieldsOnly = false;
+    }
     if (keys.length > 1) {
-      if (keys.every((k) => k.startsWith('f:'))) keys.sort();
+      if (fieldsOnly) sortStrings(keys);
       else keys.sort((a, b) => comparePathElements(this.element(a), this.element(b)));
     }
     for (const k of keys) {
@@ -162,15 +170,13 @@ export class FieldSet {
   static fromFieldsV1(json: unknown): FieldSet {
     const read = readV1(json);
     const set = read.children ?? new FieldSet();
-    if (read.canonical) decodedFrom.set(set, json as Record<string, unknown>);
+    if (read.canonical) set.#decodedFrom = json as Record<string, unknown>;
     return set;
   }
 }
 
 const EMPTY = new FieldSet();
 
-/** decodedFrom remembers the JSON a set was read from when writing the set would give the same JSON, so unchanged entries are not written again. */
-const decodedFrom = new WeakMap<FieldSet, Record<string, unknown>>();
 
 /**
  * PathCursor is a walker's position, which can put its path into one of several
@@ -242,6 +248,20 @@ function readV1(json: unknown): { children: FieldSet | undefined; isMember: bool
   }
   if (!children) isMember = true;
   return { children, isMember, canonical: canonical && !(isMember && children === undefined && index > 0) };
+}
+
+/** sortStrings sorts as Array.prototype.sort does by default, by UTF-16 code units, in place; the few keys most levels have take an insertion sort, which allocates nothing. */
+function sortStrings(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
 }
 
 function isEmptyObject(v: unknown): boolean {

@@ -46,16 +46,17 @@ export function keyElement(fields: readonly (readonly [string, unknown])[]): Pat
   return { kind: 'k', fields: [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
-/** Keys of the non-field elements, which cost a JSON encoding to build. */
-const serialized = new WeakMap<PathElement, string>();
+/** KEY holds, on a non-field element, its key, which costs a JSON encoding to build: a hidden property, so the element still compares and copies as before. */
+const KEY = Symbol('serialized path element');
 
 /** serializePathElement is fieldpath.SerializePathElement: the fieldsV1 key of a step. */
 export function serializePathElement(pe: PathElement): string {
   if (pe.kind === 'f') return `f:${pe.name}`;
-  let key = serialized.get(pe);
+  const holder = pe as PathElement & { [KEY]?: string };
+  let key = holder[KEY];
   if (key === undefined) {
     key = serialize(pe);
-    serialized.set(pe, key);
+    if (Object.isExtensible(pe)) Object.defineProperty(pe, KEY, { value: key });
   }
   return key;
 }

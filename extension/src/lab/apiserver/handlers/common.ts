@@ -54,7 +54,7 @@ export async function mutate(ctx: HandlerContext, a: Attributes): Promise<Status
       if (!plugin.admit) continue;
       // The trace diffs only the object a plugin may change.
       const watched = plugin.mutates?.(a, ctx.admissionContext) === false ? undefined : a.object;
-      const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'mutating', watched, () => plugin.admit?.(a, ctx.admissionContext), (s) => s.message ?? '');
+      const denied = await ctx.tracer.plugin(verdicts, plugin, 'mutating', a, ctx.admissionContext, watched);
       if (denied) {
         ctx.tracer.stage('mutating admission', 'rejected', plugin.name).plugins = verdicts;
         return denied;
@@ -84,7 +84,7 @@ export async function admitValidate(ctx: HandlerContext, a: Attributes): Promise
   const verdicts: PluginVerdict[] = [];
   for (const plugin of ctx.admission.plugins) {
     if (!plugin.validate) continue;
-    const denied = await ctx.tracer.plugin(verdicts, plugin.name, 'validating', a.object, () => plugin.validate?.(a, ctx.admissionContext), (s) => s.message ?? '');
+    const denied = await ctx.tracer.plugin(verdicts, plugin, 'validating', a, ctx.admissionContext, undefined);
     if (denied) {
       ctx.tracer.stage('validating admission', 'rejected', plugin.name).plugins = verdicts;
       return denied;

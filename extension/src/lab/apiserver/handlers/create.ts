@@ -137,8 +137,10 @@ async function alreadyExistsError(ctx: HandlerContext, meta: ObjectMeta): Promis
  */
 export function decode(ctx: HandlerContext, body: KubeObject): { object: KubeObject } | { status: Status } {
   const t = ctx.type;
-  if (!modelForKind(t.group, t.version, t.kind)) return { object: defaulted(ctx, structuredClone(body)) };
-  const decoded = decodeObject(t.group, t.version, t.kind, body, fieldValidation(ctx.query));
+  const fv = fieldValidation(ctx.query);
+  // Kinds without a built-in model (custom resources) decode by their strategy: the CRD's schema.
+  const decoded = modelForKind(t.group, t.version, t.kind) ? decodeObject(t.group, t.version, t.kind, body, fv) : t.strategy.decode?.(body, fv);
+  if (!decoded) return { object: defaulted(ctx, structuredClone(body)) };
   if ('status' in decoded) {
     ctx.tracer.stage('decode', 'rejected', decoded.status.message);
     return decoded;

@@ -32,8 +32,19 @@ export async function streamWatch(server: ApiServer, req: ApiRequest, res: Serve
   let streaming = false;
   let closed = false;
   let converted = 0;
+  // Events that arrive in one turn of the event loop go out together: the socket is
+  // corked on the first and uncorked once the turn ends, so a burst costs one TLS write.
+  let corked = false;
   const write = (e: WatchEvent): void => {
     const object = e.type === 'ERROR' ? e.object : convertBody(e.object, 200, ctx, converted++ > 0);
+    if (!corked) {
+      corked = true;
+      res.cork();
+      setImmediate(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
     res.write(encodeJson({ type: e.type, object }, false));
     if (res.writableLength > MAX_WATCH_BACKLOG_BYTES) stop();
   };

@@ -14,8 +14,12 @@ import type { Attributes } from '../admission';
 export class ReinvocationContext {
   shouldReinvoke = false;
   isReinvoke = false;
-  /** webhooks is the mutating webhook plugin's own bookkeeping. */
-  readonly webhooks = new WebhookReinvokeContext();
+  private webhookContext?: WebhookReinvokeContext;
+
+  /** webhooks is the mutating webhook plugin's own bookkeeping, made when it first calls a webhook (most requests have none to call). */
+  get webhooks(): WebhookReinvokeContext {
+    return (this.webhookContext ??= new WebhookReinvokeContext());
+  }
 }
 
 /** WebhookReinvokeContext is the mutating webhook plugin's part: what it last produced and whom to call again. */
@@ -47,11 +51,13 @@ export class WebhookReinvokeContext {
   }
 }
 
-const contexts = new WeakMap<Attributes, ReinvocationContext>();
+/** CONTEXT keys a request's context on its Attributes: a hidden property, which spreading the attributes does not copy. */
+const CONTEXT = Symbol('reinvocation context');
 
 /** reinvocationContext returns the request's context, creating it on first use. */
 export function reinvocationContext(a: Attributes): ReinvocationContext {
-  let c = contexts.get(a);
-  if (!c) contexts.set(a, (c = new ReinvocationContext()));
+  const holder = a as Attributes & { [CONTEXT]?: ReinvocationContext };
+  let c = holder[CONTEXT];
+  if (!c) Object.defineProperty(holder, CONTEXT, { value: (c = new ReinvocationContext()) });
   return c;
 }

@@ -66,13 +66,15 @@ function validateDownwardAPIFile(file: unknown, path: string): FieldError[] {
   return errs;
 }
 
+/** claimPath records a projected file's path, or the conflict when another source already projects it. */
+function claimPath(paths: Set<string>, p: string, errs: FieldError[], conflict: () => FieldError): void {
+  if (paths.has(p)) errs.push(conflict());
+  else paths.add(p);
+}
+
 function validateProjected(projected: Record<string, unknown>, path: string): FieldError[] {
   const errs = validateMode(projected.defaultMode, `${path}.defaultMode`);
   const paths = new Set<string>();
-  const claimPath = (p: string, conflict: () => FieldError) => {
-    if (paths.has(p)) errs.push(conflict());
-    else paths.add(p);
-  };
   arr(projected.sources).forEach((raw, i) => {
     const source = obj(raw);
     const sp = `${path}.sources[${i}]`;
@@ -85,7 +87,7 @@ function validateProjected(projected: Record<string, unknown>, path: string): Fi
       arr(s.items).forEach((item, j) => {
         errs.push(...validateKeyToPath(item, `${sp}.${kind}.items[${j}]`));
         const p = str(obj(item).path);
-        if (p) claimPath(p, () => invalidValue(path, str(s.name), 'conflicting duplicate paths'));
+        if (p) claimPath(paths, p, errs, () => invalidValue(path, str(s.name), 'conflicting duplicate paths'));
       });
     }
     if (has(source.downwardAPI)) {
@@ -93,7 +95,7 @@ function validateProjected(projected: Record<string, unknown>, path: string): Fi
       for (const file of arr(obj(source.downwardAPI).items)) {
         errs.push(...validateDownwardAPIFile(file, `${sp}.downwardAPI`));
         const p = str(obj(file).path);
-        if (p) claimPath(p, () => invalidValue(path, p, 'conflicting duplicate paths'));
+        if (p) claimPath(paths, p, errs, () => invalidValue(path, p, 'conflicting duplicate paths'));
       }
     }
     if (has(source.serviceAccountToken)) {
@@ -113,7 +115,7 @@ function validateProjected(projected: Record<string, unknown>, path: string): Fi
       else if (!has(b.name) && !has(b.signerName)) errs.push(required(bp, 'either name or signerName must be specified'));
       if (!str(b.path)) errs.push(required(`${bp}.path`));
       errs.push(...validateLocalNonReservedPath(str(b.path), `${bp}.path`));
-      claimPath(str(b.path), () => invalidValue(path, str(b.path), 'conflicting duplicate paths'));
+      claimPath(paths, str(b.path), errs, () => invalidValue(path, str(b.path), 'conflicting duplicate paths'));
     }
     if (count > 1) errs.push(forbidden(sp, 'may not specify more than 1 volume type per source'));
   });

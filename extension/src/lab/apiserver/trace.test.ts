@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compare } from 'fast-json-patch';
+import type { KubeObject } from '../api/types';
+import type { AdmissionPlugin } from './admission/admission';
+import { FakeServer, attributes } from './admission/testing';
+import { type PluginVerdict, Tracer } from './trace';
+
+const pod = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+
+/** The chain: one plugin that changes the pod, one that says it cannot, one that changes it again. */
+const addLabel: AdmissionPlugin = { name: 'AddLabel', admit: (a) => void ((a.object as KubeObject).metadata.labels = { app: 'web' }) };
+const lookOnly: AdmissionPlugin = { name: 'LookOnly', admit: () => undefined, mutates: () => false };
+const dropImage: AdmissionPlugin = { name: 'DropImage', admit: (a) => void delete ((a.object as KubeObject).spec as { containers: { image?: string }[] }).containers[0].image };
+
+async function traced(): Promise<{ verdicts: PluginVerdict[]; states: KubeObject[] }> {
+  const tracer = new Tracer(() => 0, 't', 0, 'POST', '/api/v1/namespaces/default/pods');
+  const obj = pod();
+  const a = attributes({ kind: 'Pod', object: obj });
+  const ctx = new FakeServer().context();
+  const verdicts: PluginVerdict[] = [];
+  const states = [structuredClone(obj)];
+  for (const plugin of [addLabel, lookOnly, dropImage]) {
+    await tracer.plugin(verdicts, plugin, 'mutating', a, ctx, plugin.mutates?.(a, ctx) === false ? undefined : obj);
+    states.push(structuredClone(obj));
+  }
+  return { verdicts, states };
+}
+
+test('a mutating plugin\'s patch is the RFC 6902 diff of the object around it; a plugin that changed nothing has none', async () => {
+  const { verdicts, states } = await traced();
+  assert.deepEqual(verdicts.map((v) => v.patch), [compare(states[0], states[1]), undefined, compare(states[2], states[3])]);
+  assert.deepEqual(verdicts[0].patch, [{ op: 'add', path: '/metadata/labels', value: { app: 'web' } }]);
+  assert.deepEqual(verdicts[2].patch, [{ op: 'remove', path: '/spec/containers/0/image' }]);
+});
+
+test('a deferred patch reads as a plain property: in JSON, spread and structured clones, and only on the verdicts that have one', async () => {
+  const { verdicts, states } = await traced();
+  const want = [compare(states[0], states[1]), compare(states[2], states[3])];
+  const fresh = await traced();
+  assert.deepEqual(JSON.parse(JSON.stringify(fresh.verdicts)).map((v: PluginVerdict) => v.patch), [want[0], undefined, want[1]]);
+  const again = await traced();
+  assert.deepEqual([{ ...again.verdicts[0] }.patch, structuredClone(again.verdicts[2]).patch], want);
+  assert.deepEqual(Object.keys(verdicts[0]), ['name', 'phase', 'verdict', 'durationMs', 'patch']);
+  assert.ok(!('patch' in verdicts[1]));
+  assert.deepEqual(Object.getOwnPropertySymbols({ ...verdicts[2] }), []);
+});
+
+test('a deferred patch can be replaced like any property', async () => {
+  const { verdicts } = await traced();
+  verdicts[0].patch = [];
+  assert.deepEqual(verdicts[0].patch, []);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(verdicts[0], 'patch'), { value: [], enumerable: true, writable: true, configurable: true });
+});
