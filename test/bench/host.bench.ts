@@ -19,6 +19,7 @@ import { DEPLOYMENTS, PODS } from '../../extension/src/lab/client/resources';
 import { ClusterModel } from '../../extension/src/host/clusterModel';
 import { WorkerTransport } from '../../extension/src/host/workerTransport';
 import { createFakeVscode, installFakeVscode } from './fakeVscode';
+import { percentile, round } from './report';
 
 const ACTIVATION_RUNS = 15;
 const ACTIVATION_TARGET_MS = 100;
@@ -48,14 +49,8 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** percentile of an unsorted sample, nearest-rank. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** withTimeout rejects when promise takes longer than ms, so no step can hang the run. */

@@ -16,6 +16,7 @@ import { FrontDoor } from '../../extension/src/lab/apiserver/http/server';
 import { tableConvertor } from '../../extension/src/lab/apiserver/http/tables';
 import { createLabPki } from '../../extension/src/lab/pki/labPki';
 import { nodeEntropy } from '../../extension/src/lab/pki/nodeEntropy';
+import { emit, log, round } from './report';
 
 const PODS = 10_000;
 const CHUNK = 500;
@@ -26,9 +27,6 @@ const WATCH_TARGET = 20_000;
 /** What kubectl 1.32 sends for `get` (cmd/get: the Table media types, then plain JSON). */
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
-const emit = (r: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(r)}\n`);
-const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-const round = (n: number) => Math.round(n * 100) / 100;
 
 async function main(): Promise<void> {
   const clock = new ManualClock();

@@ -36,6 +36,7 @@ import { ResourceMapper, applyObject, parseManifests } from '../../extension/src
 import { KubeClient } from '../../extension/src/lab/client/kubeClient';
 import { Lab } from '../../extension/src/lab/lab';
 import { definitionsData } from '../../extension/src/lab/openapi/generated/definitionsData';
+import { emit, log, percentile, round } from './report';
 
 const DOCUMENTS = 40;
 const LINES = 1000;
@@ -50,14 +51,6 @@ const PEER_MODULES: Record<'server' | 'documents', string> = { server: 'yaml-lan
 const NAMESPACE = 'shop';
 const KUBERNETES_SCHEMA_URL = 'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/v1.36.0-standalone-strict/all.json';
 
-const emit = (r: { bench: string; value: number; unit: string; [extra: string]: unknown }) => process.stdout.write(`${JSON.stringify(r)}\n`);
-const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-const round = (n: number) => Math.round(n * 100) / 100;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function repoRoot(): string {
   if (process.env.KUBELAB_ROOT) return process.env.KUBELAB_ROOT;
