@@ -199,8 +199,10 @@ const JSON_COPY_DEPTH = 100;
  * arrays frozenFrom levels or more below the top come frozen.
  */
 export function jsonCopy<T>(value: T, frozenFrom = Infinity): T | undefined {
-  // copyValue walks objects with for-in, which sees only their own keys while Object.prototype has no enumerable ones.
+  // copyValue walks objects with for-in, which sees only their own keys while Object.prototype has no enumerable ones,
+  // and copies as the round trip would only while no prototype gives a toJSON.
   for (const _ in Object.prototype) return undefined;
+  if ('toJSON' in Object.prototype || 'toJSON' in Array.prototype) return undefined;
   const out = copyValue(value, 0, frozenFrom);
   return out === NOT_PLAIN ? undefined : (out as T);
 }

@@ -83,7 +83,8 @@ export class Tracer {
     // Between stages the handler may change the object in place: nothing carries over.
     this.lastObject = undefined;
     const now = this.stopwatch();
-    const s: Stage = { name, durationMs: round(now - this.stageStart), result, ...(detail ? { detail } : {}) };
+    const s: Stage = { name, durationMs: round(now - this.stageStart), result };
+    if (detail) s.detail = detail;
     this.stageStart = now;
     this.trace.status.stages.push(s);
     return s;

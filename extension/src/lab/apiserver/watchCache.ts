@@ -220,7 +220,7 @@ export class WatchCache {
   /** fallBehind ends every watch when the store can no longer replay what the cache missed; the next use relists. */
   private fallBehind(err: WatchError): void {
     for (const g of this.groups.values()) {
-      for (const x of [...g.live, ...g.early]) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
+      for (const x of [...g.live, ...g.early].sort((p, q) => p.seq - q.seq)) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
     }
     this.reset();
   }

@@ -174,9 +174,27 @@ export class FieldManager {
 /** managerOrUserAgent is the manager an update is recorded under: fieldManager, else the user agent up to its first `/`, printable and at most 128 bytes. */
 export function managerOrUserAgent(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
+  const agent = userAgent ?? '';
+  let manager = agentManagers.get(agent);
+  if (manager === undefined) {
+    manager = agentManager(agent);
+    if (agent.length <= MAX_REMEMBERED_AGENT) {
+      if (agentManagers.size >= MAX_IDENTIFIERS) agentManagers.clear();
+      agentManagers.set(agent, manager);
+    }
+  }
+  return manager;
+}
+
+/** agentManagers are the managers of the user agents seen lately, up to MAX_REMEMBERED_AGENT long: clients send the same few. */
+const agentManagers = new Map<string, string>();
+const MAX_REMEMBERED_AGENT = 256;
+
+/** agentManager is a user agent's product name, printable and at most 128 bytes. */
+function agentManager(userAgent: string): string {
   let out = '';
   let bytes = 0;
-  for (const ch of (userAgent ?? '').split('/')[0]) {
+  for (const ch of userAgent.split('/')[0]) {
     if (NOT_PRINTABLE.test(ch)) continue;
     const size = utf8Length(ch);
     if (bytes + size > 128) break;
@@ -196,6 +214,7 @@ function stripMeta(managed: Managed, id: string): void {
 
 /** capUpdateManagers merges the oldest Update entries into one "ancient-changes" entry per version until at most ten remain (capmanagers.go). */
 function capUpdateManagers(managed: Managed): void {
+  if (managed.fields.size <= MAX_UPDATE_MANAGERS) return;
   const updaters = [...managed.fields].filter(([, vs]) => !vs.applied).map(([id]) => id);
   if (updaters.length <= MAX_UPDATE_MANAGERS) return;
   const secs = (id: string): number => {

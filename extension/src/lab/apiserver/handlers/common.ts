@@ -50,7 +50,9 @@ export async function mutate(ctx: HandlerContext, a: Attributes): Promise<Status
   const reinvocation = reinvocationContext(a);
   const managedBefore = a.object?.metadata.managedFields;
   for (let round = 0; round < 2; round++) {
-    for (const plugin of ctx.admission.plugins) {
+    const plugins = ctx.admission.plugins;
+    for (let i = 0; i < plugins.length; i++) {
+      const plugin = plugins[i];
       if (!plugin.admit) continue;
       // The trace diffs only the object a plugin may change.
       const watched = plugin.mutates?.(a, ctx.admissionContext) === false ? undefined : a.object;
@@ -82,7 +84,9 @@ function keepDecodableManagedFields(ctx: HandlerContext, meta: ObjectMeta, befor
 /** admitValidate runs every plugin's validate in chain order. */
 export async function admitValidate(ctx: HandlerContext, a: Attributes): Promise<Status | undefined> {
   const verdicts: PluginVerdict[] = [];
-  for (const plugin of ctx.admission.plugins) {
+  const plugins = ctx.admission.plugins;
+  for (let i = 0; i < plugins.length; i++) {
+    const plugin = plugins[i];
     if (!plugin.validate) continue;
     const denied = await ctx.tracer.plugin(verdicts, plugin, 'validating', a, ctx.admissionContext, undefined);
     if (denied) {

@@ -135,13 +135,17 @@ function validateEnvFrom(envFrom: unknown, path: string): FieldError[] {
 const MOUNT_PROPAGATIONS = ['Bidirectional', 'HostToContainer', 'None'];
 const RECURSIVE_READ_ONLY = ['Disabled', 'Enabled', 'IfPossible'];
 
+/** NO_NAMES stands in for the names and paths of a container without volume devices, most containers. */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** validateVolumeMounts is ValidateVolumeMounts: each mount names a valid volume and a unique path. */
 function validateVolumeMounts(container: Record<string, unknown>, volumes: VolumeSet, path: string): FieldError[] {
+  if (arr(container.volumeMounts).length === 0) return [];
   const errs: FieldError[] = [];
   const mountPaths = new Set<string>();
   const devices = arr(container.volumeDevices).map(obj);
-  const deviceNames = new Set(devices.map((d) => str(d.name)));
-  const devicePaths = new Set(devices.map((d) => str(d.devicePath)));
+  const deviceNames = devices.length ? new Set(devices.map((d) => str(d.name))) : NO_NAMES;
+  const devicePaths = devices.length ? new Set(devices.map((d) => str(d.devicePath))) : NO_NAMES;
   const privileged = obj(container.securityContext).privileged === true;
   arr(container.volumeMounts).forEach((raw, i) => {
     const m = obj(raw);
@@ -187,6 +191,7 @@ function validateVolumeMounts(container: Record<string, unknown>, volumes: Volum
 
 /** validateVolumeDevices is ValidateVolumeDevices: block devices come from PVC-backed volumes. */
 function validateVolumeDevices(container: Record<string, unknown>, volumes: VolumeSet, path: string): FieldError[] {
+  if (arr(container.volumeDevices).length === 0) return [];
   const errs: FieldError[] = [];
   const mounts = arr(container.volumeMounts).map(obj);
   const mountNames = new Set(mounts.map((m) => str(m.name)));
