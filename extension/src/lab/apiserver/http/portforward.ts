@@ -21,7 +21,7 @@ import type { RawData } from 'ws';
 import { Pipe } from '../../kubelet/pipe';
 import type { KubeletAnswer, PortForwardSession } from '../../kubelet/streaming';
 import { ChannelConn } from './remotecommand';
-import { SpdySession, type SpdyStream, type Transport, streamProtocols } from './spdy';
+import { SpdySession, type SpdyStream, type Transport, streamProtocols, upgradeToSpdy } from './spdy';
 import type { ActiveWatch } from './watch';
 import { acceptWebSocket } from './websocket';
 
@@ -53,19 +53,7 @@ export function serveDirectPortForward(req: IncomingMessage, socket: Duplex, hea
     target.done();
     return;
   }
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${offered.length ? `X-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}\r\n` : ''}\r\n`);
-  const transport: Transport = {
-    write: (d) => void socket.write(d),
-    onData: (fn) => {
-      if (head.length) fn(head);
-      socket.on('data', fn);
-    },
-    onClose: (fn) => {
-      socket.on('close', fn);
-      socket.on('error', fn);
-    },
-    close: () => void socket.end(),
-  };
+  const transport = upgradeToSpdy(socket, head, offered.length ? PORT_FORWARD_PROTOCOL : '');
   runSpdyPortForward(transport, session, target, track);
 }
 

@@ -13,6 +13,7 @@
  */
 import { type Inflate, constants, createInflate } from 'node:zlib';
 import { Pipe } from '../../kubelet/pipe';
+import type { Duplex } from 'node:stream';
 
 const VERSION = 3;
 const SYN_STREAM = 1;
@@ -57,6 +58,27 @@ export interface Transport {
   onData(fn: (data: Buffer) => void): void;
   onClose(fn: () => void): void;
   close(): void;
+}
+
+/**
+ * upgradeToSpdy answers an HTTP upgrade with 101 Switching Protocols to SPDY/3.1
+ * (naming the negotiated stream protocol, if any) and returns the socket as a
+ * Transport; head is what the client sent after its request, delivered first.
+ */
+export function upgradeToSpdy(socket: Duplex, head: Buffer, protocol: string): Transport {
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${protocol ? `X-Stream-Protocol-Version: ${protocol}\r\n` : ''}\r\n`);
+  return {
+    write: (d) => void socket.write(d),
+    onData: (fn) => {
+      if (head.length) fn(head);
+      socket.on('data', fn);
+    },
+    onClose: (fn) => {
+      socket.on('close', fn);
+      socket.on('error', fn);
+    },
+    close: () => void socket.end(),
+  };
 }
 
 /** SpdyStream is one stream the client opened. */

@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeletAnswer, SessionOutcome } from '../../kubelet/streaming';
 import { type RemoteCommandTarget, kubeletStatus } from './remotecommand';
-import { SpdySession, type SpdyStream, type Transport, streamProtocols } from './spdy';
+import { SpdySession, type SpdyStream, streamProtocols, upgradeToSpdy } from './spdy';
 import type { ActiveWatch } from './watch';
 
 /** SPDY_REMOTE_COMMAND_PROTOCOLS are the kubelet's remote command protocols over SPDY, newest first. */
@@ -37,19 +37,7 @@ export function serveSpdyRemoteCommand(req: IncomingMessage, socket: Duplex, hea
   const tty = session.tty;
   const expected = new Set(['error', ...(options.stdin ? ['stdin'] : []), ...(options.stdout ? ['stdout'] : []), ...(options.stderr && !tty ? ['stderr'] : []),
     ...(tty && protocol !== 'channel.k8s.io' && protocol !== 'v2.channel.k8s.io' && protocol !== '' ? ['resize'] : [])]);
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${protocol ? `X-Stream-Protocol-Version: ${protocol}\r\n` : ''}\r\n`);
-  const transport: Transport = {
-    write: (d) => void socket.write(d),
-    onData: (fn) => {
-      if (head.length) fn(head);
-      socket.on('data', fn);
-    },
-    onClose: (fn) => {
-      socket.on('close', fn);
-      socket.on('error', fn);
-    },
-    close: () => void socket.end(),
-  };
+  const transport = upgradeToSpdy(socket, head, protocol);
   const streams = new Map<string, SpdyStream>();
   let started = false;
   const aborter = new AbortController();
