@@ -106,6 +106,8 @@ export class VSCodeHarness {
       // The explorer shows the workspace once the remote file system is connected:
       // before that, keybindings and commands are not reliably wired up.
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      // The KubeLab activity-bar entry appears once the extension's contributions are registered.
+      await page.locator('.activitybar .action-item[aria-label^="KubeLab"], .activitybar .action-item a[aria-label^="KubeLab"]').first().waitFor({ timeout: 60_000 });
       await harness.screenshot('workbench');
       return harness;
     } catch (error) {
@@ -118,7 +120,15 @@ export class VSCodeHarness {
   /** Runs a command palette entry by its exact title, e.g. "KubeLab: Apply". */
   async runCommand(title: string): Promise<void> {
     const input = await this.openQuickInput('F1');
-    await input.fill(`>${title}`);
+    // The palette filters the commands registered when it opened and does not refresh
+    // when an extension's contributions arrive later (a fresh code-server under load
+    // scans extensions after the explorer shows): type the title again until it is listed.
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) });
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await input.fill('>');
+      await input.fill(`>${title}`);
+      if (await rows.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    }
     await this.pickQuickInputRow(title);
   }
 

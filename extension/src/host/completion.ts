@@ -8,7 +8,7 @@ import { type FieldCompletion, completeAt } from '../editor/fieldCompletions';
 import { cursorAt } from '../editor/yamlCursor';
 import { ClusterSchemas } from './completionSchemas';
 import { ManifestHoverProvider } from './hover';
-import type { LabHost } from './labHost';
+import type { Cluster } from './cluster';
 
 /** YAML_DOCUMENTS are the editors completion, hover and CodeLens serve: YAML files and unsaved YAML editors. */
 export const YAML_DOCUMENTS: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }];
@@ -43,7 +43,7 @@ function toItem(c: FieldCompletion, range: vscode.Range): vscode.CompletionItem 
 }
 
 /** registerManifestLanguageFeatures registers completion and hover for manifests, learning CRDs and served kinds from the lab. */
-export function registerManifestLanguageFeatures(host: LabHost): vscode.Disposable[] {
+export function registerManifestLanguageFeatures(host: Cluster): vscode.Disposable[] {
   const schemas = new ClusterSchemas(host);
   return [
     schemas,

@@ -12,7 +12,7 @@ import { Informer } from '../lab/client/informer';
 import type { ResourceRef } from '../lab/client/resources';
 import { CrdSchemas } from '../editor/crdSchemas';
 import { type ServedKind, builtinKinds } from '../editor/fieldCompletions';
-import type { LabHost } from './labHost';
+import type { Cluster } from './cluster';
 
 const CUSTOM_RESOURCE_DEFINITIONS: ResourceRef = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
 
@@ -23,7 +23,7 @@ export class ClusterSchemas implements vscode.Disposable {
   private servedKinds?: Promise<readonly ServedKind[]>;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly host: LabHost) {
+  constructor(private readonly host: Cluster) {
     this.subscription = host.onDidChangeState((state) => {
       if (state === 'running') this.watch();
       else if (state === 'stopped') this.reset();

@@ -11,7 +11,7 @@ import { AdmissionInputs } from '../editor/admissionInputs';
 import type { Problem, Severity } from '../editor/findings';
 import { type CancelToken, ManifestValidator, offlineProblems } from '../editor/manifestValidator';
 import { RealClock } from '../lab/clock';
-import type { LabHost } from './labHost';
+import type { Cluster } from './cluster';
 
 /** Schemes of documents that are views of something else (diffs, output), never checked. */
 const SKIPPED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'comment', 'vscode-notebook-cell-output']);
@@ -41,7 +41,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
   private rulesTimer?: ReturnType<typeof setTimeout>;
 
   /** log receives validation failures, which are bugs (the KubeLab output channel). */
-  constructor(private readonly host: LabHost, private readonly log: (line: string) => void) {
+  constructor(private readonly host: Cluster, private readonly log: (line: string) => void) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { LabMessage, LabOptions } from '../lab/channel';
+import type { Cluster } from './cluster';
 import { KubeClient } from '../lab/client/kubeClient';
 import type { LabState } from '../lab/lab';
 import { WorkerTransport } from './workerTransport';
@@ -19,7 +20,9 @@ export interface Served {
 /** How long stop() waits for the lab to stop before ending its worker. */
 const STOP_TIMEOUT_MS = 2000;
 
-export class LabHost implements vscode.Disposable {
+export class LabHost implements Cluster, vscode.Disposable {
+  readonly name = 'KubeLab';
+  readonly isLab = true;
   private worker?: Worker;
   private transport?: WorkerTransport;
   private starting?: Promise<KubeClient>;
