@@ -23,6 +23,8 @@ export interface StartOptions extends Profile {
   inheritOutput?: boolean;
   handleSignals?: boolean;
   timeoutMs?: number;
+  /** env is added to code-server's environment (and so the extension host's), e.g. KUBECONFIG. */
+  env?: Record<string, string>;
 }
 export interface RunningCodeServer {
   url: string;

@@ -340,6 +340,7 @@ export async function startCodeServer({
   inheritOutput = false,
   handleSignals = true,
   timeoutMs = 60_000,
+  env = {},
 }) {
   const node = ensureNode24();
   const entry = ensureCodeServer();
@@ -358,7 +359,7 @@ export async function startCodeServer({
   logFile ??= join(userDataDir, 'code-server.log');
   const out = inheritOutput ? 'inherit' : openSync(logFile, 'a');
   // Own process group, so stop() also ends the extension host and other children.
-  const child = spawn(node, args, { env: cleanEnv(), stdio: ['ignore', out, out], detached: true });
+  const child = spawn(node, args, { env: { ...cleanEnv(), ...env }, stdio: ['ignore', out, out], detached: true });
   if (typeof out === 'number') closeSync(out);
 
   let exited = null;

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   name: string;
   /** Page size; tall enough that the Cluster tree is not virtualised away. */
   viewport?: { width: number; height: number };
+  /** Extra environment for code-server and so the extension host (e.g. KUBECONFIG). */
+  env?: Record<string, string>;
 }
 
 export class VSCodeHarness {
@@ -77,7 +79,7 @@ export class VSCodeHarness {
 
     toolchain.installExtension(vsix, profile);
     const port = await toolchain.freePort();
-    const server = await toolchain.startCodeServer({ port, folder: workspace, ...profile });
+    const server = await toolchain.startCodeServer({ port, folder: workspace, ...profile, env: options.env ?? {} });
 
     let browser: Browser | undefined;
     try {
@@ -230,6 +232,85 @@ export class VSCodeHarness {
         .sort((a, b) => a.top - b.top)
         .map(({ top: _top, ...rest }) => rest);
     }, viewTitle);
+  }
+
+  /**
+   * Right-clicks the tree row labelled `label` in view `viewTitle` and runs the context
+   * menu entry `item` (code-server draws menus in HTML, so they can be clicked).
+   */
+  async treeContextMenu(viewTitle: string, label: string, item: string): Promise<void> {
+    const row = this.treeRowLocator(viewTitle, label);
+    await row.waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }).first();
+    try {
+      await entry.waitFor({ timeout: 10_000 });
+    } catch {
+      await this.screenshot(`context-menu-missing-${slug(item)}`);
+      const seen = await this.page.locator('.context-view .monaco-menu .action-label').allInnerTexts();
+      throw new Error(`no context menu entry "${item}" on "${label}"; showing: ${JSON.stringify(seen)}`);
+    }
+    await entry.click();
+  }
+
+  /** The row labelled `label` in the view titled `viewTitle`. */
+  treeRowLocator(viewTitle: string, label: string) {
+    const pane = this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator('.pane-header', { hasText: viewTitle }) });
+    return pane.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  }
+
+  /** Clicks a tree row (expanding or collapsing it). */
+  async clickTreeRow(viewTitle: string, label: string): Promise<void> {
+    const row = this.treeRowLocator(viewTitle, label);
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  }
+
+  /**
+   * The text of the active editor (or, with `scope`, of the editor inside that part,
+   * e.g. '.part.panel' for the Output view), from its rendered lines: only lines in view.
+   */
+  async editorText(scope = '.part.editor .editor-group-container.active'): Promise<string> {
+    return this.page.evaluate((sel) => {
+      const root = document.querySelector(sel);
+      const lines = Array.from(root?.querySelectorAll('.monaco-editor .view-lines .view-line') ?? []);
+      return lines
+        .map((l) => ({ top: Number.parseFloat((l as HTMLElement).style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n');
+    }, scope);
+  }
+
+  /** The title of the active editor tab. */
+  async activeTabTitle(): Promise<string> {
+    return (await this.page.locator('.tabs-container .tab.active .label-name, .title .label-name').first().textContent())?.trim() ?? '';
+  }
+
+  /** Types into an open input box (e.g. Scale's replicas) and presses Enter. */
+  async answerInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(text);
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Picks the quick pick entry labelled `label` in an open QuickPick. */
+  async pickQuickPick(label: string): Promise<void> {
+    await this.pickQuickInputRow(label);
+  }
+
+  /** Clicks a button of the modal dialog (showWarningMessage with modal: true). */
+  async clickDialogButton(label: string): Promise<void> {
+    const button = this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first();
+    await button.waitFor({ timeout: 15_000 });
+    await button.click();
+  }
+
+  /** Texts of the notification toasts now shown. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   }
 
   /** Status bar entries' texts, left to right. */

@@ -4,47 +4,27 @@
  * clock so metrics-server's first two scrapes come within seconds.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ScaledClock } from '../clock';
-import { Lab } from '../lab';
-import { FrontDoor } from '../apiserver/http/server';
-import { writeKubeconfig } from '../pki/files';
-import { kubeconfig } from '../pki/kubeconfig';
-import { createLabPki } from '../pki/labPki';
-import { nodeEntropy } from '../pki/nodeEntropy';
+import { type ServedTestLab, kubectlMissing, serveTestLab } from '../apiserver/http/testing';
 
 const run = promisify(execFile);
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = hasKubectl ? false : 'kubectl is not installed';
+const skip = kubectlMissing;
 const SPEED = 10;
 
-let lab: Lab;
-let door: FrontDoor;
 let dir: string;
 let config: string;
+let served: ServedTestLab;
 
 before(async () => {
   if (skip) return;
   const clock = new ScaledClock(SPEED);
-  lab = new Lab({ nodes: 2, clock, seed: 11 });
-  await lab.start();
-  const pki = createLabPki(nodeEntropy(), Date.now());
-  door = await FrontDoor.start({ server: lab.server, tls: { caPem: pki.ca.certPem, certPem: pki.apiServer.certPem, keyPem: pki.apiServer.keyPem } });
-  dir = await mkdtemp(join(tmpdir(), 'kubelab-top-'));
-  config = join(dir, 'config');
-  await writeKubeconfig(config, kubeconfig({ server: door.url, caPem: pki.ca.certPem, client: pki.admin }));
+  served = await serveTestLab({ nodes: 2, clock });
+  ({ dir, kubeconfig: config } = served);
   const manifest = join(dir, 'pods.json');
   const pod = (name: string, containers: object[]): object => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { containers } });
   await writeFile(manifest, JSON.stringify({
@@ -65,9 +45,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  await door.stop();
-  lab.stop();
-  await rm(dir, { recursive: true, force: true });
+  await served.stop();
 });
 
 async function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -6,56 +6,36 @@
  * current hash, gzip, protobuf, PartialObjectMetadata) are upstream's.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { RealClock } from '../../clock';
-import { Lab } from '../../lab';
-import { writeKubeconfig } from '../../pki/files';
-import { kubeconfig } from '../../pki/kubeconfig';
-import { type LabPki, createLabPki } from '../../pki/labPki';
-import { nodeEntropy } from '../../pki/nodeEntropy';
-import { FrontDoor } from './server';
+import type { LabPki } from '../../pki/labPki';
+import type { FrontDoor } from './server';
+import { type ServedTestLab, kubectlMissing, serveTestLab } from './testing';
 
 const run = promisify(execFile);
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = hasKubectl ? false : 'kubectl is not installed';
+const skip = kubectlMissing;
 
-let lab: Lab;
 let door: FrontDoor;
 let pki: LabPki;
 let dir: string;
 let config: string;
 
+let served: ServedTestLab;
+
 before(async () => {
   const clock = new RealClock();
-  lab = new Lab({ nodes: 1, clock, seed: 11 });
-  await lab.start();
-  pki = createLabPki(nodeEntropy(), Date.now());
-  door = await FrontDoor.start({ server: lab.server, tls: { caPem: pki.ca.certPem, certPem: pki.apiServer.certPem, keyPem: pki.apiServer.keyPem }, clock });
-  dir = await mkdtemp(join(tmpdir(), 'kubelab-openapi-'));
-  config = join(dir, 'config');
-  await writeKubeconfig(config, kubeconfig({ server: door.url, caPem: pki.ca.certPem, client: pki.admin }));
+  served = await serveTestLab({ clock, door: () => ({ clock }) });
+  ({ door, pki, dir, kubeconfig: config } = served);
 });
 
-after(async () => {
-  await door.stop();
-  lab.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => served.stop());
 
 async function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {

@@ -4,35 +4,27 @@
  * kubeconfig in a temporary directory. The raw-HTTPS cases pin the wire format.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../api/types';
-import { RealClock } from '../../clock';
 import { ADMIN, Lab } from '../../lab';
-import { writeKubeconfig, writePki } from '../../pki/files';
+import { writeKubeconfig } from '../../pki/files';
 import { kubeconfig } from '../../pki/kubeconfig';
 import { type LabPki, createLabPki } from '../../pki/labPki';
 import { nodeEntropy } from '../../pki/nodeEntropy';
 import { POST_START_HOOKS, kubeApiserverChecks } from './kubeApiserverChecks';
 import type { TableConvertOptions } from './response';
 import { FrontDoor } from './server';
+import { type ServedTestLab, kubectlMissing, serveTestLab } from './testing';
 import { VERSION_INFO } from './version';
 
 const run = promisify(execFile);
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = hasKubectl ? false : 'kubectl is not installed';
+const skip = kubectlMissing;
 
 let lab: Lab;
 let door: FrontDoor;
@@ -40,26 +32,17 @@ let pki: LabPki;
 let dir: string;
 let config: string;
 
+let served: ServedTestLab;
+
 before(async () => {
-  lab = new Lab({ nodes: 1, clock: new RealClock(), seed: 7 });
-  await lab.start();
-  pki = createLabPki(nodeEntropy(), Date.now());
-  door = await FrontDoor.start({
-    server: lab.server,
-    tls: { caPem: pki.ca.certPem, certPem: pki.apiServer.certPem, keyPem: pki.apiServer.keyPem },
-    health: kubeApiserverChecks({ storeRevision: () => lab.store.revision(), cache: lab.server.cache }),
+  served = await serveTestLab({
+    seed: 7, writePki: true,
+    door: (l: Lab) => ({ health: kubeApiserverChecks({ storeRevision: () => l.store.revision(), cache: l.server.cache }) }),
   });
-  dir = await mkdtemp(join(tmpdir(), 'kubelab-http-'));
-  await writePki(join(dir, 'pki'), pki);
-  config = join(dir, 'config');
-  await writeKubeconfig(config, kubeconfig({ server: door.url, caPem: pki.ca.certPem, client: pki.admin }));
+  ({ lab, door, pki, dir, kubeconfig: config } = served);
 });
 
-after(async () => {
-  await door.stop();
-  lab.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => served.stop());
 
 /** kubectl runs kubectl against the lab, with a HOME of its own so no cache or config leaks in or out. */
 async function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -6,31 +6,17 @@
  * channel protocols' bytes.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { RealClock } from '../../clock';
-import { Lab } from '../../lab';
-import { writeKubeconfig } from '../../pki/files';
-import { kubeconfig } from '../../pki/kubeconfig';
-import { type LabPki, createLabPki } from '../../pki/labPki';
-import { nodeEntropy } from '../../pki/nodeEntropy';
-import { FrontDoor } from './server';
+import type { Lab } from '../../lab';
+import type { LabPki } from '../../pki/labPki';
+import type { FrontDoor } from './server';
+import { type ServedTestLab, kubectlMissing, serveTestLab } from './testing';
 
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = hasKubectl ? false : 'kubectl is not installed';
+const skip = kubectlMissing;
 
 let lab: Lab;
 let door: FrontDoor;
@@ -38,14 +24,11 @@ let pki: LabPki;
 let dir: string;
 let config: string;
 
+let served: ServedTestLab;
+
 before(async () => {
-  lab = new Lab({ nodes: 1, clock: new RealClock(), seed: 11 });
-  await lab.start();
-  pki = createLabPki(nodeEntropy(), Date.now());
-  door = await FrontDoor.start({ server: lab.server, tls: { caPem: pki.ca.certPem, certPem: pki.apiServer.certPem, keyPem: pki.apiServer.keyPem } });
-  dir = await mkdtemp(join(tmpdir(), 'kubelab-stream-'));
-  config = join(dir, 'config');
-  await writeKubeconfig(config, kubeconfig({ server: door.url, caPem: pki.ca.certPem, client: pki.admin }));
+  served = await serveTestLab();
+  ({ lab, door, pki, dir, kubeconfig: config } = served);
   for (const [name, spec] of [
     ['web', { containers: [{ name: 'nginx', image: 'nginx:1.27' }] }],
     ['bb', { containers: [{ name: 'bb', image: 'busybox:1.37', command: ['sleep', '3600'] }] }],
@@ -59,11 +42,7 @@ before(async () => {
   }, 'the pods to run');
 });
 
-after(async () => {
-  await door.stop();
-  lab.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => served.stop());
 
 interface Run {
   code: number;
