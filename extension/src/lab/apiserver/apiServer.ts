@@ -18,7 +18,7 @@ import type { AuditPolicy } from './audit/types';
 import { impersonate } from './auth/impersonation';
 import { type TokenRequestIssuer, createTokenRequest } from './auth/tokenRequest';
 import { PodIndex } from './podIndex';
-import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
+import type { Authenticator, AuthorizationAttributes, Authorizer, Decision, UserInfo } from './auth/types';
 import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
@@ -39,7 +39,7 @@ import { handleScale } from './handlers/scale';
 import { validateWriteOptions } from './handlers/options';
 import { handleGet, handleList, parseResourceVersion } from './handlers/read';
 import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
-import { handlePatch, handleUpdate } from './handlers/update';
+import { handlePatch, handlePut } from './handlers/update';
 import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
 import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
@@ -101,6 +101,8 @@ export interface HandlerContext {
   tracer: Tracer;
   storageFor(group: string, resource: string): ObjectStorage | undefined;
   server: ApiServer;
+  /** authorizeVerb asks the authorizer whether the request's user may do verb to the request's object (a create on update needs create). */
+  authorizeVerb(verb: string): Promise<Decision>;
 }
 
 export interface ApiServerOptions {
@@ -537,6 +539,7 @@ export class ApiServer {
     spec.dryRun = dryRun;
     return {
       info, query, type, dryRun, user: actor, userAgent: req.headers?.['user-agent'],
+      authorizeVerb: (verb) => Promise.resolve(this.options.authorizer.authorize({ ...attrs, verb })),
       storage: this.storages.get(type) as ObjectStorage,
       clock: this.options.clock,
       random: this.options.random,
@@ -602,7 +605,10 @@ export class ApiServer {
       case 'get': return respond(await handleGet(ctx));
       case 'list': return respond(await handleList(ctx));
       case 'create': return info.subresource ? respond(methodNotSupported(gr, 'create')) : respond(await handleCreate(ctx, req.body), 201);
-      case 'update': return respond(await handleUpdate(ctx, req.body));
+      case 'update': {
+        const updated = await handlePut(ctx, req.body);
+        return 'created' in updated ? respond(updated.created as KubeObject, 201) : respond(updated);
+      }
       case 'patch': {
         const patched = await handlePatch(ctx, req.body, req.contentType ?? '');
         return 'created' in patched ? respond(patched.created as KubeObject, 201) : respond(patched);

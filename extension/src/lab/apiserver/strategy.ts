@@ -32,6 +32,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   prepareForStatusUpdate?(obj: T, old: T): void;
   /** statusResetFields are the status strategy's GetResetFields, which no manager owns through /status (default: spec). */
   statusResetFields?: readonly (readonly string[])[];
+  /** allowCreateOnUpdate: a PUT to a name that does not exist creates the object (201), as AllowCreateOnUpdate; otherwise it is a 404. */
+  allowCreateOnUpdate?: boolean;
   /** allowUnconditionalUpdate false makes an update without metadata.resourceVersion a 422, as AllowUnconditionalUpdate (default true). */
   allowUnconditionalUpdate?: boolean;
   validate?(obj: T): FieldError[];

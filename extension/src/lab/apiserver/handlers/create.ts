@@ -8,7 +8,7 @@
 import { type KubeObject, type ObjectMeta, type Status, isStatus } from '../../api/types';
 import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
-import { alreadyExists, badRequest } from '../errors';
+import { alreadyExists, badRequest, forbidden } from '../errors';
 import { decodeObject } from '../../openapi/decode';
 import { modelForKind } from '../../openapi/schema';
 import { groupVersion } from '../resources';
@@ -40,7 +40,19 @@ export async function handleCreate(ctx: HandlerContext, body: unknown): Promise<
 export async function handleApplyCreate(ctx: HandlerContext, applied: KubeObject): Promise<KubeObject | Status> {
   const obj = decodeForCreate(ctx, applied);
   if (isStatus(obj)) return obj;
-  return createObject(ctx, obj, false);
+  return createObject(ctx, obj, false, true);
+}
+
+/**
+ * handleCreateOnUpdate is the store's create inside Update, for a PUT to a name that
+ * does not exist where the strategy allows it: the body becomes a new object, its
+ * manager's fields recorded as an Update, and besides validating admission the user
+ * must be allowed to create it (the handler's withAuthorization).
+ */
+export async function handleCreateOnUpdate(ctx: HandlerContext, body: KubeObject): Promise<KubeObject | Status> {
+  const obj = decodeForCreate(ctx, body);
+  if (isStatus(obj)) return obj;
+  return createObject(ctx, trackUpdate(ctx, undefined, obj), false, true);
 }
 
 /** decodeForCreate decodes and defaults the body, clears the system metadata (WipeObjectMetaSystemFields) and settles the namespace. */
@@ -61,7 +73,7 @@ function decodeForCreate(ctx: HandlerContext, body: unknown): KubeObject | Statu
 }
 
 /** createObject runs mutating admission once, then the store's create, drawing a new name while a generated one collides. */
-async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean): Promise<KubeObject | Status> {
+async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean, authorizeCreate = false): Promise<KubeObject | Status> {
   const a = attributes(ctx, 'CREATE', obj);
   const mutated = await mutate(ctx, a);
   if (mutated) return mutated;
@@ -73,13 +85,13 @@ async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResource
   const attempts = !obj.metadata.name && obj.metadata.generateName ? MAX_NAME_GENERATION_CREATE_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     // Each try starts from the object as admitted, without the previous try's name.
-    const result = await storeCreate(ctx, attempt < attempts ? structuredClone(obj) : obj, refuseResourceVersion);
+    const result = await storeCreate(ctx, attempt < attempts ? structuredClone(obj) : obj, refuseResourceVersion, authorizeCreate);
     if (attempt >= attempts || !isStatus(result) || result.reason !== 'AlreadyExists') return result;
   }
 }
 
 /** storeCreate is the generic store's create: system fields, name generation, rest.BeforeCreate, validating admission, the write. */
-async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean): Promise<KubeObject | Status> {
+async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean, authorizeCreate: boolean): Promise<KubeObject | Status> {
   const meta = obj.metadata;
   meta.uid = uuid(ctx.random);
   meta.creationTimestamp = secondTimestamp(ctx.clock.now());
@@ -90,7 +102,7 @@ async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceV
   const s = ctx.type.strategy;
   if (s.generation) meta.generation = 1;
   s.prepareForCreate?.(obj);
-  const rejected = validateObject(ctx, obj) ?? (await admitValidate(ctx, attributes(ctx, 'CREATE', obj)));
+  const rejected = validateObject(ctx, obj) ?? (authorizeCreate ? await authorizedToCreate(ctx) : undefined) ?? (await admitValidate(ctx, attributes(ctx, 'CREATE', obj)));
   if (rejected) return rejected;
   if (refuseResourceVersion && !ctx.dryRun && resourceVersionSet(meta)) {
     ctx.tracer.stage('persist', 'rejected', RESOURCE_VERSION_SET_ON_CREATE);
@@ -103,6 +115,18 @@ async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceV
   }
   persisted(ctx, written.object);
   return written.object;
+}
+
+/**
+ * authorizedToCreate is withAuthorization around a create on update or apply: the
+ * user who may update must also be allowed to create, else a Forbidden naming the
+ * object with the authorizer's reason.
+ */
+async function authorizedToCreate(ctx: HandlerContext): Promise<Status | undefined> {
+  const decision = await ctx.authorizeVerb('create');
+  if (decision.decision === 'allow') return undefined;
+  ctx.tracer.stage('authorization', 'rejected', `create: ${decision.reason}`);
+  return forbidden({ group: ctx.type.group, resource: ctx.type.resource }, ctx.info.name, decision.reason);
 }
 
 /** resourceVersionSet is the versioner's check: a resourceVersion that parses as a non-zero number. */

@@ -18,14 +18,41 @@ import { checkEscalation } from '../auth/escalation';
 import { modelForKind } from '../../openapi/schema';
 import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
 import { secondTimestamp } from '../trace';
-import { checkTypeMeta, decode, handleApplyCreate } from './create';
+import { checkTypeMeta, decode, handleApplyCreate, handleCreateOnUpdate } from './create';
 import { fieldValidation } from './options';
 
 /** Unconditional writes retry a few times when they race another writer, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
 
-/** handleUpdate answers PUT of an object or its status; the body's uid, when it has one, is a precondition. */
+/**
+ * handlePut answers PUT of an object or its status; the body's uid, when it has
+ * one, is a precondition. A PUT to a name that does not exist creates the object
+ * where the strategy allows it (AllowCreateOnUpdate: events, leases, RBAC…); the
+ * answer then says created.
+ */
+export async function handlePut(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status | { created: KubeObject }> {
+  const obj = decodePut(ctx, body);
+  if (isStatus(obj)) return obj;
+  if (!ctx.info.subresource && ctx.type.strategy.allowCreateOnUpdate && !(await ctx.storage.get(requestNamespace(ctx), ctx.info.name))) {
+    // The body's uid is checked against the object that is not there, as the storage's preconditions are.
+    const uid = obj.metadata.uid;
+    const failed = uid ? checkPreconditions(ctx, { uid }, { metadata: { name: ctx.info.name, ...(ctx.type.namespaced ? { namespace: ctx.info.namespace } : {}) } }) : undefined;
+    if (failed) return failed;
+    const created = await handleCreateOnUpdate(ctx, obj);
+    return isStatus(created) ? created : { created };
+  }
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
+}
+
+/** handleUpdate is a PUT that only updates: a subresource's write to its parent (scale). */
 export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
+  const obj = decodePut(ctx, body);
+  if (isStatus(obj)) return obj;
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
+}
+
+/** decodePut decodes a PUT's body and checks it names the object on the URL. */
+function decodePut(ctx: HandlerContext, body: unknown): KubeObject | Status {
   if (!isObject(body)) return badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   const decoded = decode(ctx, body);
   if ('status' in decoded) return decoded.status;
@@ -33,7 +60,7 @@ export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<
   const refused = checkTypeMeta(ctx, obj) ?? ensureNamespace(ctx, obj.metadata) ?? checkName(obj, ctx.info.name, requestNamespace(ctx));
   if (refused) return refused;
   dedupOwnerReferences(ctx, obj, false);
-  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
+  return obj;
 }
 
 /**

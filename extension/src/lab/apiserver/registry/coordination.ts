@@ -6,6 +6,7 @@ import { subdomainName } from '../validation/objectMeta';
 import type { Lease } from '../validation/types/scheduling';
 
 const leaseStrategy: Strategy<Lease> = {
+  allowCreateOnUpdate: true,
   nameValidator: subdomainName,
   generation: false,
   statusSubresource: false,

@@ -97,6 +97,7 @@ const podStrategy: Strategy<Pod> = {
 };
 
 const serviceStrategy: Strategy = {
+  allowCreateOnUpdate: true,
   nameValidator: dns1035Name,
   generation: false,
   statusSubresource: true,
@@ -200,6 +201,7 @@ const serviceAccountStrategy: Strategy = {
 };
 
 const eventStrategy: Strategy = {
+  allowCreateOnUpdate: true,
   // core/v1 events skip ObjectMeta validation but for the name being a path segment.
   nameValidator: pathSegmentName,
   generation: false,
@@ -215,6 +217,7 @@ const eventStrategy: Strategy = {
 };
 
 const limitRangeStrategy: Strategy = {
+  allowCreateOnUpdate: true,
   nameValidator: subdomainName,
   generation: false,
   statusSubresource: false,
@@ -289,6 +292,7 @@ const replicationControllerStrategy: Strategy = {
 const ENDPOINTS_DEPRECATED = 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
 
 const endpointsStrategy: Strategy = {
+  allowCreateOnUpdate: true,
   nameValidator: subdomainName,
   generation: false,
   statusSubresource: false,

@@ -9,6 +9,7 @@ import { type EventsV1Event, validateEventsV1Event, validateEventsV1EventUpdate 
 import { subdomainName } from '../validation/objectMeta';
 
 const eventStrategy: Strategy<EventsV1Event> = {
+  allowCreateOnUpdate: true,
   nameValidator: subdomainName,
   generation: false,
   statusSubresource: false,

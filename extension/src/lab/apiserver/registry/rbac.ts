@@ -9,10 +9,10 @@ import type { ClusterRole, Role, RoleBinding } from '../validation/types/rbac';
 
 const group = 'rbac.authorization.k8s.io';
 
-const roleStrategy: Strategy<Role> = { nameValidator: validateRBACName, generation: false, statusSubresource: false, validate: validateRole, validateUpdate: validateRole };
-const clusterRoleStrategy: Strategy<ClusterRole> = { nameValidator: validateRBACName, generation: false, statusSubresource: false, validate: validateClusterRole, validateUpdate: validateClusterRole };
-const roleBindingStrategy: Strategy<RoleBinding> = { nameValidator: validateRBACName, generation: false, statusSubresource: false, defaults: defaultRoleBinding, validate: validateRoleBinding, validateUpdate: validateRoleBindingUpdate };
-const clusterRoleBindingStrategy: Strategy<RoleBinding> = { nameValidator: validateRBACName, generation: false, statusSubresource: false, defaults: defaultRoleBinding, validate: validateClusterRoleBinding, validateUpdate: validateClusterRoleBindingUpdate };
+const roleStrategy: Strategy<Role> = { allowCreateOnUpdate: true, nameValidator: validateRBACName, generation: false, statusSubresource: false, validate: validateRole, validateUpdate: validateRole };
+const clusterRoleStrategy: Strategy<ClusterRole> = { allowCreateOnUpdate: true, nameValidator: validateRBACName, generation: false, statusSubresource: false, validate: validateClusterRole, validateUpdate: validateClusterRole };
+const roleBindingStrategy: Strategy<RoleBinding> = { allowCreateOnUpdate: true, nameValidator: validateRBACName, generation: false, statusSubresource: false, defaults: defaultRoleBinding, validate: validateRoleBinding, validateUpdate: validateRoleBindingUpdate };
+const clusterRoleBindingStrategy: Strategy<RoleBinding> = { allowCreateOnUpdate: true, nameValidator: validateRBACName, generation: false, statusSubresource: false, defaults: defaultRoleBinding, validate: validateClusterRoleBinding, validateUpdate: validateClusterRoleBindingUpdate };
 
 export const rbacResources: readonly ResourceType[] = [
   def({ group, version: 'v1', resource: 'roles', kind: 'Role', singularName: 'role', namespaced: true, subresources: [], strategy: roleStrategy }),
