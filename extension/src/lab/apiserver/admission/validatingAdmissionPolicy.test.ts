@@ -62,6 +62,10 @@ const denials: { name: string; policy: ValidatingAdmissionPolicy; binding?: Vali
   { name: 'skips a policy whose matchConditions are false', replicas: 6, policy: policy({ matchConditions: [{ name: 'not-alice', expression: "request.userInfo.username != 'alice'" }] }) },
   { name: 'skips a binding whose namespaceSelector does not match', replicas: 6, policy: policy({}), binding: binding({ matchResources: { namespaceSelector: { matchLabels: { env: 'dev' } }, resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] } }) },
   {
+    name: 'applies a binding without resourceRules to everything its policy matches in the selected namespaces', replicas: 6, policy: policy({}), binding: binding({ matchResources: { namespaceSelector: { matchLabels: { env: 'prod' } } } }),
+    want: { code: 422, reason: 'Invalid', message: 'deployments.apps "web" is forbidden: ValidatingAdmissionPolicy \'replica-limit\' with binding \'replica-limit-binding\' denied request: failed expression: object.spec.replicas <= 5' },
+  },
+  {
     name: 'uses variables', replicas: 4, policy: policy({ variables: [{ name: 'limit', expression: '3' }], validations: [{ expression: 'object.spec.replicas <= variables.limit', message: 'too many' }] }),
     want: { code: 422, reason: 'Invalid', message: 'deployments.apps "web" is forbidden: ValidatingAdmissionPolicy \'replica-limit\' with binding \'replica-limit-binding\' denied request: too many' },
   },

@@ -40,7 +40,8 @@ function labelsOf(o: KubeObject | undefined): Record<string, string> | undefined
 /** matchesResources applies a MatchResources; namespace is the request namespace's object, when there is one. */
 export function matchesResources(m: MatchResources | undefined, a: Attributes, namespace: KubeObject | undefined): boolean {
   if (!m) return true;
-  if (!(m.resourceRules ?? []).some((r) => ruleMatches(r, a))) return false;
+  // No resourceRules does not narrow the match: a binding without them covers all its policy matches.
+  if (m.resourceRules?.length && !m.resourceRules.some((r) => ruleMatches(r, a))) return false;
   if ((m.excludeResourceRules ?? []).some((r) => ruleMatches(r, a))) return false;
   if (m.namespaceSelector && (m.namespaceSelector.matchLabels || m.namespaceSelector.matchExpressions?.length)) {
     // A Namespace is matched by its own labels; cluster-scoped objects always match (upstream's namespace matcher).
