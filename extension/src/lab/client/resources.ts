@@ -26,3 +26,4 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
 }
 export const SERVICEACCOUNTS: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true };
 export const RESOURCEQUOTAS: ResourceRef = { group: '', version: 'v1', resource: 'resourcequotas', namespaced: true };
+export const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true };

@@ -10,9 +10,11 @@ import { ClusterRoleAggregationController } from './clusterRoleAggregationContro
 import { DeploymentController } from './deploymentController';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
+import { NodeLifecycleController } from './nodeLifecycleController';
 import { ReplicaSetController } from './replicaSetController';
 import { ResourceQuotaController } from './resourceQuotaController';
 import { ServiceAccountsController } from './serviceAccountsController';
+import { TaintEvictionController } from './taintEvictionController';
 
 export class ControllerManager {
   private readonly factory: InformerFactory;
@@ -28,6 +30,9 @@ export class ControllerManager {
       new ResourceQuotaController(clientFor('resourcequota-controller'), clock, this.factory),
       new GarbageCollector(clientFor('generic-garbage-collector'), clock, this.factory),
       new NamespaceController(clientFor('namespace-controller'), clock, this.factory),
+      new NodeLifecycleController(clientFor('node-controller'), clock, this.factory),
+      // The taint eviction controller acts with the node controller's role, as upstream's does.
+      new TaintEvictionController(clientFor('node-controller'), clock, this.factory),
     ];
   }
 

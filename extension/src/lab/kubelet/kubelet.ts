@@ -12,6 +12,7 @@ import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { NODES, PODS, type ResourceRef } from '../client/resources';
+import { isPodReady } from '../api/pods';
 import { milliValue } from '../api/quantity';
 import { kubeletUsage } from '../metrics/kubeletUsage';
 import type { NodeUsage } from '../metrics/nodeUsage';
@@ -20,6 +21,7 @@ import { type ServiceLike, containerEnvironment, expand } from './containerEnv';
 import { podFiles } from './containerRoot';
 import { normalizeImage } from './images';
 import { type KubeletHttpAnswer, serveKubelet } from './kubeletServer';
+import { NodeLease } from './nodeLease';
 import { type ContainerRecord, SimulatedRuntime, type Sandbox } from './runtime';
 import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, StreamSession } from './streaming';
 import { StreamingServer } from './streamingServer';
@@ -49,8 +51,10 @@ export interface KubeletConfig {
 
 export class Kubelet implements KubeletStreaming {
   private readonly recorder: EventRecorder;
-  private readonly pods: Informer<Pod>;
-  private readonly services: Informer<ServiceLike>;
+  /** pods and services are made anew on each start: an informer once stopped does not start again. */
+  private pods: Informer<Pod>;
+  private services: Informer<ServiceLike>;
+  private readonly lease: NodeLease;
   private readonly streaming: StreamingServer;
   readonly runtime: SimulatedRuntime;
   private readonly workers = new Map<string, Promise<void>>();
@@ -58,6 +62,11 @@ export class Kubelet implements KubeletStreaming {
   private readonly freeIPs: string[];
   private heartbeat?: Timer;
   private stopped = false;
+  private running = false;
+  /** epoch counts starts, so a heartbeat in flight across a stop and a start does not schedule a second one. */
+  private epoch = 0;
+  /** resync holds pods already running when the kubelet came back, whose status is written again on their first sync. */
+  private readonly resync = new Set<string>();
   /** startedAt is when the kubelet started: its node's stats begin then. */
   private startedAt?: number;
 
@@ -67,13 +76,9 @@ export class Kubelet implements KubeletStreaming {
     const cpus = Math.max(1, Math.floor(milliValue(config.capacity.cpu) / 1000));
     this.runtime = new SimulatedRuntime(clock, random, () => this.freeIPs.shift(), (ip) => this.freeIPs.push(ip), { cpus, kernelVersion: KERNEL_VERSION });
     this.recorder = new EventRecorder(client, clock, { component: 'kubelet', host: config.nodeName });
-    this.pods = new Informer<Pod>(client, PODS, clock, { fieldSelector: `spec.nodeName=${config.nodeName}` });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.enqueue(pod),
-      onUpdate: (_, pod) => this.enqueue(pod),
-      onDelete: (pod) => this.runtime.removePodSandbox(pod.metadata.uid ?? ''),
-    });
+    this.pods = this.podInformer();
     this.services = new Informer<ServiceLike>(client, SERVICES, clock);
+    this.lease = new NodeLease(client, clock, config.nodeName);
     this.streaming = new StreamingServer((ns, name) => this.pods.get(`${ns}/${name}`), this.runtime, clock, (pod, container, options) => this.logContainer(pod, container, options.previous));
   }
 
@@ -81,19 +86,67 @@ export class Kubelet implements KubeletStreaming {
     return this.config.nodeName;
   }
 
+  /** running tells whether the kubelet is started and not stopped since. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * start registers the node, syncs its pods and starts the heartbeats (node status
+   * and lease). A stopped kubelet may be started again: it takes its Node back,
+   * finishes what was deleted meanwhile and reports its running pods afresh.
+   */
   async start(): Promise<void> {
+    if (this.running) return;
+    const restart = this.startedAt !== undefined;
+    this.running = true;
+    this.stopped = false;
+    const epoch = ++this.epoch;
+    if (restart) {
+      this.pods = this.podInformer();
+      this.services = new Informer<ServiceLike>(this.client, SERVICES, this.clock);
+      for (const s of this.runtime.podSandboxes()) this.resync.add(s.podUID);
+    }
     this.startedAt = this.clock.now();
     await this.register();
     await this.services.start();
     await this.pods.start();
-    this.scheduleHeartbeat();
+    if (epoch !== this.epoch) return;
+    if (restart) this.removeOrphanedSandboxes();
+    this.lease.start();
+    this.scheduleHeartbeat(epoch);
   }
 
+  /** stop stops the agent as a stopped kubelet service: no more heartbeats or pod syncs; the containers keep running. */
   stop(): void {
+    if (!this.running) return;
+    this.running = false;
     this.stopped = true;
+    this.epoch++;
     this.heartbeat?.cancel();
+    this.lease.stop();
     this.pods.stop();
     this.services.stop();
+  }
+
+  private podInformer(): Informer<Pod> {
+    const pods = new Informer<Pod>(this.client, PODS, this.clock, { fieldSelector: `spec.nodeName=${this.config.nodeName}` });
+    pods.addEventHandler({
+      onAdd: (pod) => this.enqueue(pod),
+      onUpdate: (_, pod) => this.enqueue(pod),
+      onDelete: (pod) => this.runtime.removePodSandbox(pod.metadata.uid ?? ''),
+    });
+    return pods;
+  }
+
+  /** removeOrphanedSandboxes is the housekeeping of HandlePodCleanups: sandboxes of pods deleted while the kubelet was away go. */
+  private removeOrphanedSandboxes(): void {
+    const live = new Set(this.pods.list().map((p) => p.metadata.uid ?? ''));
+    for (const s of this.runtime.podSandboxes()) {
+      if (live.has(s.podUID)) continue;
+      this.resync.delete(s.podUID);
+      this.runtime.removePodSandbox(s.podUID);
+    }
   }
 
   /** resourceUsage is what the kubelet's /metrics/resource tells metrics-server (kubeletUsage); undefined while it is not running. */
@@ -167,12 +220,26 @@ export class Kubelet implements KubeletStreaming {
   /** register creates the Node object, or takes over an existing one, as registerWithAPIServer. */
   private async register(): Promise<void> {
     const node = this.nodeObject();
+    await this.recorder.event(this.nodeRef(node), 'Normal', 'Starting', 'Starting kubelet.');
     const created = await this.client.create(NODES, node);
     if (isStatus(created) && created.code === 409) {
       const existing = await this.client.get<Node>(NODES, '', this.nodeName);
-      if (!isStatus(existing)) await this.client.updateStatus(NODES, { ...existing, status: node.status });
+      if (isStatus(existing)) return;
+      const updated = await this.client.updateStatus(NODES, { ...existing, status: node.status });
+      if (!isStatus(updated)) await this.recordReadyTransition(existing);
     }
-    await this.recorder.event({ ...node, metadata: { ...node.metadata, uid: this.nodeName } }, 'Normal', 'Starting', 'Starting kubelet.');
+  }
+
+  /** nodeRef is the object node events are about: the kubelet names its node by name for the UID, as upstream's nodeRef. */
+  private nodeRef(node: Node): Node {
+    return { ...node, metadata: { ...node.metadata, uid: this.nodeName } };
+  }
+
+  /** recordReadyTransition records NodeReady when the kubelet brings back a node its old status called not ready (setNodeReadyCondition). */
+  private async recordReadyTransition(old: Node): Promise<void> {
+    const was = old.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    if (was === undefined || was === 'True') return;
+    await this.recorder.event(this.nodeRef(old), 'Normal', 'NodeReady', `Node ${this.nodeName} status is now: NodeReady`);
   }
 
   private nodeObject(): Node {
@@ -216,10 +283,10 @@ export class Kubelet implements KubeletStreaming {
     ];
   }
 
-  private scheduleHeartbeat(): void {
+  private scheduleHeartbeat(epoch: number): void {
     this.heartbeat = this.clock.setTimer(NODE_STATUS_UPDATE_MS, () => {
       void this.updateNodeStatus().finally(() => {
-        if (!this.stopped) this.scheduleHeartbeat();
+        if (epoch === this.epoch) this.scheduleHeartbeat(epoch);
       });
     });
   }
@@ -234,7 +301,8 @@ export class Kubelet implements KubeletStreaming {
       return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
     });
     const images = this.runtime.listImages().map((i) => ({ names: [i.imageID, i.ref], sizeBytes: i.sizeBytes }));
-    await this.client.updateStatus(NODES, { ...node, status: { ...node.status, conditions, images } });
+    const updated = await this.client.updateStatus(NODES, { ...node, status: { ...node.status, conditions, images } });
+    if (!isStatus(updated)) await this.recordReadyTransition(node);
   }
 
   /** enqueue runs one sync per pod at a time; a change during a sync triggers one more. */
@@ -258,7 +326,12 @@ export class Kubelet implements KubeletStreaming {
   private async syncPod(pod: Pod): Promise<void> {
     if (pod.metadata.deletionTimestamp) return this.killPod(pod);
     const uid = pod.metadata.uid ?? '';
-    if (this.runtime.sandbox(uid)?.containers.size === pod.spec.containers.length) return;
+    const running = this.runtime.sandbox(uid);
+    if (running?.containers.size === pod.spec.containers.length) {
+      // Back after a stop: the status manager reports the running pod again, undoing the node controller's NotReady mark.
+      if (this.resync.delete(uid) && !isPodReady(pod)) await this.writeStatus(pod, this.runningStatus(pod, running));
+      return;
+    }
     // Once the sandbox exists the pod has been reported Pending; a container still missing is retried, not re-announced.
     if (!this.runtime.sandbox(uid)) await this.writeStatus(pod, this.pendingStatus(pod));
     const sandbox = await this.runtime.runPodSandbox(uid);

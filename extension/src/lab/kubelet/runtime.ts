@@ -282,6 +282,11 @@ export class SimulatedRuntime {
     this.sandboxes.delete(podUID);
   }
 
+  /** podSandboxes lists the node's pod sandboxes (ListPodSandbox). */
+  podSandboxes(): Sandbox[] {
+    return [...this.sandboxes.values()];
+  }
+
   sandbox(podUID: string): Sandbox | undefined {
     return this.sandboxes.get(podUID);
   }

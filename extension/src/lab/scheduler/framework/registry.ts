@@ -1,15 +1,18 @@
 /** registry maps plugin names to plugins; a profile picks from it by name. */
 import { nodeResourcesFit } from '../plugins/nodeResourcesFit';
 import { nodeUnschedulable } from '../plugins/nodeUnschedulable';
+import { taintToleration } from '../plugins/taintToleration';
 import type { FilterPlugin, ScorePlugin } from './interfaces';
-import { NodeResourcesFit, NodeUnschedulable } from './names';
+import { NodeResourcesFit, NodeUnschedulable, TaintToleration } from './names';
 
 export const filterPlugins: Record<string, FilterPlugin> = {
   [NodeUnschedulable]: nodeUnschedulable,
+  [TaintToleration]: taintToleration,
   [NodeResourcesFit]: nodeResourcesFit,
 };
 
 export const scorePlugins: Record<string, ScorePlugin> = {
+  [TaintToleration]: taintToleration,
   [NodeResourcesFit]: nodeResourcesFit,
 };
 
@@ -23,6 +26,7 @@ export interface Profile {
 /** defaultProfile is the default-scheduler profile as far as the lab implements it. */
 export const defaultProfile: Profile = {
   schedulerName: 'default-scheduler',
-  filters: [NodeUnschedulable, NodeResourcesFit],
-  scores: [{ name: NodeResourcesFit, weight: 1 }],
+  filters: [NodeUnschedulable, TaintToleration, NodeResourcesFit],
+  // Upstream's default weights: TaintToleration 3, NodeResourcesFit 1.
+  scores: [{ name: TaintToleration, weight: 3 }, { name: NodeResourcesFit, weight: 1 }],
 };
