@@ -9,11 +9,28 @@ const root = join(import.meta.dirname, '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production') || process.env.NODE_ENV === 'production';
 
-/** Node bundles: the extension (loaded by VS Code), the lab worker and the headless CLI. */
+/**
+ * Node bundles: the extension (loaded by VS Code), the lab worker and the headless CLI;
+ * and @kubernetes/client-node's KubeConfig on its own, which the extension requires the
+ * first time it reads a kubeconfig (KubeLab: Switch Cluster): inlined, its 1.3 MB would
+ * be parsed at every activation, for a feature most sessions never use.
+ */
+const KUBECONFIG_MODULE = '@kubernetes/client-node/dist/config.js';
 const nodeEntries = {
   extension: 'extension/src/extension.ts',
   labWorker: 'extension/src/lab/worker.ts',
   cli: 'extension/src/cli.ts',
+  kubeConfig: `node_modules/${KUBECONFIG_MODULE}`,
+};
+
+/** splitKubeConfig turns `await import(KUBECONFIG_MODULE)` into `require('./kubeConfig.js')`, resolved beside the bundle at run time. */
+const splitKubeConfig = {
+  name: 'split-kubeconfig',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node\/dist\/config\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: KUBECONFIG_MODULE, namespace: 'split-kubeconfig' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'split-kubeconfig' }, () => ({ contents: "module.exports = require('./kubeConfig.js');", loader: 'js' }));
+    build.onResolve({ filter: /^\.\/kubeConfig\.js$/ }, (args) => (args.namespace === 'split-kubeconfig' ? { path: './kubeConfig.js', external: true } : undefined));
+  },
 };
 
 const common = {
@@ -30,6 +47,7 @@ const nodeOptions = {
   format: 'cjs',
   target: 'node18',
   external: ['vscode'],
+  plugins: [splitKubeConfig],
   outdir: 'dist',
   entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p)))),
 };

@@ -14,7 +14,7 @@ import { VERSION_INFO } from './lab/apiserver/http/version';
 import { Lab } from './lab/lab';
 import { PRIVATE_MODE, PUBLIC_MODE, writeFileWithMode } from './lab/pki/files';
 import { nodeEntropy } from './lab/pki/nodeEntropy';
-import { serveLab } from './lab/serve';
+import { labPki, serveLab } from './lab/serve';
 
 const USAGE = `kubelab runs a Kubernetes lab cluster and serves its API on 127.0.0.1.
 
@@ -99,9 +99,11 @@ async function up(o: UpOptions): Promise<number> {
   // A kubeconfig named outside the data folder gets its folder made, as kind's --kubeconfig does.
   if (o.kubeconfig) await mkdir(dirname(o.kubeconfig), { recursive: true, mode: 0o700 });
   const clock = o.speed === 1 ? new RealClock() : new ScaledClock(o.speed);
-  const lab = new Lab({ nodes: o.nodes, seed: o.seed, clock, serviceAccountKey: await serviceAccountKey(o.data) });
+  // The PKI comes first: the controller manager publishes its CA in every namespace from the start.
+  const pki = await labPki(o.data, nodeEntropy(), new RealClock().now());
+  const lab = new Lab({ nodes: o.nodes, seed: o.seed, clock, serviceAccountKey: await serviceAccountKey(o.data), rootCA: pki.ca.certPem });
   await lab.start();
-  const served = await serveLab(lab, { dir: o.data, port: o.port, ...(o.kubeconfig ? { kubeconfigPath: o.kubeconfig } : {}), entropy: nodeEntropy(), now: new RealClock().now() });
+  const served = await serveLab(lab, { dir: o.data, port: o.port, ...(o.kubeconfig ? { kubeconfigPath: o.kubeconfig } : {}), entropy: nodeEntropy(), now: new RealClock().now(), pki });
   process.stdout.write(`export KUBECONFIG=${served.kubeconfigPath}\n`);
   process.stdout.write(`kubelab: the lab is ready: ${o.nodes} node${o.nodes === 1 ? '' : 's'}, API server at ${served.url}\n`);
   return new Promise<number>((done) => {

@@ -7,64 +7,104 @@ import * as vscode from 'vscode';
 import type { LabOptions } from './lab/channel';
 import { ClusterModel } from './host/clusterModel';
 import { ClusterTree } from './host/clusterTree';
+import { ControlPlaneTree } from './host/controlPlaneTree';
+import { EventsTree } from './host/eventsTree';
 import { registerManifestCommands } from './host/codeLens';
 import { registerManifestLanguageFeatures } from './host/completion';
 import { ManifestDiagnostics } from './host/diagnostics';
 import { LabHost } from './host/labHost';
+import { registerLabCommands } from './host/labCommands';
+import { labSettings } from './host/labSettings';
+import { registerDescribe } from './host/describe';
+import { registerLogs } from './host/logs';
+import { registerResourceCommands } from './host/resourceCommands';
+import { ActiveCluster } from './host/activeCluster';
+import { registerSwitchCluster } from './host/switchCluster';
 import { ManifestQuickFixes } from './host/quickFixes';
 import { LabStatusBar } from './host/statusBar';
+import { registerWalkthrough } from './host/walkthrough';
 
 function labOptions(storageDir: string): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
   // The front door's PKI and kubeconfig live in the extension's global storage, so terminals keep one KUBECONFIG path.
-  return { nodes: config.get<number>('nodes', 3), seed: 1, speed: 1, serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
+  // Node size, kube-proxy mode, admission plugins, speed and persistence come from the kubelab.* settings too.
+  return { nodes: config.get<number>('nodes', 3), seed: 1, ...labSettings(), serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
     const host = new LabHost(context.extensionPath, () => labOptions(context.globalStorageUri.fsPath));
+    // The editor's features use the active cluster: the lab, or a kubeconfig context after KubeLab: Switch Cluster.
+    const active = new ActiveCluster(host);
     // Integrated terminals get KUBECONFIG while the lab serves, so `kubectl` there talks to the lab.
     const env = context.environmentVariableCollection;
     env.persistent = false;
     env.description = 'KUBECONFIG points at the KubeLab cluster';
     const tree = new ClusterTree();
+    const controlPlane = new ControlPlaneTree();
+    const events = new EventsTree();
     const statusBar = new LabStatusBar();
     const output = vscode.window.createOutputChannel('KubeLab');
     // Open manifests are dry-run through the lab as you type, with quick fixes for the common mistakes.
-    const diagnostics = new ManifestDiagnostics(host, (line) => output.appendLine(line));
+    const diagnostics = new ManifestDiagnostics(active, (line) => output.appendLine(line));
     let model: ClusterModel | undefined;
 
     const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
-    const start = () => host.start();
+    const start = () => active.start();
+    // Start Lab means the lab: it becomes the active cluster again if a context was.
+    const startLab = () => (active.isLab ? host.start() : active.switchTo(undefined).then(() => host.start()));
 
     context.subscriptions.push(
-      host, tree, statusBar, output, diagnostics,
+      host, active, tree, controlPlane, events, statusBar, output, diagnostics,
       vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new ManifestQuickFixes(diagnostics), ManifestQuickFixes.metadata),
-      host.onDidChangeState((state) => {
-        if (state === 'running' && host.client && !model) {
-          const m = new ClusterModel(host.client, () => {
+      active.onDidChangeState((state) => {
+        // Menus of the objects follow the active cluster; the lab's own commands (nodes, snapshots) only while it is the active one.
+        void vscode.commands.executeCommand('setContext', 'kubelab.clusterState', state);
+        void vscode.commands.executeCommand('setContext', 'kubelab.activeIsLab', active.isLab);
+        if (state === 'running' && active.client && !model) {
+          const m = new ClusterModel(active.client, () => {
             tree.refresh();
-            statusBar.update(host.state, m);
+            statusBar.update(active.state, m, active);
           });
           model = m;
           void m.start().then(() => {
+            if (model !== m) return;
             tree.setModel(m, 'running');
-            statusBar.update('running', m);
+            controlPlane.setModel(m.client, m, 'running');
+            events.setModel(m, 'running');
+            statusBar.update('running', m, active);
           });
         }
         if (state !== 'running') {
           model?.stop();
           model = undefined;
           tree.setModel(undefined, state);
+          controlPlane.setModel(undefined, undefined, state);
+          events.setModel(undefined, state);
         }
-        statusBar.update(state, model);
+        statusBar.update(state, model, active);
       }),
-      vscode.commands.registerCommand('kubelab.start', () => start().then(() => undefined, showError)),
+      ...registerSwitchCluster(active, context.workspaceState, showError),
+      vscode.commands.registerCommand('kubelab.start', () => startLab().then(() => undefined, showError)),
       vscode.commands.registerCommand('kubelab.stop', () => host.stop()),
-      vscode.commands.registerCommand('kubelab.refresh', () => tree.refresh()),
+      vscode.commands.registerCommand('kubelab.refresh', () => {
+        tree.refresh();
+        controlPlane.refresh();
+        events.refresh();
+      }),
       // Completion and hover from the schema; Apply, Dry-run, Diff and Delete from the palette, menus and CodeLenses.
-      ...registerManifestLanguageFeatures(host),
-      ...registerManifestCommands(start, output, showError),
+      ...registerManifestLanguageFeatures(active),
+      // Objects that name no namespace go to the lab's chosen one (KubeLab: Set Namespace).
+      ...registerManifestCommands(Object.assign(() => start(), { namespace: () => (active.isLab ? host.defaultNamespace : 'default') }), output, showError),
+      ...registerLabCommands(host, context),
+      // Logs of a pod or a workload's pods, followed into an output channel per target.
+      ...registerLogs(active),
+      // Describe: `kubectl describe`'s text for any object, in a read-only document.
+      ...registerDescribe(active),
+      // Delete, Scale, Rollout, Cordon/Drain, Copy Name and Edit Live YAML on the tree's objects (and from the palette).
+      ...registerResourceCommands(active, output),
+      // The Get started walkthrough's sample manifest, copied into global storage for the learner to edit.
+      ...registerWalkthrough(context.extensionPath, context.globalStorageUri.fsPath, showError),
       host.onDidServe((served) => {
         if (served) {
           env.replace('KUBECONFIG', served.kubeconfigPath);
@@ -94,10 +134,16 @@ export function activate(context: vscode.ExtensionContext): void {
     );
 
     const view = vscode.window.createTreeView('kubelab.cluster', { treeDataProvider: tree, showCollapseAll: true });
+    context.subscriptions.push(
+      vscode.window.createTreeView('kubelab.controlPlane', { treeDataProvider: controlPlane }),
+      vscode.window.createTreeView('kubelab.events', { treeDataProvider: events }),
+    );
     context.subscriptions.push(view, view.onDidChangeVisibility((e) => {
-      if (e.visible && host.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      if (e.visible && active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
     }));
     void vscode.commands.executeCommand('setContext', 'kubelab.state', 'stopped');
+    void vscode.commands.executeCommand('setContext', 'kubelab.clusterState', active.state);
+    void vscode.commands.executeCommand('setContext', 'kubelab.activeIsLab', active.isLab);
   } catch (err) {
     void vscode.window.showErrorMessage(`KubeLab failed to activate: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

@@ -107,7 +107,23 @@ export interface FakeTreeView {
   /** renders counts full redraws; items counts getTreeItem calls across them. */
   renders: number;
   items: number;
+  /** render redraws the view now, as on a change, and settles when every visible item has been asked for. */
+  render(): Promise<void>;
   dispose(): void;
+}
+
+/** FakeOutputChannel is an output channel as the extension left it: its text, each show's preserveFocus, whether it was disposed. */
+export interface FakeOutputChannel {
+  name: string;
+  text: string;
+  shows: (boolean | undefined)[];
+  disposed: boolean;
+}
+
+/** QuickPickItemLike is the part of a QuickPickItem the fake looks at. */
+export interface QuickPickItemLike {
+  label: string;
+  description?: string;
 }
 
 export interface FakeVscode {
@@ -121,14 +137,31 @@ export interface FakeVscode {
   statusBarItems: { text: string; tooltip?: unknown; command?: unknown }[];
   /** renderTree: when true (default), tree views redraw on onDidChangeTreeData like a visible view. */
   renderTree: boolean;
+  /** outputChannels are every channel createOutputChannel made, in order. */
+  outputChannels: FakeOutputChannel[];
+  /** pick answers showQuickPick (the item chosen, or undefined for Escape); unset, every pick is dismissed. */
+  pick?: (items: QuickPickItemLike[], options: { placeHolder?: string } | undefined) => QuickPickItemLike | undefined;
+  /** answer answers a message's buttons (a modal confirmation): the button chosen, or undefined; unset, every message is dismissed. */
+  answer?: (text: string, buttons: string[], options: { modal?: boolean; detail?: string } | undefined) => string | undefined;
+  /** input answers showInputBox (undefined for Escape); unset, every input box is dismissed. */
+  input?: (options: { value?: string; prompt?: string; validateInput?: (value: string) => unknown }) => string | undefined;
+  /** fileSystems holds each registerFileSystemProvider's provider by scheme. */
+  fileSystems: Map<string, unknown>;
+  /** clipboard is the text last written to env.clipboard. */
+  clipboard: string;
+  /** contentProviders holds each registerTextDocumentContentProvider's provider by scheme. */
+  contentProviders: Map<string, unknown>;
+  /** openedDocuments are the uris openTextDocument was asked for, in order. */
+  openedDocuments: unknown[];
 }
 
 /** createFakeVscode builds a fresh fake; config supplies workspace.getConfiguration values by 'section.key'. */
 export function createFakeVscode(config: Record<string, unknown> = {}): FakeVscode {
-  const fake: FakeVscode = { api: {}, commands: new Map(), executed: [], messages: [], views: [], statusBarItems: [], renderTree: true };
-  const message = (level: 'error' | 'warning' | 'info') => (text: string) => {
+  const fake: FakeVscode = { api: {}, commands: new Map(), executed: [], messages: [], views: [], statusBarItems: [], renderTree: true, outputChannels: [], fileSystems: new Map(), clipboard: '', contentProviders: new Map(), openedDocuments: [] };
+  const message = (level: 'error' | 'warning' | 'info') => (text: string, ...rest: unknown[]) => {
     fake.messages.push({ level, text });
-    return Promise.resolve(undefined);
+    const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as { modal?: boolean; detail?: string }) : undefined;
+    return Promise.resolve(fake.answer?.(text, rest.filter((r): r is string => typeof r === 'string'), options));
   };
 
   const createTreeView = (id: string, options: { treeDataProvider: TreeProvider }): FakeTreeView & { onDidChangeVisibility: unknown } => {
@@ -144,6 +177,7 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
       onDidExpandElement: new EventEmitter<unknown>().event,
       onDidCollapseElement: new EventEmitter<unknown>().event,
       reveal: () => Promise.resolve(),
+      render: (): Promise<void> => render(),
       dispose: () => {
         sub?.dispose();
         visibility.dispose();
@@ -190,11 +224,18 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
     Hover: class { contents: unknown; range?: unknown; constructor(contents: unknown, range?: unknown) { this.contents = contents; this.range = range; } },
     SnippetString: class { value: string; constructor(value = '') { this.value = value; } },
     WorkspaceEdit: class { replace() {} insert() {} delete() {} },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
     CompletionItemKind: { Text: 0, Method: 1, Function: 2, Field: 4, Variable: 5, Class: 6, Module: 8, Property: 9, Value: 11, Enum: 12, Keyword: 13, Snippet: 14, EnumMember: 19 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
-    Uri: { file: (path: string) => ({ scheme: 'file', path, fsPath: path }), parse: (value: string) => ({ scheme: value.split(':')[0], path: value, fsPath: value }) },
-    env: { clipboard: { writeText: () => Promise.resolve(), readText: () => Promise.resolve('') } },
+    Uri: {
+      file: (path: string) => ({ scheme: 'file', path, fsPath: path }),
+      parse: (value: string) => ({ scheme: value.split(':')[0], path: value, fsPath: value }),
+      from: (c: { scheme: string; path?: string; query?: string }) => ({ scheme: c.scheme, path: c.path ?? '', query: c.query ?? '', fsPath: c.path ?? '', toString: () => `${c.scheme}:${c.path ?? ''}${c.query ? `?${c.query}` : ''}` }),
+    },
+    FileChangeType: { Changed: 1, Created: 2, Deleted: 3 },
+    FileSystemError: FakeFileSystemError,
+    env: { clipboard: { writeText: (text: string) => Promise.resolve(void (fake.clipboard = text)), readText: () => Promise.resolve(fake.clipboard) } },
     languages: {
       createDiagnosticCollection: (name: string) => ({ name, set() {}, delete() {}, clear() {}, dispose() {} }),
       registerCodeActionsProvider: () => new Disposable(() => undefined),
@@ -211,7 +252,27 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
         return item;
       },
       createTerminal: () => ({ show() {}, sendText() {}, dispose() {} }),
-      createOutputChannel: (name: string) => ({ name, append() {}, appendLine() {}, replace() {}, clear() {}, show() {}, hide() {}, dispose() {} }),
+      createOutputChannel: (name: string) => {
+        const channel: FakeOutputChannel = { name, text: '', shows: [], disposed: false };
+        fake.outputChannels.push(channel);
+        return {
+          name,
+          append: (text: string) => void (channel.text += text),
+          appendLine: (text: string) => void (channel.text += `${text}\n`),
+          replace: (text: string) => void (channel.text = text),
+          clear: () => void (channel.text = ''),
+          show: (preserveFocus?: boolean) => void channel.shows.push(preserveFocus),
+          hide() {},
+          dispose: () => void (channel.disposed = true),
+        };
+      },
+      showInputBox: (options: { value?: string; prompt?: string; validateInput?: (value: string) => unknown }) => Promise.resolve(fake.input?.(options)),
+      setStatusBarMessage: (text: string) => {
+        fake.messages.push({ level: 'info', text });
+        return new Disposable(() => undefined);
+      },
+      showTextDocument: (doc: unknown) => Promise.resolve({ document: doc }),
+      showQuickPick: async (items: QuickPickItemLike[] | Promise<QuickPickItemLike[]>, options?: { placeHolder?: string }) => fake.pick?.(await items, options),
       createTreeView,
       registerTreeDataProvider: (id: string, treeDataProvider: TreeProvider) => createTreeView(id, { treeDataProvider }),
       showErrorMessage: message('error'),
@@ -250,10 +311,38 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
       onDidChangeTextDocument: new EventEmitter<unknown>().event,
       onDidCloseTextDocument: new EventEmitter<unknown>().event,
       onDidChangeConfiguration: new EventEmitter<unknown>().event,
-      registerTextDocumentContentProvider: () => new Disposable(() => undefined),
+      registerTextDocumentContentProvider: (scheme: string, provider: unknown) => {
+        fake.contentProviders.set(scheme, provider);
+        return new Disposable(() => fake.contentProviders.delete(scheme));
+      },
+      registerFileSystemProvider: (scheme: string, provider: unknown) => {
+        fake.fileSystems.set(scheme, provider);
+        return new Disposable(() => fake.fileSystems.delete(scheme));
+      },
+      openTextDocument: (uri: unknown) => {
+        fake.openedDocuments.push(uri);
+        return Promise.resolve({ uri, isDirty: false });
+      },
     },
   };
   return fake;
+}
+
+/** FakeFileSystemError is vscode.FileSystemError: an Error with a code, made by the same factories. */
+class FakeFileSystemError extends Error {
+  readonly code: string;
+  constructor(messageOrUri?: unknown, code = 'Unknown') {
+    // A Uri becomes its string form, as VS Code's message for it.
+    const uri = messageOrUri as { toString?: () => string } | undefined;
+    super(typeof messageOrUri === 'string' ? messageOrUri : typeof uri?.toString === 'function' && uri.toString !== Object.prototype.toString ? uri.toString() : '');
+    this.code = code;
+  }
+  static FileNotFound(m?: unknown) { return new FakeFileSystemError(m, 'FileNotFound'); }
+  static FileExists(m?: unknown) { return new FakeFileSystemError(m, 'FileExists'); }
+  static FileNotADirectory(m?: unknown) { return new FakeFileSystemError(m, 'FileNotADirectory'); }
+  static FileIsADirectory(m?: unknown) { return new FakeFileSystemError(m, 'FileIsADirectory'); }
+  static NoPermissions(m?: unknown) { return new FakeFileSystemError(m, 'NoPermissions'); }
+  static Unavailable(m?: unknown) { return new FakeFileSystemError(m, 'Unavailable'); }
 }
 
 interface ModuleInternals {

@@ -2,8 +2,10 @@
 // node status, health endpoints, who am I and what may I do, output formats, watches and
 // events. One lab for the file, stopped with SIGTERM by the last test.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { KubelabProcess, lines, parseTable } from './harness';
+import { KubelabProcess, eventually, lines, parseTable } from './harness';
 
 let lab: KubelabProcess;
 before(async () => {
@@ -198,8 +200,28 @@ void test('get -o yaml, json, jsonpath, custom-columns, name and wide print the 
   assert.equal(missing.stderr, 'Error from server (NotFound): configmaps "nope" not found\n');
 });
 
-void test('every namespace has the kube-root-ca.crt configmap', { todo: 'needs the root CA certificate publisher controller, not in progress' }, async () => {
+void test('every namespace has the kube-root-ca.crt configmap', { timeout: 60_000 }, async () => {
   assert.equal(await lab.ok(['get', 'configmap', 'kube-root-ca.crt', '-n', 'default', '-o', 'name']), 'configmap/kube-root-ca.crt\n');
+  // It holds the CA the kubeconfig trusts, described as upstream describes it.
+  const ca = readFileSync(join(lab.data, 'pki', 'ca.crt'), 'utf8');
+  const description = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    const cm = await lab.json(['get', 'configmap', 'kube-root-ca.crt', '-n', ns, '-o', 'json']);
+    assert.deepEqual([cm.data, cm.metadata.annotations], [{ 'ca.crt': ca }, { 'kubernetes.io/description': description }], ns);
+  }
+  // A new namespace gets one, and one deleted comes back.
+  await lab.ok(['create', 'namespace', 'root-ca']);
+  try {
+    await eventually(async () => ((await lab.kubectl(['get', 'configmap', 'kube-root-ca.crt', '-n', 'root-ca'])).code === 0 ? true : undefined), 'the new namespace\'s kube-root-ca.crt', 10_000);
+    await lab.ok(['delete', 'configmap', 'kube-root-ca.crt', '-n', 'root-ca']);
+    const back = await eventually(async () => {
+      const got = await lab.kubectl(['get', 'configmap', 'kube-root-ca.crt', '-n', 'root-ca', '-o', 'json']);
+      return got.code === 0 ? JSON.parse(got.stdout) as { data: Record<string, string> } : undefined;
+    }, 'kube-root-ca.crt to come back', 10_000);
+    assert.deepEqual(back.data, { 'ca.crt': ca });
+  } finally {
+    await lab.ok(['delete', 'namespace', 'root-ca', '--wait=false']);
+  }
 });
 
 void test('get -w prints the table, then a row per change', { timeout: 60_000 }, async () => {

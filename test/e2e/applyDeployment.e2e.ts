@@ -31,8 +31,9 @@ function findRollout(rows: TreeRow[]): Rollout | string {
     if (row.level <= replicaSet.level) break;
     if (row.level === replicaSet.level + 1) pods.push(row);
   }
-  const running = pods.filter((p) => /^Running · node-\d+$/.test(p.description));
-  const nodes = new Set(running.map((p) => p.description.split(' · ')[1]));
+  // Pod rows read STATUS · READY · [restarts ·] NODE, as kubectl's columns.
+  const running = pods.filter((p) => /^Running · 1\/1 · node-\d+$/.test(p.description));
+  const nodes = new Set(running.map((p) => p.description.split(' · ').at(-1)));
   if (running.length !== 3 || nodes.size !== 3) return `pods not yet 3 Running on 3 nodes: ${summary(pods)}`;
   return { deployment, replicaSet, pods };
 }
@@ -69,7 +70,7 @@ void test('apply a Deployment and watch it roll out in the Cluster tree', { time
       assert.ok(pod.label.startsWith(`${rollout.replicaSet.label}-`), `pod ${pod.label} is named after its ReplicaSet`);
     }
     assert.deepEqual(
-      rollout.pods.map((p) => p.description.split(' · ')[1]).sort(),
+      rollout.pods.map((p) => p.description.split(' · ').at(-1)).sort(),
       ['node-1', 'node-2', 'node-3'],
       'one pod on each node',
     );

@@ -250,7 +250,11 @@ export class VSCodeHarness {
       const seen = await this.page.locator('.context-view .monaco-menu .action-label').allInnerTexts();
       throw new Error(`no context menu entry "${item}" on "${label}"; showing: ${JSON.stringify(seen)}`);
     }
-    await entry.click();
+    // The workbench's menus run an entry on mouse up after hovering it; a synthetic click
+    // can leave the menu open, so hover (which focuses the entry) and press Enter.
+    await entry.hover();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** The row labelled `label` in the view titled `viewTitle`. */

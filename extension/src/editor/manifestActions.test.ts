@@ -102,3 +102,24 @@ test('deleteDocument prints kubectl delete\'s lines', async () => {
     lab.stop();
   }
 });
+
+test('objects that name no namespace go to the chosen one for apply, dry-run, diff and delete; the ones that do keep theirs', async () => {
+  const lab = await startLab();
+  try {
+    const client = lab.client();
+    await applySources(client, [NAMESPACE]);
+    const source = { name: 'cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: here\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\n  namespace: default\n' };
+    const report = await applySources(client, [source], { namespace: 'team' });
+    assert.deepEqual(report.lines, ['configmap/here created', 'configmap/pinned created']);
+    const [here, pinned] = documentsOf(source).documents;
+    const live = await liveObject(client, here.object, 'team');
+    assert.equal((live as { metadata?: { namespace?: string } } | undefined)?.metadata?.namespace, 'team');
+    assert.equal(await liveObject(client, here.object), undefined, 'not in default');
+    const dry = await dryRunDocument(client, here, 'team');
+    assert.ok(!('error' in dry) && dry.result === 'unchanged');
+    assert.deepEqual(await deleteDocument(client, source, here, 'team'), { line: 'configmap "here" deleted', ok: true });
+    assert.deepEqual(await deleteDocument(client, source, pinned, 'team'), { line: 'configmap "pinned" deleted', ok: true });
+  } finally {
+    lab.stop();
+  }
+});

@@ -30,6 +30,8 @@ export interface ApplyReport {
 
 export interface ApplyOptions {
   dryRun?: boolean;
+  /** namespace is where objects that name none go, as kubectl's context namespace; `default` when omitted. */
+  namespace?: string;
   /** documentIndex applies only that document of each source (a CodeLens's document). */
   documentIndex?: number;
   /** onProgress is told before each object is sent. */
@@ -70,7 +72,7 @@ export async function applySources(client: KubeClient, sources: readonly Manifes
   const suffix = options.dryRun ? ' (server dry run)' : '';
   for (const [i, { source, doc }] of plan.entries()) {
     options.onProgress?.(`${objectRef(doc.object)} (${source.name})`, i, plan.length);
-    const outcome = await applyObject(client, mapper, doc, 'default', options.dryRun);
+    const outcome = await applyObject(client, mapper, doc, options.namespace ?? 'default', options.dryRun);
     if ('error' in outcome) {
       report.failed++;
       report.lines.push(errorLine(outcome.error, 'applying', source, doc));
@@ -89,8 +91,8 @@ function errorLine(error: Status | string, verb: string, source: ManifestSource,
 }
 
 /** dryRunDocument sends a document as apply would, with dryRun=All: the server's defaulted, admitted object, or why it refused. */
-export function dryRunDocument(client: KubeClient, doc: ParsedDocument): Promise<ApplyOutcome> {
-  return applyObject(client, new ResourceMapper(client), doc, 'default', true);
+export function dryRunDocument(client: KubeClient, doc: ParsedDocument, namespace = 'default'): Promise<ApplyOutcome> {
+  return applyObject(client, new ResourceMapper(client), doc, namespace, true);
 }
 
 /** objectYaml prints an object as `kubectl get -o yaml` does: managedFields left out. */
@@ -114,19 +116,19 @@ export function dryRunText(source: ManifestSource, outcome: ApplyOutcome): strin
 }
 
 /** liveObject is the object a document names as it is in the cluster, undefined when it does not exist. */
-export async function liveObject(client: KubeClient, obj: KubeObject): Promise<KubeObject | Status | undefined> {
+export async function liveObject(client: KubeClient, obj: KubeObject, namespace = 'default'): Promise<KubeObject | Status | undefined> {
   const resource = await new ResourceMapper(client).resourceFor(String(obj.apiVersion), String(obj.kind));
   if (!resource) return undefined;
-  const live = await client.get(resource, resource.namespaced ? obj.metadata.namespace ?? 'default' : '', obj.metadata.name ?? '');
+  const live = await client.get(resource, resource.namespaced ? obj.metadata.namespace ?? namespace : '', obj.metadata.name ?? '');
   return isStatus(live) && live.code === 404 ? undefined : live;
 }
 
 /** deleteDocument is `kubectl delete -f` for one document: kubectl's line, and whether it worked. */
-export async function deleteDocument(client: KubeClient, source: ManifestSource, doc: ParsedDocument): Promise<{ line: string; ok: boolean }> {
+export async function deleteDocument(client: KubeClient, source: ManifestSource, doc: ParsedDocument, namespace = 'default'): Promise<{ line: string; ok: boolean }> {
   const obj = doc.object;
   const resource = await new ResourceMapper(client).resourceFor(String(obj.apiVersion), String(obj.kind));
   if (!resource) return { line: `error: resource mapping not found for name: "${obj.metadata.name ?? ''}" namespace: "${obj.metadata.namespace ?? ''}" from "${source.name}": no matches for kind "${String(obj.kind)}" in version "${String(obj.apiVersion)}"`, ok: false };
-  const answer = await client.delete(resource, resource.namespaced ? obj.metadata.namespace ?? 'default' : '', obj.metadata.name ?? '', { propagationPolicy: 'Background' });
+  const answer = await client.delete(resource, resource.namespaced ? obj.metadata.namespace ?? namespace : '', obj.metadata.name ?? '', { propagationPolicy: 'Background' });
   if (isStatus(answer) && answer.status === 'Failure') return { line: errorLine(answer, 'deleting', source, doc), ok: false };
   const ref = objectRef(obj);
   return { line: `${ref.slice(0, ref.indexOf('/'))} "${obj.metadata.name ?? ''}" deleted`, ok: true };

@@ -230,6 +230,7 @@ void test('asks again only for documents whose text or live object changed', asy
       return client.transport.request(req);
     },
     watch: (req, onEvent, onEnd) => client.transport.watch(req, onEvent, onEnd),
+    stream: (req, onChunk, onEnd) => client.transport.stream(req, onChunk, onEnd),
   });
   const validator = new ManifestValidator(counting);
   const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: ${value}\n`;
@@ -242,6 +243,27 @@ void test('asks again only for documents whose text or live object changed', asy
   await apply(configMap('b', 'red'));
   await validator.validate(edited);
   assert.equal(counted.dryRuns, 4, 'a document whose object now exists is checked again, as an update');
+});
+
+void test('an object created between the check\'s read and its dry-run (an Apply racing it) is checked again as an update, not reported as existing', async () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raced\ndata:\n  mode: blue\n';
+  let created = false;
+  const racing = new KubeClient({
+    request: async (req) => {
+      const res = await client.transport.request(req);
+      // Right after the validator reads the object and finds nothing, the user's Apply creates it.
+      if (!created && req.method === 'GET' && req.path.endsWith('/configmaps/raced') && res.status === 404) {
+        created = true;
+        await apply(text);
+      }
+      return res;
+    },
+    watch: (req, onEvent, onEnd) => client.transport.watch(req, onEvent, onEnd),
+    stream: (req, onChunk, onEnd) => client.transport.stream(req, onChunk, onEnd),
+  });
+  const problems = await new ManifestValidator(racing).validate(text);
+  assert.ok(created, 'the race happened');
+  assert.deepEqual(shown(text, problems), []);
 });
 
 void test('each answer names its RequestTrace, which tells the stage and plugin that refused', async () => {

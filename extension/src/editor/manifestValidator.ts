@@ -94,8 +94,10 @@ export class ManifestValidator {
       const remembered = key ? this.memo.get(key) : undefined;
       if (remembered?.version === version) return inFileContext(remembered.findings, ns, context);
       const res = live?.status === 200 ? await this.update(resource, obj, live.body as KubeObject, 'Strict') : await this.create(resource, obj, 'Strict');
-      // The object moved on between the read and the patch (a controller wrote its status): read it again.
-      if (res.status !== 409 || (res.body as Status).reason !== 'Conflict') answer = res;
+      // The object moved on between the read and the patch (a controller wrote its status), or was
+      // created meanwhile (an Apply racing the check): read it again.
+      const raced = res.status === 409 && ((res.body as Status).reason === 'Conflict' || (live?.status === 404 && (res.body as Status).reason === 'AlreadyExists'));
+      if (!raced) answer = res;
     }
     if (!answer || token.cancelled) return undefined;
     const findings = await this.findings(obj, answer, token);

@@ -10,8 +10,8 @@ import type { KubeClient } from '../lab/client/kubeClient';
 import { type ManifestSource, applySources, documentsOf } from '../editor/manifestActions';
 import { type EntryKind, type ManifestFs, manifestFiles } from '../editor/manifestFiles';
 
-/** GetClient starts the lab if needed and gives its client. */
-export type GetClient = () => Promise<KubeClient>;
+/** GetClient starts the lab if needed and gives its client; its namespace, if any, is where objects that name none go (KubeLab: Set Namespace). */
+export type GetClient = (() => Promise<KubeClient>) & { namespace?: () => string };
 
 /** ManifestTarget is what a command was run on: files or folders, and one document of them for a CodeLens. */
 export interface ManifestTarget {
@@ -86,6 +86,7 @@ export async function applyCommand(getClient: GetClient, output: vscode.OutputCh
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KubeLab: applying ${label}` }, async (progress) => {
     const client = await getClient();
     const report = await applySources(client, sources, {
+      namespace: getClient.namespace?.() ?? 'default',
       ...(target.documentIndex === undefined ? {} : { documentIndex: target.documentIndex }),
       onProgress: (message, _done, total) => progress.report({ message, increment: 100 / total }),
     });

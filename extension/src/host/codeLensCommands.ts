@@ -69,7 +69,8 @@ export async function dryRunCommand(getClient: GetClient, views: ReadOnlyDocumen
   const found = await documentsFor(args, 'dry-run');
   if (!found) return;
   const client = await getClient();
-  const outcomes = await Promise.all(found.documents.map((d) => dryRunDocument(client, d)));
+  const namespace = getClient.namespace?.() ?? 'default';
+  const outcomes = await Promise.all(found.documents.map((d) => dryRunDocument(client, d, namespace)));
   output.appendLine(`$ kubectl apply --dry-run=server -f ${found.source.name}`);
   for (const o of outcomes) output.appendLine('error' in o ? `${o.ref}: refused: ${typeof o.error === 'string' ? o.error : o.error.message ?? ''}` : `${o.ref} ${o.result} (server dry run)`);
   const uri = views.add(`${baseName(found.source.name)} (dry run).yaml`, outcomes.map((o) => dryRunText(found.source, o)).join('---\n'));
@@ -81,11 +82,12 @@ export async function diffCommand(getClient: GetClient, views: ReadOnlyDocuments
   const found = await documentsFor(args, 'diff');
   if (!found) return;
   const client = await getClient();
+  const namespace = getClient.namespace?.() ?? 'default';
   const live: string[] = [];
   const applied: string[] = [];
   for (const doc of found.documents) {
     const ref = objectRef(doc.object);
-    const [current, outcome] = await Promise.all([liveObject(client, doc.object), dryRunDocument(client, doc)]);
+    const [current, outcome] = await Promise.all([liveObject(client, doc.object, namespace), dryRunDocument(client, doc, namespace)]);
     if ('error' in outcome) {
       const message = typeof outcome.error === 'string' ? outcome.error : outcome.error.message ?? '';
       const pick = await vscode.window.showErrorMessage(`KubeLab: the server refuses ${ref}: ${message}`, 'Show Dry-run');
@@ -113,7 +115,7 @@ export async function deleteCommand(getClient: GetClient, output: vscode.OutputC
   const lines: string[] = [];
   let failed = 0;
   for (const doc of found.documents) {
-    const { line, ok } = await deleteDocument(client, found.source, doc);
+    const { line, ok } = await deleteDocument(client, found.source, doc, getClient.namespace?.() ?? 'default');
     if (!ok) failed++;
     lines.push(line);
     output.appendLine(line);

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { LabMessage, LabOptions } from '../lab/channel';
+import type { HostMessage, LabMessage, LabOptions } from '../lab/channel';
+import type { ControlResults, LabControl } from '../lab/labControl';
 import type { Cluster } from './cluster';
 import { KubeClient } from '../lab/client/kubeClient';
 import type { LabState } from '../lab/lab';
@@ -36,6 +37,14 @@ export class LabHost implements Cluster, vscode.Disposable {
   private readonly servedEmitter = new vscode.EventEmitter<Served | undefined>();
   /** onDidServe fires when the front door opens (with its URL and kubeconfig) and when it closes (undefined). */
   readonly onDidServe = this.servedEmitter.event;
+  /** controls are the control requests awaiting their answers, by id. */
+  private readonly controls = new Map<number, { resolve(result: unknown): void; reject(err: Error): void }>();
+  private nextControl = 1;
+  private readonly persistedEmitter = new vscode.EventEmitter<{ path: string; error?: string }>();
+  /** onDidPersist fires when the lab saved its store at stop (kubelab.persistence), with the error if it could not. */
+  readonly onDidPersist = this.persistedEmitter.event;
+  /** defaultNamespace is where objects that name none go (KubeLab: Set Namespace), as a kubeconfig context's namespace. */
+  defaultNamespace = 'default';
 
   constructor(private readonly extensionPath: string, private readonly options: () => LabOptions) {}
 
@@ -86,6 +95,17 @@ export class LabHost implements Cluster, vscode.Disposable {
       this.setState('starting');
       worker.on('message', (m: LabMessage) => {
         if (transport.receive(m)) return;
+        if (m.type === 'controlResult') {
+          const pending = this.controls.get(m.id);
+          this.controls.delete(m.id);
+          if (m.error !== undefined) pending?.reject(new Error(m.error));
+          else pending?.resolve(m.result);
+          return;
+        }
+        if (m.type === 'persisted') {
+          this.persistedEmitter.fire({ path: m.path, ...(m.error ? { error: m.error } : {}) });
+          return;
+        }
         if (m.type === 'served') {
           if (m.error || !m.url || !m.kubeconfigPath) {
             this.servedError(m.error ?? 'the front door did not open');
@@ -116,6 +136,21 @@ export class LabHost implements Cluster, vscode.Disposable {
         if (this.worker === worker) this.cleanup();
       });
       worker.postMessage({ type: 'start', options: this.options() });
+    });
+  }
+
+  /**
+   * control asks the running lab to act on itself (nodes, snapshots) and
+   * resolves with the op's result; it rejects with the lab's reason when the op
+   * changed nothing, or when the lab is not running.
+   */
+  control<O extends LabControl>(op: O): Promise<ControlResults[O['op']]> {
+    const worker = this.worker;
+    if (!worker || this.current !== 'running') return Promise.reject(new Error('the lab is not running'));
+    const id = this.nextControl++;
+    return new Promise((resolve, reject) => {
+      this.controls.set(id, { resolve, reject });
+      worker.postMessage({ type: 'control', id, op } satisfies HostMessage);
     });
   }
 
@@ -155,6 +190,8 @@ export class LabHost implements Cluster, vscode.Disposable {
     }
     this.servedError('the lab stopped');
     this.transport?.fail('the lab stopped');
+    for (const pending of this.controls.values()) pending.reject(new Error('the lab stopped'));
+    this.controls.clear();
     this.worker = undefined;
     this.transport = undefined;
     this.apiClient = undefined;
@@ -172,5 +209,6 @@ export class LabHost implements Cluster, vscode.Disposable {
     void this.stop();
     this.stateEmitter.dispose();
     this.servedEmitter.dispose();
+    this.persistedEmitter.dispose();
   }
 }

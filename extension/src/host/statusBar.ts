@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { podStatusText } from '../lab/api/pods';
 import type { LabState } from '../lab/lab';
 import type { ClusterModel } from './clusterModel';
+import type { Cluster } from './cluster';
 
 export class LabStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('kubelab.status', vscode.StatusBarAlignment.Left, 10);
@@ -13,8 +14,16 @@ export class LabStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  update(state: LabState, model: ClusterModel | undefined): void {
+  /** update shows cluster's state (the lab when not given); a kubeconfig context is named, and clicking it offers to switch. */
+  update(state: LabState, model: ClusterModel | undefined, cluster?: Pick<Cluster, 'name' | 'isLab'>): void {
     const icon = state === 'running' ? '$(server-process)' : state === 'stopped' ? '$(circle-slash)' : '$(loading~spin)';
+    if (cluster && !cluster.isLab) {
+      const counts = state === 'running' && model ? ` · ${model.nodes.list().length} nodes · ${model.pods.list().length} pods` : '';
+      this.item.text = `${icon} ${cluster.name}: ${state}${counts}`;
+      this.item.tooltip = `KubeLab is using kubeconfig context "${cluster.name}", which is ${state}. Click to switch cluster.`;
+      this.item.command = 'kubelab.switchCluster';
+      return;
+    }
     if (state === 'running' && model) {
       const pods = model.pods.list();
       const running = pods.filter((p) => podStatusText(p) === 'Running').length;

@@ -1,6 +1,7 @@
 /**
  * WorkerTransport is the host's side of the lab channel: it turns KubeClient
- * calls into channel messages and routes answers and watch events back.
+ * calls into channel messages and routes answers, watch events and streamed
+ * text back.
  */
 import type { ApiRequest, ApiResponse } from '../lab/apiserver/apiServer';
 import type { Status, WatchEvent } from '../lab/api/types';
@@ -16,6 +17,7 @@ export class WorkerTransport implements Transport {
   private nextId = 1;
   private readonly pending = new Map<number, (r: ApiResponse) => void>();
   private readonly watches = new Map<number, { onEvent: (e: WatchEvent) => void; onEnd: (error?: Status) => void }>();
+  private readonly streams = new Map<number, { onChunk: (chunk: string) => void; onEnd: (error?: Status) => void }>();
 
   constructor(private readonly port: Port) {}
 
@@ -39,6 +41,18 @@ export class WorkerTransport implements Transport {
     });
   }
 
+  stream(request: ApiRequest, onChunk: (chunk: string) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {
+    const id = this.nextId++;
+    this.streams.set(id, { onChunk, onEnd });
+    this.port.postMessage({ type: 'stream', id, request });
+    return Promise.resolve({
+      cancel: () => {
+        if (!this.streams.delete(id)) return;
+        this.port.postMessage({ type: 'unstream', id });
+      },
+    });
+  }
+
   /** receive routes one message from the lab; it returns false for messages that are not the transport's. */
   receive(m: LabMessage): boolean {
     switch (m.type) {
@@ -55,8 +69,19 @@ export class WorkerTransport implements Transport {
         this.watches.get(m.id)?.onEnd(m.error);
         this.watches.delete(m.id);
         return true;
+      case 'streamData':
+        this.streams.get(m.id)?.onChunk(m.chunk);
+        return true;
+      case 'streamEnd': {
+        const s = this.streams.get(m.id);
+        this.streams.delete(m.id);
+        s?.onEnd(m.error);
+        return true;
+      }
       case 'state':
       case 'served':
+      case 'controlResult':
+      case 'persisted':
         return false;
     }
   }
@@ -68,5 +93,8 @@ export class WorkerTransport implements Transport {
     this.pending.clear();
     for (const w of this.watches.values()) w.onEnd(status);
     this.watches.clear();
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const s of streams) s.onEnd(status);
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { ApiRequest, ApiResponse } from './apiserver/apiServer';
 import type { Status, WatchEvent } from './api/types';
-import type { LabState } from './lab';
+import type { KubeProxyMode, LabState } from './lab';
+import type { ControlResult, LabControl } from './labControl';
 
 /** LabOptions are what the host chooses when it starts the lab. */
 export interface LabOptions {
@@ -15,6 +16,14 @@ export interface LabOptions {
   speed: number;
   /** serve opens the HTTPS front door on 127.0.0.1 (port 0: a free one), its PKI and kubeconfig kept in dir. */
   serve?: { port: number; dir: string; kubeconfigPath?: string };
+  /** nodeSize is each node's capacity (cpu and memory as quantities, pods a count); 4 CPUs, 8Gi and 110 pods when omitted. */
+  nodeSize?: { cpu: string; memory: string; pods: string };
+  /** kubeProxyMode is the nodes' kube-proxy --proxy-mode. */
+  kubeProxyMode?: KubeProxyMode;
+  /** admissionPlugins are --enable-admission-plugins and --disable-admission-plugins. */
+  admissionPlugins?: { enable?: string[]; disable?: string[] };
+  /** persistence keeps the store in a file between sessions: restored at start when the file exists, saved at stop. */
+  persistence?: { path: string };
 }
 
 export type HostMessage =
@@ -27,7 +36,13 @@ export type HostMessage =
   /** host → lab: open a watch; events come as `watchEvents`, the end as `watchEnd`, with the same id. */
   | { type: 'watch'; id: number; request: ApiRequest }
   /** host → lab: close the watch with this id. */
-  | { type: 'unwatch'; id: number };
+  | { type: 'unwatch'; id: number }
+  /** host → lab: act on the lab itself (nodes, snapshots); answered by `controlResult` with the same id. */
+  | { type: 'control'; id: number; op: LabControl }
+  /** host → lab: open a streamed response (a followed pods/log); its text comes as `streamData`, the end as `streamEnd`, with the same id. */
+  | { type: 'stream'; id: number; request: ApiRequest }
+  /** host → lab: stop the stream with this id. */
+  | { type: 'unstream'; id: number };
 
 export type LabMessage =
   /** lab → host: the lab's state changed (error set when starting failed). */
@@ -39,4 +54,12 @@ export type LabMessage =
   /** lab → host: events of watch id, batched per turn of the worker's event loop. */
   | { type: 'watchEvents'; id: number; events: WatchEvent[] }
   /** lab → host: watch id ended; error is the Status that ended it, if any. */
-  | { type: 'watchEnd'; id: number; error?: Status };
+  | { type: 'watchEnd'; id: number; error?: Status }
+  /** lab → host: the answer to `control` id: its result, or why it changed nothing. */
+  | { type: 'controlResult'; id: number; error?: string; result?: ControlResult }
+  /** lab → host, on stop before `state: stopped` when persistence is on: the store was saved to path (error when it could not be). */
+  | { type: 'persisted'; path: string; error?: string }
+  /** lab → host: text of stream id, what it wrote in one turn of the worker's event loop joined. */
+  | { type: 'streamData'; id: number; chunk: string }
+  /** lab → host: stream id ended; error is the Status that refused or ended it, if any. */
+  | { type: 'streamEnd'; id: number; error?: Status };

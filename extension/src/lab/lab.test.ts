@@ -3,18 +3,9 @@ import { test } from 'node:test';
 import { DEPLOYMENTS, PODS, REPLICASETS, EVENTS } from './client/resources';
 import { isStatus, type Deployment, type Pod, type ReplicaSet, type Event } from './api/types';
 import { podStatusText } from './api/pods';
-import { startTestLab } from './testLab';
+import { startTestLab, webDeployment } from './testLab';
 
-const web: Deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'default' },
-  spec: {
-    replicas: 3,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
-  },
-};
+const web = webDeployment({ cpu: '100m', memory: '64Mi' });
 
 
 test('a Deployment of 3 becomes a ReplicaSet and 3 Running pods spread over 3 nodes', async () => {

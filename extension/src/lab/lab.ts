@@ -22,15 +22,19 @@ import { validatingAdmissionWebhook } from './apiserver/admission/validatingWebh
 import { AuditSink, type AuditWriter } from './apiserver/audit/sink';
 import type { AuditPolicy } from './apiserver/audit/types';
 import { type HttpTransport, createHttpTransport } from './apiserver/admission/webhook/httpTransport';
-import type { Clock, Timer } from './clock';
+import { type Clock, type Timer, settle } from './clock';
 import { InProcessTransport } from './client/transport';
 import { KubeClient } from './client/kubeClient';
-import { NAMESPACES } from './client/resources';
+import { NAMESPACES, NODES, PODS } from './client/resources';
+import { isStatus, type Node, type Pod } from './api/types';
 import { ControllerManager } from './controllers/controllerManager';
 import { Kubelet } from './kubelet/kubelet';
 import { SeededRandom, hexString, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
+import { isQuantity, parseQuantity } from './api/quantity';
+import { QUANTITY_FORMAT_ERROR } from './apiserver/validation/quantities';
 import { MemoryStore } from './store/memoryStore';
+import type { StoreSnapshot } from './store/snapshot';
 import type { Store } from './store/store';
 
 export interface LabConfig {
@@ -48,7 +52,21 @@ export interface LabConfig {
   serviceAccountKey?: KeyObject;
   /** audit turns on the API server's audit log: events its policy selects (DEFAULT_AUDIT_POLICY when omitted) go to write as JSON lines. */
   audit?: { policy?: AuditPolicy; write: AuditWriter };
+  /** admissionPlugins adds to and removes from the default chain, as --enable-admission-plugins and --disable-admission-plugins; an unknown name stops the lab from being built. */
+  admissionPlugins?: { enable?: readonly string[]; disable?: readonly string[] };
+  /** kubeProxyMode is the proxier every node's kube-proxy runs (--proxy-mode); iptables when omitted. */
+  kubeProxyMode?: KubeProxyMode;
+  /** snapshot is a store to start from (a persisted lab): its objects and revision, with a kubelet for each of its node-N Nodes. */
+  snapshot?: StoreSnapshot;
+  /** rootCA is the cluster CA certificate (PEM) the controller manager publishes as kube-root-ca.crt in every namespace; none, no publishing. */
+  rootCA?: string;
 }
+
+/** KubeProxyMode is a kube-proxy --proxy-mode on Linux. */
+export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables';
+
+/** NODE_NAME is how the lab names its nodes: node-1, node-2, … */
+const NODE_NAME = /^node-([1-9]\d*)$/;
 
 /** The issuer of the lab's service account tokens, as kubeadm's default. */
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -66,6 +84,8 @@ export type LabState = 'stopped' | 'starting' | 'running' | 'stopping';
 
 export class Lab {
   readonly store: Store;
+  /** memory is the store itself, for snapshots. */
+  private readonly memory: MemoryStore;
   readonly server: ApiServer;
   readonly random: Random;
   readonly kubelets: Kubelet[] = [];
@@ -80,8 +100,11 @@ export class Lab {
   private readonly webhookTransport: HttpTransport;
 
   constructor(readonly config: LabConfig) {
+    const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode);
+    if (badConfig) throw new Error(badConfig);
     this.random = new SeededRandom(config.seed ?? 1);
-    this.store = new MemoryStore();
+    this.memory = new MemoryStore();
+    this.store = this.memory;
     // Node,RBAC authorization over the server's own caches; bound once the server exists.
     const late: { authorizer?: Authorizer } = {};
     const tokenAuthenticators: TokenAuthenticator[] = [new StaticTokenAuthenticator(this.tokens, DEFAULT_API_AUDIENCES)];
@@ -102,6 +125,8 @@ export class Lab {
     const webhooks = { transport: this.webhookTransport, random: this.random };
     const chain = builtinPlugins({
       random: this.random,
+      ...(config.admissionPlugins?.enable ? { enable: config.admissionPlugins.enable } : {}),
+      ...(config.admissionPlugins?.disable ? { disable: config.admissionPlugins.disable } : {}),
       external: [
         newValidatingAdmissionPolicy((apiVersion, kind) => this.server.resources.forKind(apiVersion, kind)),
         mutatingAdmissionWebhook(webhooks),
@@ -151,41 +176,158 @@ export class Lab {
   async start(): Promise<void> {
     if (this.state !== 'stopped') return;
     this.state = 'starting';
-    const clock = this.config.clock;
+    const snapshot = this.config.snapshot;
+    if (snapshot) this.memory.restore(snapshot);
     await this.startApiServer();
+    await this.startComponents(snapshot ? await this.labNodes() : Array.from({ length: this.config.nodes }, (_, i) => i + 1));
+    this.scheduleCompaction();
+    this.state = 'running';
+  }
 
+  /** startComponents starts the controller manager, the scheduler and a kubelet for each node index. */
+  private async startComponents(nodes: readonly number[]): Promise<void> {
+    const clock = this.config.clock;
     // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
-    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock);
+    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, this.config.rootCA ? { rootCA: this.config.rootCA } : {});
     this.scheduler = new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random });
     this.server.componentProbes.set('scheduler', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('controller-manager', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('etcd-0', () => ({ healthy: true, message: 'ok' }));
-    const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
-    for (let i = 1; i <= this.config.nodes; i++) {
-      this.kubelets.push(new Kubelet(this.client(nodeUser(`node-${i}`)), clock, this.random, {
-        nodeName: `node-${i}`,
-        podCIDR: podCIDRFor(i),
-        internalIP: nodeIPFor(i),
-        capacity,
-      }));
-    }
+    for (const i of nodes) this.kubelets.push(this.newKubelet(i));
     // The API server reaches each kubelet by node name, as over its kubelet client, for pod logs.
     for (const k of this.kubelets) this.server.kubelets.set(k.nodeName, k);
     await Promise.all([this.controllers.start(), this.scheduler.start(), ...this.kubelets.map((k) => k.start())]);
+  }
+
+  /** newKubelet makes node-i's kubelet: its pod CIDR, its address and the configured capacity. */
+  private newKubelet(i: number): Kubelet {
+    const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
+    return new Kubelet(this.client(nodeUser(`node-${i}`)), this.config.clock, this.random, { nodeName: `node-${i}`, podCIDR: podCIDRFor(i), internalIP: nodeIPFor(i), capacity });
+  }
+
+  /** labNodes are the indexes of the stored Nodes named as the lab names its own (node-N), whose kubelets it runs. */
+  private async labNodes(): Promise<number[]> {
+    const nodes = await this.client().list<Node>(NODES);
+    if (isStatus(nodes)) throw new Error(`listing nodes: ${nodes.message ?? ''}`);
+    return nodes.items.map((n) => NODE_NAME.exec(n.metadata.name ?? '')).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  }
+
+  /** kubelet is the running lab's kubelet of a node, or why there is none. */
+  private async kubelet(name: string): Promise<Kubelet | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    const k = this.kubelets.find((x) => x.nodeName === name);
+    if (k) return k;
+    const node = await this.client().get<Node>(NODES, '', name);
+    return { error: isStatus(node) ? node.message ?? `nodes "${name}" not found` : `node "${name}" has no kubelet in the lab` };
+  }
+
+  /** addNode joins the next node (one past the highest node-N in use) with the configured size; its kubelet registers the Node. */
+  async addNode(): Promise<{ node: string } | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    const used = [...(await this.labNodes()), ...this.kubelets.map((k) => Number(NODE_NAME.exec(k.nodeName)?.[1] ?? 0))];
+    const k = this.newKubelet(Math.max(0, ...used) + 1);
+    this.kubelets.push(k);
+    this.server.kubelets.set(k.nodeName, k);
+    await k.start();
+    return { node: k.nodeName };
+  }
+
+  /**
+   * removeNode takes a node away as a cloud provider does: its kubelet stops and
+   * the Node object is deleted. Pods bound to it stay until something deletes
+   * them (upstream, the pod garbage collector's orphan sweep); they are listed.
+   */
+  async removeNode(name: string): Promise<{ node: string; pods: string[] } | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    const k = this.kubelets.find((x) => x.nodeName === name);
+    const admin = this.client();
+    const node = await admin.get<Node>(NODES, '', name);
+    if (isStatus(node) && !k) return { error: node.message ?? `nodes "${name}" not found` };
+    if (k) {
+      k.stop();
+      this.kubelets.splice(this.kubelets.indexOf(k), 1);
+      this.server.kubelets.delete(name);
+    }
+    if (!isStatus(node)) {
+      const deleted = await admin.delete(NODES, '', name);
+      if (isStatus(deleted) && deleted.status === 'Failure' && deleted.code !== 404) return { error: deleted.message ?? `deleting node "${name}" failed` };
+    }
+    const pods = await admin.list<Pod>(PODS, '', { fieldSelector: `spec.nodeName=${name}` });
+    return { node: name, pods: isStatus(pods) ? [] : pods.items.map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`) };
+  }
+
+  /** stopNode stops a node's kubelet (no more status or lease updates; its containers keep running); startNode starts it again. */
+  async stopNode(name: string): Promise<{ node: string; kubelet: 'stopped' } | { error: string }> {
+    const k = await this.kubelet(name);
+    if ('error' in k) return k;
+    k.stop();
+    // A stopped kubelet refuses the API server's connections (logs, exec, node proxy).
+    this.server.kubelets.delete(name);
+    return { node: name, kubelet: 'stopped' };
+  }
+
+  async startNode(name: string): Promise<{ node: string; kubelet: 'running' } | { error: string }> {
+    const k = await this.kubelet(name);
+    if ('error' in k) return k;
+    this.server.kubelets.set(name, k);
+    await k.start();
+    return { node: name, kubelet: 'running' };
+  }
+
+  /** nodeStates tells, for each Node, whether the lab runs its kubelet. */
+  async nodeStates(): Promise<{ nodes: { name: string; kubelet: 'running' | 'stopped' | 'none' }[] } | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    const nodes = await this.client().list<Node>(NODES);
+    if (isStatus(nodes)) return { error: nodes.message ?? 'listing nodes failed' };
+    return {
+      nodes: nodes.items.map((n) => {
+        const k = this.kubelets.find((x) => x.nodeName === n.metadata.name);
+        return { name: n.metadata.name ?? '', kubelet: k ? (k.isRunning ? 'running' : 'stopped') : 'none' };
+      }),
+    };
+  }
+
+  /** snapshot is the store's whole state at its current revision. */
+  snapshot(): StoreSnapshot {
+    return this.memory.snapshot();
+  }
+
+  /**
+   * restore puts the store back to a snapshot and restarts the components over
+   * it: every watch ends with 410 Gone (the API server's caches and every
+   * informer relist) and each node-N Node of the snapshot gets a fresh kubelet,
+   * which runs the pods bound to it as after a reboot.
+   */
+  async restore(snapshot: StoreSnapshot): Promise<{ revision: number; nodes: string[] } | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    this.state = 'starting';
+    this.compactTimer?.cancel();
+    this.stopComponents();
+    this.memory.restore(snapshot);
+    this.lastCompactRevision = 0;
+    // The server's own caches relist from the restored store before any component reads through them.
+    await settle();
+    await this.startComponents(await this.labNodes());
     this.scheduleCompaction();
     this.state = 'running';
+    return { revision: snapshot.revision, nodes: this.kubelets.map((k) => k.nodeName) };
+  }
+
+  private stopComponents(): void {
+    for (const k of this.kubelets) k.stop();
+    this.scheduler?.stop();
+    this.controllers?.stop();
+    this.server.kubelets.clear();
+    this.kubelets.length = 0;
   }
 
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     this.compactTimer?.cancel();
-    for (const k of this.kubelets) k.stop();
-    this.scheduler?.stop();
-    this.controllers?.stop();
+    this.stopComponents();
     this.server.stop();
     this.webhookTransport.close();
-    this.kubelets.length = 0;
     this.state = 'stopped';
   }
 
@@ -214,6 +356,24 @@ export function controllerUser(controller: string): UserInfo {
 /** nodeUser is a kubelet's identity: system:node:<name> in system:nodes. */
 export function nodeUser(node: string): UserInfo {
   return { username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] };
+}
+
+/** nodeCapacityError says what is wrong with a node size: cpu and memory positive quantities, pods a whole number from 1 to 253 (the node's /24 less its gateway and broadcast). */
+export function nodeCapacityError(c: LabConfig['nodeCapacity']): string | undefined {
+  if (!c) return undefined;
+  for (const key of ['cpu', 'memory'] as const) {
+    if (!isQuantity(c[key])) return `node ${key} ${JSON.stringify(c[key])}: ${QUANTITY_FORMAT_ERROR}`;
+    if ((parseQuantity(c[key]) ?? 0) <= 0) return `node ${key} ${JSON.stringify(c[key])}: must be greater than zero`;
+  }
+  const pods = Number(c.pods);
+  if (!/^\d+$/.test(String(c.pods)) || pods < 1 || pods > 253) return `node pods ${JSON.stringify(c.pods)}: must be a whole number from 1 to 253`;
+  return undefined;
+}
+
+/** proxyModeError is kube-proxy's refusal of a --proxy-mode it does not have on Linux (validateProxyModeLinux). */
+export function proxyModeError(mode: string | undefined): string | undefined {
+  if (mode === undefined || mode === '' || ['iptables', 'ipvs', 'nftables'].includes(mode)) return undefined;
+  return `KubeProxyConfiguration.Mode.ProxyMode: Invalid value: ${JSON.stringify(mode)}: must be iptables, ipvs, nftables or blank (blank means the best-available proxy [currently iptables])`;
 }
 
 /** podCIDRFor gives node i a /24 of the 10.244.0.0/14 cluster CIDR, as kind's node IPAM does. */

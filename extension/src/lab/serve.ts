@@ -13,7 +13,7 @@ import type { Lab } from './lab';
 import type { Entropy } from './pki/certificates';
 import { readPki, writeKubeconfig, writePki } from './pki/files';
 import { kubeconfig } from './pki/kubeconfig';
-import { createLabPki } from './pki/labPki';
+import { type LabPki, createLabPki } from './pki/labPki';
 
 export interface ServeOptions {
   /** dir holds the PKI (`pki/`) and, unless kubeconfigPath says otherwise, the kubeconfig. */
@@ -24,6 +24,8 @@ export interface ServeOptions {
   /** entropy and now issue the PKI the first time: the composition root's, as the lab core has neither. */
   entropy: Entropy;
   now: number;
+  /** pki is the PKI labPki already read or issued for dir, so the lab's CA and the front door's are one. */
+  pki?: LabPki;
 }
 
 export interface Served {
@@ -33,14 +35,23 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/**
+ * labPki is the cluster's PKI kept in dir's `pki/`, issued and written the
+ * first time. It is read before the lab starts, so the controller manager can
+ * publish the CA the front door will present (LabConfig.rootCA).
+ */
+export async function labPki(dir: string, entropy: Entropy, now: number): Promise<LabPki> {
+  const pkiDir = join(dir, 'pki');
+  const kept = await readPki(pkiDir);
+  if (kept) return kept;
+  const pki = createLabPki(entropy, now);
+  await writePki(pkiDir, pki);
+  return pki;
+}
+
 /** serveLab starts the front door for lab, which must be running, and writes its kubeconfig. */
 export async function serveLab(lab: Lab, o: ServeOptions): Promise<Served> {
-  const pkiDir = join(o.dir, 'pki');
-  let pki = await readPki(pkiDir);
-  if (!pki) {
-    pki = createLabPki(o.entropy, o.now);
-    await writePki(pkiDir, pki);
-  }
+  const pki = o.pki ?? await labPki(o.dir, o.entropy, o.now);
   const door = await FrontDoor.start({
     server: lab.server,
     tls: { caPem: pki.ca.certPem, certPem: pki.apiServer.certPem, keyPem: pki.apiServer.keyPem },

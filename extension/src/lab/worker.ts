@@ -5,10 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { HostMessage, LabMessage } from './channel';
+import { ChannelStreams } from './channelStreams';
 import { RealClock, ScaledClock } from './clock';
 import { Lab } from './lab';
+import { runControl } from './labControl';
 import { nodeEntropy } from './pki/nodeEntropy';
-import { type Served, serveLab } from './serve';
+import type { LabPki } from './pki/labPki';
+import { type Served, labPki, serveLab } from './serve';
+import { readSnapshotFile, writeSnapshotFile } from './snapshotFile';
 import type { WatchEvent } from './api/types';
 
 const port = parentPort;
@@ -16,8 +20,11 @@ if (!port) throw new Error('labWorker must run in a worker thread');
 
 let lab: Lab | undefined;
 let served: Served | undefined;
+/** persistence is where the running lab's store is saved at stop, when the host asked for it. */
+let persistence: string | undefined;
 const watches = new Map<number, { cancel(): void }>();
 const post = (m: LabMessage): void => port.postMessage(m);
+const streams = new ChannelStreams(post);
 
 /** Watch events are sent in batches, one message per watch per turn of the event loop. */
 const batches = new Map<number, WatchEvent[]>();
@@ -39,20 +46,38 @@ async function handle(m: HostMessage): Promise<void> {
   switch (m.type) {
     case 'start': {
       if (lab) return;
-      lab = new Lab({ nodes: m.options.nodes, seed: m.options.seed, clock: new ScaledClock(m.options.speed), stopwatch: () => performance.now() });
+      const o = m.options;
       post({ type: 'state', state: 'starting' });
+      // A served lab's PKI, read or issued before the lab starts.
+      let pki: LabPki | undefined;
       try {
+        const saved = o.persistence ? await readSnapshotFile(o.persistence.path) : undefined;
+        if (saved && 'error' in saved) throw new Error(`cannot restore the lab from ${o.persistence?.path ?? ''}: ${saved.error}`);
+        // A served lab's PKI comes first, so its CA is published in every namespace; if it cannot be made, serving says why below.
+        pki = o.serve ? await labPki(o.serve.dir, nodeEntropy(), new RealClock().now()).catch(() => undefined) : undefined;
+        lab = new Lab({
+          nodes: o.nodes, seed: o.seed, clock: new ScaledClock(o.speed), stopwatch: () => performance.now(),
+          ...(o.nodeSize ? { nodeCapacity: o.nodeSize } : {}),
+          ...(o.kubeProxyMode ? { kubeProxyMode: o.kubeProxyMode } : {}),
+          ...(o.admissionPlugins ? { admissionPlugins: o.admissionPlugins } : {}),
+          ...(saved ? { snapshot: saved } : {}),
+          ...(pki ? { rootCA: pki.ca.certPem } : {}),
+        });
+        persistence = o.persistence?.path;
         await lab.start();
         post({ type: 'state', state: 'running' });
       } catch (err) {
+        lab?.stop();
+        lab = undefined;
+        persistence = undefined;
         post({ type: 'state', state: 'stopped', error: err instanceof Error ? err.message : String(err) });
         return;
       }
-      const serve = m.options.serve;
+      const serve = o.serve;
       if (serve) {
         // The worker is the composition root's edge: the PKI is issued with node:crypto's keys and the wall clock.
         try {
-          served = await serveLab(lab, { ...serve, entropy: nodeEntropy(), now: new RealClock().now() });
+          served = await serveLab(lab, { ...serve, entropy: nodeEntropy(), now: new RealClock().now(), ...(pki ? { pki } : {}) });
           post({ type: 'served', url: served.url, kubeconfigPath: served.kubeconfigPath });
         } catch (err) {
           post({ type: 'served', error: err instanceof Error ? err.message : String(err) });
@@ -63,8 +88,16 @@ async function handle(m: HostMessage): Promise<void> {
     case 'stop':
       for (const w of watches.values()) w.cancel();
       watches.clear();
+      streams.stopAll();
       await served?.stop();
       served = undefined;
+      if (lab?.state === 'running' && persistence) {
+        const path = persistence;
+        // Saved before the components stop, so the file is the store as the person last saw it.
+        const error = await writeSnapshotFile(path, lab.snapshot()).then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
+        post({ type: 'persisted', path, ...(error ? { error } : {}) });
+      }
+      persistence = undefined;
       lab?.stop();
       lab = undefined;
       post({ type: 'state', state: 'stopped' });
@@ -94,6 +127,18 @@ async function handle(m: HostMessage): Promise<void> {
     case 'unwatch':
       watches.get(m.id)?.cancel();
       watches.delete(m.id);
+      return;
+    case 'control': {
+      if (!lab) return post({ type: 'controlResult', id: m.id, error: 'the lab is not running' });
+      // A throw here is a bug, but the host still gets an answer rather than waiting for ever.
+      const answer = await runControl(lab, m.op).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+      post('error' in answer ? { type: 'controlResult', id: m.id, error: answer.error } : { type: 'controlResult', id: m.id, result: answer });
+      return;
+    }
+    case 'stream':
+      return streams.start(m.id, lab?.server, lab ? lab.asAdmin(m.request) : m.request);
+    case 'unstream':
+      streams.stop(m.id);
       return;
   }
 }

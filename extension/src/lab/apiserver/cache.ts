@@ -115,11 +115,14 @@ export class ServerCache implements ObjectCache {
         }
       }
     }, () => {
-      // The cache fell behind a compaction: relist, as a reflector does.
+      // The cache fell behind a compaction (or a restore): relist, and as a reflector's Replace, tell
+      // listeners of a delete only for objects really gone (a CRD "deleted" here would lose its instances).
       void (async () => {
         const page = await this.store.range(c.storage.keyPrefix(''), {});
-        for (const obj of c.list()) c.delete(obj);
-        for (const kv of page.kvs) c.set(c.storage.decode(kv));
+        const listed = page.kvs.map((kv) => c.storage.decode(kv));
+        const present = new Set(listed.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
+        for (const obj of c.list()) if (!present.has(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`)) c.delete(obj);
+        for (const obj of listed) c.set(obj);
         this.watchFrom(c, page.revision);
       })();
     });

@@ -6,7 +6,7 @@
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import { isStatus } from '../api/types';
 import type { ApiRequest } from '../apiserver/apiServer';
-import { type ResourceRef, resourcePath } from './resources';
+import { PODS, type ResourceRef, resourcePath } from './resources';
 import type { Transport, WatchHandle } from './transport';
 
 export interface ListOptions {
@@ -28,6 +28,19 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   dryRun?: boolean;
+}
+
+/** LogOptions are the PodLogOptions a log read asks for (kubectl logs' flags). */
+export interface LogOptions {
+  /** container names the container; it may be left out for a pod with one. */
+  container?: string;
+  /** follow keeps the stream open, sending new lines until the container exits. */
+  follow?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+  /** previous reads the last terminated instance of the container. */
+  previous?: boolean;
 }
 
 export type PatchType = 'application/merge-patch+json' | 'application/json-patch+json' | 'application/strategic-merge-patch+json';
@@ -103,6 +116,32 @@ export class KubeClient {
       onEvent as (e: WatchEvent) => void,
       onEnd,
     );
+  }
+
+  /**
+   * streamLog reads a container's log (pods/<name>/log): the text so far, then
+   * with follow each new line as it is written, until the container exits;
+   * onEnd gets the Status that refused or ended it, if any, and never runs
+   * after cancel(). Without follow the log is read once.
+   */
+  async streamLog(namespace: string, pod: string, options: LogOptions, onChunk: (chunk: string) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {
+    const req: ApiRequest = {
+      method: 'GET',
+      path: resourcePath(PODS, namespace, pod, 'log'),
+      query: query({
+        container: options.container, follow: options.follow || undefined, tailLines: options.tailLines, sinceSeconds: options.sinceSeconds,
+        timestamps: options.timestamps || undefined, previous: options.previous || undefined,
+      }),
+    };
+    if (options.follow) return this.transport.stream(req, onChunk, onEnd);
+    const res = await this.transport.request(req);
+    if (isStatus(res.body) && res.body.status === 'Failure') onEnd(res.body);
+    else {
+      if (typeof res.body === 'string' && res.body) onChunk(res.body);
+      onEnd();
+    }
+    // The read is over by the time the handle is returned: there is nothing to cancel.
+    return { cancel: () => undefined };
   }
 
   /** raw sends any request, for discovery and paths the typed calls do not cover. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock, settle } from '../clock';
-import type { KubeList, WatchEvent } from '../api/types';
+import type { KubeList, Status, WatchEvent } from '../api/types';
 import type { ApiRequest, ApiResponse } from '../apiserver/apiServer';
 import type { PolicyRule, Role } from '../apiserver/auth/rbacTypes';
 import { InformerFactory } from '../client/informer';
@@ -67,6 +67,11 @@ class MemoryApi implements Transport {
   watch(_req: ApiRequest, onEvent: (e: WatchEvent) => void): Promise<WatchHandle> {
     this.watchers.add(onEvent);
     return Promise.resolve({ cancel: () => this.watchers.delete(onEvent) });
+  }
+
+  stream(_req: ApiRequest, _onChunk: (chunk: string) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {
+    onEnd({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404 });
+    return Promise.resolve({ cancel: () => undefined });
   }
 }
 

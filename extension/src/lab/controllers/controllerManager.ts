@@ -8,19 +8,28 @@ import { InformerFactory } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
+import { DisruptionController } from './disruptionController';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
 import { NodeLifecycleController } from './nodeLifecycleController';
+import { PodGCController } from './podGCController';
 import { ReplicaSetController } from './replicaSetController';
 import { ResourceQuotaController } from './resourceQuotaController';
+import { RootCACertPublisher } from './rootCACertPublisher';
 import { ServiceAccountsController } from './serviceAccountsController';
 import { TaintEvictionController } from './taintEvictionController';
+
+/** ControllerManagerOptions are the manager's flags the lab sets. */
+export interface ControllerManagerOptions {
+  /** rootCA is the cluster CA certificate (PEM) published in every namespace (--root-ca-file); without it the publisher does not run. */
+  rootCA?: string;
+}
 
 export class ControllerManager {
   private readonly factory: InformerFactory;
   private readonly controllers: { run(): void; stop(): void }[];
 
-  constructor(client: KubeClient, clientFor: (controller: string) => KubeClient, clock: Clock) {
+  constructor(client: KubeClient, clientFor: (controller: string) => KubeClient, clock: Clock, options: ControllerManagerOptions = {}) {
     this.factory = new InformerFactory(client, clock);
     this.controllers = [
       new DeploymentController(clientFor('deployment-controller'), clock, this.factory),
@@ -33,7 +42,10 @@ export class ControllerManager {
       new NodeLifecycleController(clientFor('node-controller'), clock, this.factory),
       // The taint eviction controller acts with the node controller's role, as upstream's does.
       new TaintEvictionController(clientFor('node-controller'), clock, this.factory),
+      new PodGCController(clientFor('pod-garbage-collector'), clock, this.factory),
+      new DisruptionController(clientFor('disruption-controller'), clock, this.factory),
     ];
+    if (options.rootCA) this.controllers.push(new RootCACertPublisher(clientFor('root-ca-cert-publisher'), clock, this.factory, options.rootCA));
   }
 
   async start(): Promise<void> {

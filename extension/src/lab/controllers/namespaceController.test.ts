@@ -157,6 +157,7 @@ test('a group discovery cannot read is a DiscoveryFailure; what was discovered i
       ? Promise.resolve({ status: 503, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 } })
       : real.request(req),
     watch: (req, onEvent, onEnd) => real.watch(req, onEvent, onEnd),
+    stream: (req, onChunk, onEnd) => real.stream(req, onChunk, onEnd),
   };
   const outcome = await new NamespacedResourcesDeleter(new KubeClient(broken), h.clock).delete('team');
   const why = 'unable to retrieve the complete list of server APIs: rbac.authorization.k8s.io/v1: the server is currently unable to handle the request';

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPodReady } from '../api/pods';
-import type { Deployment, Event, Node, Pod, ReplicaSet } from '../api/types';
+import type { Event, Node, Pod, ReplicaSet } from '../api/types';
 import { isStatus } from '../api/types';
 import type { ManualClock } from '../clock';
 import type { KubeClient } from '../client/kubeClient';
 import { DEPLOYMENTS, EVENTS, LEASES, NODES, PODS, REPLICASETS } from '../client/resources';
 import type { Lab } from '../lab';
 import type { NodeLeaseObject } from '../kubelet/nodeLease';
-import { startTestLab } from '../testLab';
+import { startTestLab, webDeployment } from '../testLab';
 
-const web: Deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'default' },
-  spec: {
-    replicas: 3,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
-  },
-};
+const web = webDeployment({ cpu: '100m', memory: '64Mi' });
 
 async function node(client: KubeClient, name: string): Promise<Node> {
   const got = await client.get<Node>(NODES, '', name);

@@ -2,12 +2,14 @@
  * MemoryStore is the in-memory etcd: a map of current keys plus an event log for
  * watches from past revisions. Every write is one revision, as in etcd.
  */
+import type { StoreSnapshot } from './snapshot';
 import { SortedKeys } from './sortedKeys';
 import { ERR_COMPACTED, ERR_FUTURE_REV, type Compare, type KeyValue, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError } from './store';
 
 interface Watcher {
   prefix: string;
   onEvents: (events: StoreEvent[]) => void;
+  onError: (error: WatchError) => void;
   cancelled: boolean;
 }
 
@@ -33,7 +35,8 @@ export class MemoryStore implements Store {
     const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
     const at = options.revision ?? 0;
     if (at > this.rev) return Promise.reject(new Error(ERR_FUTURE_REV));
-    if (at > 0 && at <= this.compacted) return Promise.reject(new Error(ERR_COMPACTED));
+    // As etcd, the compacted revision itself can still be read when it is the current one.
+    if (at > 0 && at <= this.compacted && at !== this.rev) return Promise.reject(new Error(ERR_COMPACTED));
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const kvs: KeyValue[] = [];
     let more = false;
@@ -124,7 +127,7 @@ export class MemoryStore implements Store {
   }
 
   watch(prefix: string, fromRevision: number, onEvents: (events: StoreEvent[]) => void, onError: (error: WatchError) => void): Watch {
-    const watcher: Watcher = { prefix, onEvents, cancelled: false };
+    const watcher: Watcher = { prefix, onEvents, onError, cancelled: false };
     if (fromRevision > 0 && fromRevision <= this.compacted) {
       queueMicrotask(() => onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted }));
       return { cancel: () => undefined };
@@ -149,6 +152,36 @@ export class MemoryStore implements Store {
     this.compacted = Math.max(this.compacted, Math.min(revision, this.rev));
     this.log = this.log.slice(this.logIndex(this.compacted + 1));
     return Promise.resolve();
+  }
+
+  /** snapshot is every current key with its revisions and version, at the current revision (etcdctl snapshot save). */
+  snapshot(): StoreSnapshot {
+    return { revision: this.rev, kvs: [...this.sorted.from('')].map((k) => ({ ...(this.keys.get(k) as KeyValue) })) };
+  }
+
+  /**
+   * restore replaces the keyspace with a snapshot's, at the snapshot's revision,
+   * as `etcdutl snapshot restore --mark-compacted`: no history survives, so every
+   * open watch ends now with ErrCompacted (the API server's watchers get 410 and
+   * relist) and no watch can start from before the snapshot's revision.
+   */
+  restore(snapshot: StoreSnapshot): void {
+    const watchers = [...this.watchers];
+    this.watchers.clear();
+    this.keys.clear();
+    this.sorted.clear();
+    for (const kv of snapshot.kvs) {
+      this.keys.set(kv.key, { ...kv });
+      this.sorted.add(kv.key);
+    }
+    this.rev = snapshot.revision;
+    this.compacted = snapshot.revision;
+    this.log = [];
+    for (const w of watchers) {
+      if (w.cancelled) continue;
+      w.cancelled = true;
+      w.onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted });
+    }
   }
 
   /** logIndex is the index of the first log entry at or after revision (the log is in revision order). */

@@ -1,0 +1,50 @@
+/**
+ * labSettings reads the `kubelab.*` settings that shape the lab when it starts —
+ * node size, kube-proxy mode, admission plugins, speed, persistence — into the
+ * LabOptions the worker builds the lab from, and names the settings that only
+ * apply at the next start.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabOptions } from '../lab/channel';
+import type { KubeProxyMode } from '../lab/lab';
+
+/** RESTART_SETTINGS are the settings read when the lab starts: changing one asks for a restart. */
+export const RESTART_SETTINGS = ['nodes', 'nodeSize', 'kubeProxyMode', 'admissionPlugins', 'speed', 'persistence', 'apiServerPort'] as const;
+
+/** PERSISTENCE_FILE is where kubelab.persistence: workspace keeps the store, under the first workspace folder. */
+export const PERSISTENCE_FILE = path.join('.kubelab', 'cluster.json');
+
+/** kubelabFolder is the first workspace folder's `.kubelab`, when that folder is on disk. */
+export function kubelabFolder(): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder && folder.uri.scheme === 'file' ? vscode.Uri.joinPath(folder.uri, '.kubelab') : undefined;
+}
+
+/** persistencePath is the file the lab's store is kept in between sessions, when kubelab.persistence is on and there is a folder to keep it in. */
+export function persistencePath(): string | undefined {
+  if (vscode.workspace.getConfiguration('kubelab').get<string>('persistence', 'off') !== 'workspace') return undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder && folder.uri.scheme === 'file' ? path.join(folder.uri.fsPath, PERSISTENCE_FILE) : undefined;
+}
+
+/** labSettings are the start options the settings choose; the lab refuses bad values with its own message. */
+export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProxyMode' | 'admissionPlugins' | 'persistence'> {
+  const config = vscode.workspace.getConfiguration('kubelab');
+  const size = config.get<{ cpu?: string | number; memory?: string | number; pods?: string | number }>('nodeSize');
+  const mode = config.get<string>('kubeProxyMode', 'iptables');
+  const plugins = config.get<{ enable?: unknown; disable?: unknown }>('admissionPlugins', {});
+  const names = (x: unknown): string[] | undefined => (Array.isArray(x) ? x.map(String) : undefined);
+  const enable = names(plugins.enable);
+  const disable = names(plugins.disable);
+  const speed = config.get<number>('speed', 1);
+  const persisted = persistencePath();
+  return {
+    speed: typeof speed === 'number' && speed > 0 ? speed : 1,
+    ...(size ? { nodeSize: { cpu: String(size.cpu ?? '4'), memory: String(size.memory ?? '8Gi'), pods: String(size.pods ?? '110') } } : {}),
+    // Any other mode goes through for the lab to refuse with kube-proxy's message.
+    ...(mode ? { kubeProxyMode: mode as KubeProxyMode } : {}),
+    ...(enable?.length || disable?.length ? { admissionPlugins: { ...(enable?.length ? { enable } : {}), ...(disable?.length ? { disable } : {}) } } : {}),
+    ...(persisted ? { persistence: { path: persisted } } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * labControl is what the editor can do to the lab itself rather than through its
+ * API: add, remove, stop and start nodes, save the store and restore it. Each op
+ * answers a result or the reason it changed nothing.
+ */
+import type { Lab } from './lab';
+import { type StoreSnapshot, validateSnapshot } from './store/snapshot';
+
+/** LabControl is one control request from the host. */
+export type LabControl =
+  /** addNode joins node-N (one past the highest in use) with the configured size. */
+  | { op: 'addNode' }
+  /** removeNode stops a node's kubelet and deletes its Node, as a cloud provider's node going away. */
+  | { op: 'removeNode'; name: string }
+  /** stopNode stops a node's kubelet: no more status or lease updates, containers left running. */
+  | { op: 'stopNode'; name: string }
+  /** startNode starts a stopped kubelet again; it takes its Node back and resumes its pods. */
+  | { op: 'startNode'; name: string }
+  /** listNodes tells, for each Node, whether the lab runs its kubelet. */
+  | { op: 'listNodes' }
+  /** snapshotSave answers the store's whole state. */
+  | { op: 'snapshotSave' }
+  /** snapshotRestore rebuilds the store from a snapshot (checked first) and restarts the components over it. */
+  | { op: 'snapshotRestore'; snapshot: unknown };
+
+/** KubeletState is how a Node's kubelet is: running, stopped by stopNode, or none (a Node the lab did not make). */
+export type KubeletState = 'running' | 'stopped' | 'none';
+
+/** ControlResults are each op's answer. */
+export interface ControlResults {
+  addNode: { node: string };
+  removeNode: { node: string; pods: string[] };
+  stopNode: { node: string; kubelet: 'stopped' };
+  startNode: { node: string; kubelet: 'running' };
+  listNodes: { nodes: { name: string; kubelet: KubeletState }[] };
+  snapshotSave: StoreSnapshot;
+  snapshotRestore: { revision: number; nodes: string[] };
+}
+
+/** ControlResult is any op's answer, as the channel carries it. */
+export type ControlResult = ControlResults[keyof ControlResults];
+
+/** runControl performs op on lab. */
+export async function runControl<O extends LabControl>(lab: Lab, op: O): Promise<ControlResults[O['op']] | { error: string }>;
+export async function runControl(lab: Lab, op: LabControl): Promise<ControlResult | { error: string }> {
+  switch (op.op) {
+    case 'addNode':
+      return lab.addNode();
+    case 'removeNode':
+      return lab.removeNode(op.name);
+    case 'stopNode':
+      return lab.stopNode(op.name);
+    case 'startNode':
+      return lab.startNode(op.name);
+    case 'listNodes':
+      return lab.nodeStates();
+    case 'snapshotSave':
+      if (lab.state !== 'running') return { error: 'the lab is not running' };
+      return lab.snapshot();
+    case 'snapshotRestore': {
+      const snapshot = validateLabSnapshot(op.snapshot);
+      return 'error' in snapshot ? snapshot : lab.restore(snapshot);
+    }
+  }
+}
+
+/** validateLabSnapshot checks a snapshot as a store's (validateSnapshot), and that every value is a stored object: JSON with a kind. */
+export function validateLabSnapshot(x: unknown): StoreSnapshot | { error: string } {
+  const snapshot = validateSnapshot(x);
+  if ('error' in snapshot) return { error: `not a KubeLab snapshot: ${snapshot.error}` };
+  for (const kv of snapshot.kvs) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(kv.value);
+    } catch {
+      obj = undefined;
+    }
+    if (typeof obj !== 'object' || obj === null || typeof (obj as { kind?: unknown }).kind !== 'string') return { error: `not a KubeLab snapshot: the value of ${kv.key} is not a stored object` };
+  }
+  return snapshot;
+}
