@@ -51,7 +51,7 @@ test('a uid in the body of a create on update is a failed precondition', async (
   const { call } = await testServer();
   const res = await call({ method: 'PUT', path: `${LEASES}/node-2`, body: lease('node-2', { uid: 'u-1' }) });
   assert.equal(res.status, 409);
-  // The key is the lab's layout (/registry/<group>/<resource>/…), not yet upstream's /registry/leases/…: the rest is upstream's.
+  // The key is the lab's layout (/registry/<group>/<resource>/…, issue 6's); the rest is upstream's words.
   assert.match(res.body.message, /^Operation cannot be fulfilled on leases\.coordination\.k8s\.io "node-2": StorageError: invalid object, Code: 4, Key: \/registry\/\S*leases\/default\/node-2, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: u-1, UID in object meta: $/);
 });
 
