@@ -8,6 +8,7 @@
 import { keyOf } from '../lab/api/meta';
 import type { KubeObject, Node, Pod } from '../lab/api/types';
 import { builtinPrinter } from '../lab/apiserver/printers/registry';
+import { podStatusCells } from '../lab/apiserver/printers/pod';
 import type { Cell, TablePrinter } from '../lab/apiserver/printers/table';
 import type { Cells, KindSpec } from './resourceKinds';
 
@@ -57,11 +58,10 @@ const descriptions = new WeakMap<KubeObject, string>();
 export function podRow(pod: Pod): PodRow {
   let row = podRows.get(pod);
   if (row) return row;
-  // The restart count's "(5m ago)" is the only cell that ages, and the description leaves it out.
-  const { cells } = printedCells('', 'pods', pod, 0);
-  const status = cells('Status');
-  const ready = cells('Ready');
-  const restarts = parseInt(cells('Restarts'), 10) || 0;
+  // printPod's READY, STATUS and RESTARTS cells alone: the rest of its row is not shown. The restart
+  // count's "(5m ago)" is the only part that ages, and the description leaves it out.
+  const { ready, reason: status, restarts: restartsText } = podStatusCells(pod, 0);
+  const restarts = parseInt(restartsText, 10) || 0;
   const node = pod.spec.nodeName || '<none>';
   const parts = [status, ready];
   if (restarts > 0) parts.push(`${restarts} ${restarts === 1 ? 'restart' : 'restarts'}`);

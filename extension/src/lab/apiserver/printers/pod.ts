@@ -31,8 +31,8 @@ function terminatedReason(terminated: unknown, prefix: string): string {
   return signal !== 0 ? `${prefix}Signal:${signal}` : `${prefix}ExitCode:${num(terminated, 'exitCode')}`;
 }
 
-/** podStatusCells computes printPod's READY, STATUS and RESTARTS cells. */
-function podStatusCells(pod: KubeObject, now: number): { ready: string; reason: string; restarts: string } {
+/** podStatusCells computes printPod's READY, STATUS and RESTARTS cells (the editor's tree shows them without the rest of the row). */
+export function podStatusCells(pod: KubeObject, now: number): { ready: string; reason: string; restarts: string } {
   const spec = get(pod, 'spec');
   const status = get(pod, 'status');
   const conditions = arr(status, 'conditions');
