@@ -2,7 +2,7 @@
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { generateOpenApi } from './lib/openapi.mjs';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -21,6 +21,7 @@ const nodeEntries = {
   labWorker: 'extension/src/lab/worker.ts',
   cli: 'extension/src/cli.ts',
   kubeConfig: `node_modules/${KUBECONFIG_MODULE}`,
+  etcd: 'extension/src/lab/store/etcdDriver.ts',
 };
 
 /** splitKubeConfig turns `await import(KUBECONFIG_MODULE)` into `require('./kubeConfig.js')`, resolved beside the bundle at run time. */
@@ -30,6 +31,28 @@ const splitKubeConfig = {
     build.onResolve({ filter: /^@kubernetes\/client-node\/dist\/config\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: KUBECONFIG_MODULE, namespace: 'split-kubeconfig' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'split-kubeconfig' }, () => ({ contents: "module.exports = require('./kubeConfig.js');", loader: 'js' }));
     build.onResolve({ filter: /^\.\/kubeConfig\.js$/ }, (args) => (args.namespace === 'split-kubeconfig' ? { path: './kubeConfig.js', external: true } : undefined));
+  },
+};
+
+/**
+ * splitEtcd does the same for the etcd3 client and gRPC (dist/etcd.js), which only a lab
+ * on a real etcd loads: EtcdStore's `await import('./etcdDriver.js')` becomes
+ * `require('./etcd.js')`. etcd3 reads its .proto files from beside its own code, so the
+ * bundle reads them from dist/etcd3-proto, where the build copies them.
+ */
+const ETCD3_PROTO = join(root, 'node_modules', 'etcd3', 'proto');
+const splitEtcd = {
+  name: 'split-etcd',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/etcdDriver(\.js)?$/ }, (args) => (args.kind === 'dynamic-import' ? { path: 'etcdDriver', namespace: 'split-etcd' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'split-etcd' }, () => ({ contents: "module.exports = require('./etcd.js');", loader: 'js' }));
+    build.onResolve({ filter: /^\.\/etcd\.js$/ }, (args) => (args.namespace === 'split-etcd' ? { path: './etcd.js', external: true } : undefined));
+    build.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const from = '`${__dirname}/../proto/rpc.proto`';
+      if (!source.includes(from)) throw new Error(`etcd3 no longer loads ${from}: update scripts/build.mjs`);
+      return { contents: source.replace(from, '`${__dirname}/etcd3-proto/rpc.proto`'), loader: 'js' };
+    });
   },
 };
 
@@ -47,7 +70,7 @@ const nodeOptions = {
   format: 'cjs',
   target: 'node18',
   external: ['vscode'],
-  plugins: [splitKubeConfig],
+  plugins: [splitKubeConfig, splitEtcd],
   outdir: 'dist',
   entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p)))),
 };
@@ -68,6 +91,7 @@ const webOptions = {
 
 // The lab's OpenAPI data is generated from @kubernetes/client-node's models before bundling.
 generateOpenApi();
+cpSync(ETCD3_PROTO, join(root, 'dist', 'etcd3-proto'), { recursive: true });
 const builds = [nodeOptions, ...(panels.length ? [webOptions] : [])];
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,9 +1,11 @@
-// `npm test` [--unit | --conformance | --e2e]: every test through one `node --test` run, so
+// `npm test` [--unit | --conformance | --store | --e2e]: every test through one `node --test` run, so
 // there is one reporter and one final summary, and the exit code is the test runner's.
 //
 // unit: *.test.ts beside the code. conformance: test/conformance/*.conformance.ts, real
 // kubectl and @kubernetes/client-node against `kubelab up` (dist/cli.js, so the bundle is
-// built first). e2e: the packaged extension in code-server. With no flag, all three.
+// built first). store: test/store/*.conformance.ts, the store conformance suite against the
+// embedded store and a 3-member Debian etcd cluster on loopback. e2e: the packaged extension
+// in code-server. With no flag, all four.
 //
 // Tests run on the pinned Node 24, not the node on PATH: VS Code's extension host runs
 // Node 22+/24, and the code under test must behave as it will there.
@@ -16,8 +18,9 @@ import { ensureCodeServer, ensureDebianPackages, ensureNode24, run } from './lib
 const root = join(import.meta.dirname, '..');
 const onlyUnit = process.argv.includes('--unit');
 const onlyConformance = process.argv.includes('--conformance');
+const onlyStore = process.argv.includes('--store');
 const onlyE2e = process.argv.includes('--e2e');
-const all = !onlyUnit && !onlyConformance && !onlyE2e;
+const all = !onlyUnit && !onlyConformance && !onlyStore && !onlyE2e;
 
 /** Recursive file search; fs.globSync only exists from Node 22 and this may run on 20. */
 function find(dir, suffix) {
@@ -32,6 +35,7 @@ function find(dir, suffix) {
 
 const unitFiles = all || onlyUnit ? [...find('extension/src', '.test.ts'), ...find('webview/src', '.test.ts')] : [];
 const conformanceFiles = all || onlyConformance ? find('test/conformance', '.conformance.ts') : [];
+const storeFiles = all || onlyStore ? find('test/store', '.conformance.ts') : [];
 const e2eFiles = all || onlyE2e ? find('test/e2e', '.e2e.ts') : [];
 
 console.log('[kubelab] tests run on Node 24: the VS Code extension host runs Node 22+/24, so tests use the same major');
@@ -58,6 +62,11 @@ if (conformanceFiles.length > 0) {
   console.log(`[kubelab] conformance tests use kubectl ${JSON.parse(kubectl.stdout).clientVersion.gitVersion}`);
 }
 
+if (storeFiles.length > 0) {
+  // The store suite runs EtcdStore against real etcd members: Debian's etcd-server.
+  ensureDebianPackages(['etcd-server']);
+}
+
 if (e2eFiles.length > 0) {
   // The e2e tests install kubelab.vsix into a real VS Code (code-server) driven by Chromium.
   run(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root });
@@ -65,8 +74,8 @@ if (e2eFiles.length > 0) {
   ensureCodeServer();
 }
 
-const files = [...unitFiles, ...conformanceFiles, ...e2eFiles];
-console.log(`[kubelab] ${unitFiles.length} unit test file(s), ${conformanceFiles.length} conformance test file(s), ${e2eFiles.length} e2e test file(s)`);
+const files = [...unitFiles, ...conformanceFiles, ...storeFiles, ...e2eFiles];
+console.log(`[kubelab] ${unitFiles.length} unit test file(s), ${conformanceFiles.length} conformance test file(s), ${storeFiles.length} store test file(s), ${e2eFiles.length} e2e test file(s)`);
 if (files.length === 0) {
   console.log('[kubelab] no test files found: nothing to run');
   process.exit(0);

@@ -94,8 +94,8 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
       // Completion and hover from the schema; Apply, Dry-run, Diff and Delete from the palette, menus and CodeLenses.
       ...registerManifestLanguageFeatures(active),
-      // Objects that name no namespace go to the lab's chosen one (KubeLab: Set Namespace).
-      ...registerManifestCommands(Object.assign(() => start(), { namespace: () => (active.isLab ? host.defaultNamespace : 'default') }), output, showError),
+      // Objects that name no namespace go to the active cluster's default one: the lab's (KubeLab: Set Namespace) or the context's.
+      ...registerManifestCommands(Object.assign(() => start(), { namespace: () => active.defaultNamespace, cluster: () => active }), output, showError),
       ...registerLabCommands(host, context),
       // Logs of a pod or a workload's pods, followed into an output channel per target.
       ...registerLogs(active),

@@ -153,11 +153,15 @@ export interface FakeVscode {
   contentProviders: Map<string, unknown>;
   /** openedDocuments are the uris openTextDocument was asked for, in order. */
   openedDocuments: unknown[];
+  /** files are workspace.fs's files: text by uri.toString(); any other uri is FileNotFound (an untitled editor's too). */
+  files: Map<string, string>;
+  /** diagnostics are what each diagnostic collection last set, by uri.toString(). */
+  diagnostics: Map<string, unknown[]>;
 }
 
 /** createFakeVscode builds a fresh fake; config supplies workspace.getConfiguration values by 'section.key'. */
 export function createFakeVscode(config: Record<string, unknown> = {}): FakeVscode {
-  const fake: FakeVscode = { api: {}, commands: new Map(), executed: [], messages: [], views: [], statusBarItems: [], renderTree: true, outputChannels: [], fileSystems: new Map(), clipboard: '', contentProviders: new Map(), openedDocuments: [] };
+  const fake: FakeVscode = { api: {}, commands: new Map(), executed: [], messages: [], views: [], statusBarItems: [], renderTree: true, outputChannels: [], fileSystems: new Map(), clipboard: '', contentProviders: new Map(), openedDocuments: [], files: new Map(), diagnostics: new Map() };
   const message = (level: 'error' | 'warning' | 'info') => (text: string, ...rest: unknown[]) => {
     fake.messages.push({ level, text });
     const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as { modal?: boolean; detail?: string }) : undefined;
@@ -228,16 +232,18 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
     CompletionItemKind: { Text: 0, Method: 1, Function: 2, Field: 4, Variable: 5, Class: 6, Module: 8, Property: 9, Value: 11, Enum: 12, Keyword: 13, Snippet: 14, EnumMember: 19 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
-    Uri: {
-      file: (path: string) => ({ scheme: 'file', path, fsPath: path }),
-      parse: (value: string) => ({ scheme: value.split(':')[0], path: value, fsPath: value }),
-      from: (c: { scheme: string; path?: string; query?: string }) => ({ scheme: c.scheme, path: c.path ?? '', query: c.query ?? '', fsPath: c.path ?? '', toString: () => `${c.scheme}:${c.path ?? ''}${c.query ? `?${c.query}` : ''}` }),
-    },
+    Uri: FakeUri,
     FileChangeType: { Changed: 1, Created: 2, Deleted: 3 },
     FileSystemError: FakeFileSystemError,
     env: { clipboard: { writeText: (text: string) => Promise.resolve(void (fake.clipboard = text)), readText: () => Promise.resolve(fake.clipboard) } },
     languages: {
-      createDiagnosticCollection: (name: string) => ({ name, set() {}, delete() {}, clear() {}, dispose() {} }),
+      createDiagnosticCollection: (name: string) => ({
+        name,
+        set: (uri: unknown, diagnostics: unknown[]) => void fake.diagnostics.set(String(uri), diagnostics),
+        delete: (uri: unknown) => void fake.diagnostics.delete(String(uri)),
+        clear: () => fake.diagnostics.clear(),
+        dispose() {},
+      }),
       registerCodeActionsProvider: () => new Disposable(() => undefined),
       registerCompletionItemProvider: () => new Disposable(() => undefined),
       registerHoverProvider: () => new Disposable(() => undefined),
@@ -306,6 +312,14 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
         update: () => Promise.resolve(),
       }),
       asRelativePath: (p: unknown) => String(p),
+      fs: {
+        stat: (uri: FakeUri) => (fake.files.has(uri.toString()) ? Promise.resolve({ type: 1, ctime: 0, mtime: 0, size: fake.files.get(uri.toString())?.length ?? 0 }) : Promise.reject(FakeFileSystemError.FileNotFound(uri))),
+        readFile: (uri: FakeUri) => {
+          const text = fake.files.get(uri.toString());
+          return text === undefined ? Promise.reject(FakeFileSystemError.FileNotFound(uri)) : Promise.resolve(new TextEncoder().encode(text));
+        },
+        readDirectory: (uri: FakeUri) => Promise.reject(FakeFileSystemError.FileNotADirectory(uri)),
+      },
       textDocuments: [],
       onDidOpenTextDocument: new EventEmitter<unknown>().event,
       onDidChangeTextDocument: new EventEmitter<unknown>().event,
@@ -326,6 +340,27 @@ export function createFakeVscode(config: Record<string, unknown> = {}): FakeVsco
     },
   };
   return fake;
+}
+
+/** FakeUri is vscode.Uri's shape: a class (commands test `instanceof vscode.Uri`) whose string form is `scheme:path[?query]`. */
+class FakeUri {
+  readonly scheme: string;
+  readonly path: string;
+  readonly query: string;
+  readonly fsPath: string;
+  constructor(scheme: string, path: string, query = '', fsPath = path) {
+    this.scheme = scheme;
+    this.path = path;
+    this.query = query;
+    this.fsPath = fsPath;
+  }
+  static file(path: string): FakeUri { return new FakeUri('file', path); }
+  static parse(value: string): FakeUri { return new FakeUri(value.split(':')[0], value); }
+  static from(c: { scheme: string; path?: string; query?: string }): FakeUri { return new FakeUri(c.scheme, c.path ?? '', c.query ?? ''); }
+  static joinPath(base: FakeUri, ...segments: string[]): FakeUri { return new FakeUri(base.scheme, [base.path, ...segments].join('/').replace(/\/+/g, '/'), base.query); }
+  toString(): string {
+    return `${this.scheme}:${this.path}${this.query ? `?${this.query}` : ''}`;
+  }
 }
 
 /** FakeFileSystemError is vscode.FileSystemError: an Error with a code, made by the same factories. */

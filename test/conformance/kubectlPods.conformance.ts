@@ -84,7 +84,7 @@ void test('logs -p of a container that never restarted is upstream\'s BadRequest
   assert.equal(e.stderr, 'Error from server (BadRequest): previous terminated container "web" in pod "logs-demo" not found\n');
 });
 
-void test('logs -p prints the output of the container\'s previous instance', { todo: 'needs the busybox shell and container restarts in the simulated runtime, not in progress', timeout: 60_000 }, async () => {
+void test('logs -p prints the output of the container\'s previous instance', { timeout: 60_000 }, async () => {
   await lab.ok(['run', 'crasher', '--image=busybox:1.36', '--', 'sh', '-c', 'echo attempt; exit 1']);
   await lab.ok(['wait', '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', 'pod/crasher', '--timeout=20s'], { timeoutMs: 30_000 });
   assert.equal(await lab.ok(['logs', 'crasher', '-p']), 'attempt\n');
@@ -101,7 +101,7 @@ void test('logs -f prints the log so far and keeps the stream open', { timeout: 
   }
 });
 
-void test('logs -f streams new lines as the container writes them', { todo: 'needs the simulated runtime to run a busybox shell loop as a container\'s command, not in progress', timeout: 60_000 }, async () => {
+void test('logs -f streams new lines as the container writes them', { timeout: 60_000 }, async () => {
   await lab.ok(['run', 'ticker', '--image=busybox:1.36', '--', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
   await lab.ok(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=30s']);
   const follow = lab.spawnKubectl(['logs', '-f', 'ticker']);
@@ -124,7 +124,7 @@ void test('exec runs a command in the container and passes its exit code through
   assert.equal(defaulted.stderr, 'Defaulted container "web" out of: web, sidecar\n');
 });
 
-void test('attach connects to a running container\'s output', { todo: 'needs attach (in progress) and the simulated runtime to run a busybox shell loop as a container\'s command, not in progress', timeout: 60_000 }, async () => {
+void test('attach connects to a running container\'s output', { timeout: 60_000 }, async () => {
   await lab.ok(['run', 'attached', '--image=busybox:1.36', '--', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
   await lab.ok(['wait', '--for=condition=Ready', 'pod/attached', '--timeout=30s']);
   const attach = lab.spawnKubectl(['attach', 'attached']);

@@ -21,7 +21,9 @@ export type FixHint =
   /** An image without a tag, or `:latest`: image is the pinned reference to write at path. */
   | { kind: 'imageTag'; path: string; image: string }
   /** The lab is stopped; starting it lets the document be checked. */
-  | { kind: 'startLab' };
+  | { kind: 'startLab' }
+  /** The active kubeconfig context is not connected; picking it again (or another cluster) lets the document be checked. */
+  | { kind: 'switchCluster' };
 
 /** Finding is one diagnostic about a document, located by field paths. */
 export interface Finding {

@@ -220,6 +220,19 @@ void test('with the lab stopped, shows YAML errors, the image check and one hint
   ]);
   assert.deepEqual(problems.map((p) => p.fix?.kind), ['imageTag', 'startLab', undefined]);
   assert.deepEqual(offlineProblems('services:\n  web: {image: nginx}\n'), [], 'YAML that is not Kubernetes is none of our business');
+  // With a kubeconfig context active, the hint names it, and the lab stays out of it.
+  const remote = offlineProblems(text, { name: 'prod', isLab: false });
+  assert.deepEqual(shown(text, remote)[1], ['hint', 'KubeLab · not connected', 'Pod', 'context "prod" is not connected: connect to it (KubeLab: Switch Cluster) to check this manifest through its API server (validation, admission, quota, policies)']);
+  assert.deepEqual(remote.map((p) => p.fix?.kind), ['imageTag', 'switchCluster', undefined]);
+});
+
+void test('documents that name no namespace are checked in the namespace the validator reads at each check', async () => {
+  let namespace = 'nowhere';
+  const validator = new ManifestValidator(client, () => namespace);
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n';
+  assert.deepEqual(shown(text, await validator.validate(text)).map((p) => p[3]), ['namespaces "nowhere" not found']);
+  namespace = 'default';
+  assert.deepEqual(await validator.validate(text), []);
 });
 
 void test('asks again only for documents whose text or live object changed', async () => {

@@ -43,10 +43,12 @@ export class ManifestValidator {
   private readonly mapper: ResourceMapper;
   /** memo keeps each object's findings with the live resourceVersion they were found against ('absent' for a create). */
   private readonly memo = new Map<string, { version: string; findings: Finding[] }>();
+  private readonly namespace: () => string;
 
-  /** namespace is where documents without metadata.namespace go, as kubectl's context namespace. */
-  constructor(private readonly client: KubeClient, private readonly namespace = 'default') {
+  /** namespace is where documents without metadata.namespace go, as kubectl's context namespace: a name, or a function read at each check (it may change between checks). */
+  constructor(private readonly client: KubeClient, namespace: string | (() => string) = 'default') {
     this.mapper = new ResourceMapper(client);
+    this.namespace = typeof namespace === 'function' ? namespace : () => namespace;
   }
 
   /** validate checks every document of text; undefined when token was cancelled before the answer was complete. */
@@ -77,7 +79,7 @@ export class ManifestValidator {
       if (context.crdKinds.has(`${group}/${kind}`)) return [{ ...objectFinding('information', 'discovery', 'KindDefinedInFile', `${kind} is defined by a CustomResourceDefinition in this file: the API server checks it once the definition is applied`), paths: ['kind'] }];
       return [{ ...objectFinding('error', 'discovery', 'NoKindMatch', `no matches for kind "${kind}" in version "${apiVersion}"`), paths: ['kind'] }];
     }
-    const ns = resource.namespaced ? obj.metadata.namespace ?? this.namespace : '';
+    const ns = resource.namespaced ? obj.metadata.namespace ?? this.namespace() : '';
     if (resource.namespaced) obj.metadata.namespace = ns;
     else delete obj.metadata.namespace;
     const name = obj.metadata.name;
@@ -183,12 +185,18 @@ export function syntaxProblems(doc: ManifestDocument): Problem[] {
   return doc.errors.map((e) => ({ start: e.start, end: e.end, severity: 'error', message: e.message, source: sourceOf('YAML'), code: e.code, document: doc.index }));
 }
 
+/** OfflineCluster is the cluster a check would go to, as its hint names it: the lab, or a kubeconfig context. */
+export interface OfflineCluster {
+  name: string;
+  isLab: boolean;
+}
+
 /**
- * offlineProblems is what can be said with the lab stopped: YAML errors,
- * KubeLab's own image check, and a hint on the first object that starting the
- * lab checks it through the API server.
+ * offlineProblems is what can be said with the cluster out of reach: YAML
+ * errors, KubeLab's own image check, and a hint on the first object that
+ * starting the lab (or connecting to the context) checks it through the API server.
  */
-export function offlineProblems(text: string, parsed: ManifestText = parseManifestText(text)): Problem[] {
+export function offlineProblems(text: string, cluster: OfflineCluster = { name: 'KubeLab', isLab: true }, parsed: ManifestText = parseManifestText(text)): Problem[] {
   if (!parsed.kubernetes) return [];
   const out: Problem[] = [];
   let hinted = false;
@@ -201,7 +209,9 @@ export function offlineProblems(text: string, parsed: ManifestText = parseManife
     const findings = imageFindings(doc.object);
     if (!hinted) {
       hinted = true;
-      findings.push(objectFinding('hint', 'lab stopped', 'LabStopped', 'KubeLab is stopped: start the lab to check this manifest through the API server (validation, admission, quota, policies)', { kind: 'startLab' }));
+      findings.push(cluster.isLab
+        ? objectFinding('hint', 'lab stopped', 'LabStopped', 'KubeLab is stopped: start the lab to check this manifest through the API server (validation, admission, quota, policies)', { kind: 'startLab' })
+        : objectFinding('hint', 'not connected', 'NotConnected', `context "${cluster.name}" is not connected: connect to it (KubeLab: Switch Cluster) to check this manifest through its API server (validation, admission, quota, policies)`, { kind: 'switchCluster' }));
     }
     out.push(...placeFindings(doc, findings));
   }

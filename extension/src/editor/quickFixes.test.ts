@@ -117,4 +117,5 @@ void test('pins an image, and offers to start the lab', () => {
   assert.deepEqual(fixed(text, { kind: 'imageTag', path: 'spec.containers[0].image', image: 'nginx:1.27' }), [['Pin the image to nginx:1.27', text.replace('"nginx:latest"', 'nginx:1.27')]]);
   const doc = parseManifestText(text).documents[0];
   assert.deepEqual(quickFixes(doc, { kind: 'startLab' }), [{ title: 'Start KubeLab', edits: [], command: 'kubelab.start', preferred: true }]);
+  assert.deepEqual(quickFixes(doc, { kind: 'switchCluster' }), [{ title: 'Switch Cluster…', edits: [], command: 'kubelab.switchCluster', preferred: true }], 'a context out of reach is connected by picking it again');
 });

@@ -37,6 +37,7 @@ export function quickFixes(doc: ManifestDocument, fix: FixHint): CodeFix[] {
 
 function fixesFor(text: string, doc: ManifestDocument, fix: FixHint): CodeFix[] {
   if (fix.kind === 'startLab') return [{ title: 'Start KubeLab', edits: [], command: 'kubelab.start', preferred: true }];
+  if (fix.kind === 'switchCluster') return [{ title: 'Switch Cluster…', edits: [], command: 'kubelab.switchCluster', preferred: true }];
   const obj = doc.object;
   if (!obj) return [];
   switch (fix.kind) {

@@ -20,12 +20,18 @@ export class ActiveCluster implements Cluster, vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<LabState>();
   readonly onDidChangeState = this.stateEmitter.event;
   private readonly labSubscription: vscode.Disposable;
+  private readonly namespaceEmitter = new vscode.EventEmitter<string>();
+  readonly onDidChangeDefaultNamespace = this.namespaceEmitter.event;
+  private readonly labNamespaceSubscription: vscode.Disposable | undefined;
 
   /** lab is the lab itself, active or not. */
   constructor(readonly lab: Cluster, private readonly connect: ConnectContext = (context) => new RemoteCluster(context)) {
     this.current = lab;
     this.labSubscription = lab.onDidChangeState((state) => {
       if (this.current === lab) this.stateEmitter.fire(state);
+    });
+    this.labNamespaceSubscription = lab.onDidChangeDefaultNamespace?.((namespace) => {
+      if (this.current === lab) this.namespaceEmitter.fire(namespace);
     });
   }
 
@@ -43,6 +49,11 @@ export class ActiveCluster implements Cluster, vscode.Disposable {
 
   get client(): KubeClient | undefined {
     return this.current.client;
+  }
+
+  /** defaultNamespace is the active cluster's: the lab's Set Namespace choice, or the context's namespace. */
+  get defaultNamespace(): string {
+    return this.current.defaultNamespace;
   }
 
   /** context is the active kubeconfig context's name; undefined while the lab is active. */
@@ -96,6 +107,8 @@ export class ActiveCluster implements Cluster, vscode.Disposable {
 
   dispose(): void {
     this.labSubscription.dispose();
+    this.labNamespaceSubscription?.dispose();
+    this.namespaceEmitter.dispose();
     this.remote?.subscription.dispose();
     this.remote?.cluster.dispose();
     this.remote = undefined;

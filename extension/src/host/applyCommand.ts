@@ -9,9 +9,20 @@ import * as vscode from 'vscode';
 import type { KubeClient } from '../lab/client/kubeClient';
 import { type ManifestSource, applySources, documentsOf } from '../editor/manifestActions';
 import { type EntryKind, type ManifestFs, manifestFiles } from '../editor/manifestFiles';
+import type { Cluster } from './cluster';
 
-/** GetClient starts the lab if needed and gives its client; its namespace, if any, is where objects that name none go (KubeLab: Set Namespace). */
-export type GetClient = (() => Promise<KubeClient>) & { namespace?: () => string };
+/**
+ * GetClient starts the active cluster if needed and gives its client; its
+ * namespace, if any, is where objects that name none go (the cluster's
+ * defaultNamespace), and its cluster what messages call the cluster.
+ */
+export type GetClient = (() => Promise<KubeClient>) & { namespace?: () => string; cluster?: () => Pick<Cluster, 'name' | 'isLab'> };
+
+/** clusterPhrase names the active cluster in a sentence: "the lab", or a kubeconfig context by its name. */
+export function clusterPhrase(getClient: GetClient): string {
+  const cluster = getClient.cluster?.();
+  return !cluster || cluster.isLab ? 'the lab' : `context "${cluster.name}"`;
+}
 
 /** ManifestTarget is what a command was run on: files or folders, and one document of them for a CodeLens. */
 export interface ManifestTarget {
@@ -35,9 +46,18 @@ export function targetOf(args: readonly unknown[]): ManifestTarget | undefined {
   return editor ? { uris: [editor.document.uri] } : undefined;
 }
 
-/** workspaceFs walks VS Code's file system, so remote and virtual workspaces apply too. */
+/** openDocument is the editor open on uri, if any: its text is what a command acts on, saved or not. */
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/**
+ * workspaceFs walks VS Code's file system, so remote and virtual workspaces
+ * apply too. An open editor counts as a file whatever its scheme: an untitled
+ * one has nothing on disk to stat.
+ */
 const workspaceFs: ManifestFs<vscode.Uri> = {
-  kind: async (uri) => vscode.workspace.fs.stat(uri).then((s) => kindOf(s.type), () => undefined),
+  kind: async (uri) => (openDocument(uri) ? 'file' : vscode.workspace.fs.stat(uri).then((s) => kindOf(s.type), () => undefined)),
   list: async (dir) => (await vscode.workspace.fs.readDirectory(dir)).map(([name, type]): [string, EntryKind] => [name, kindOf(type)]),
   join: (dir, name) => vscode.Uri.joinPath(dir, name),
 };
@@ -49,7 +69,7 @@ function kindOf(type: vscode.FileType): EntryKind {
 
 /** readSource is a file's text: an open editor's (saved or not), else the file's. */
 export async function readSource(uri: vscode.Uri): Promise<ManifestSource> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const open = openDocument(uri);
   const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   return { name: vscode.workspace.asRelativePath(uri), text };
 }

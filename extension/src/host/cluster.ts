@@ -16,6 +16,15 @@ export interface Cluster {
   readonly state: LabState;
   /** client is the cluster's API client while it runs. */
   readonly client: KubeClient | undefined;
+  /**
+   * defaultNamespace is where objects that name no namespace go — Apply,
+   * Dry-run, Diff, Delete and the as-you-type dry run alike, as kubectl's
+   * context namespace: the lab's KubeLab: Set Namespace choice, a context's
+   * `namespace`, else `default`.
+   */
+  readonly defaultNamespace: string;
+  /** onDidChangeDefaultNamespace fires when defaultNamespace changes while the state does not (KubeLab: Set Namespace). */
+  readonly onDidChangeDefaultNamespace?: vscode.Event<string>;
   readonly onDidChangeState: vscode.Event<LabState>;
   /** start starts (the lab) or connects (a remote cluster) if needed and resolves with the client. */
   start(): Promise<KubeClient>;

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ParsedDocument } from '../lab/client/apply';
 import { objectRef } from '../lab/client/apply';
 import { type ManifestSource, deleteDocument, documentsOf, dryRunDocument, dryRunText, liveObject, objectYaml } from '../editor/manifestActions';
-import { type GetClient, readSource, targetOf } from './applyCommand';
+import { type GetClient, clusterPhrase, readSource, targetOf } from './applyCommand';
 
 const SCHEME = 'kubelab-view';
 
@@ -102,13 +102,13 @@ export async function diffCommand(getClient: GetClient, views: ReadOnlyDocuments
   await vscode.commands.executeCommand('vscode.diff', views.add(`${name} (live).yaml`, live.join('---\n')), views.add(`${name} (applied, dry run).yaml`, applied.join('---\n')), title);
 }
 
-/** deleteCommand deletes each document's object from the lab, once the user confirms. */
+/** deleteCommand deletes each document's object from the active cluster, once the user confirms. */
 export async function deleteCommand(getClient: GetClient, output: vscode.OutputChannel, ...args: unknown[]): Promise<void> {
   const found = await documentsFor(args, 'delete');
   if (!found) return;
   const refs = found.documents.map((d) => objectRef(d.object));
   const shown = refs.length > 5 ? `${refs.slice(0, 5).join(', ')} and ${refs.length - 5} more` : refs.join(', ');
-  const confirmed = await vscode.window.showWarningMessage(`Delete ${shown} from the lab?`, { modal: true, detail: `The objects ${found.source.name} describes are deleted from the cluster; the file is left as it is.` }, 'Delete');
+  const confirmed = await vscode.window.showWarningMessage(`Delete ${shown} from ${clusterPhrase(getClient)}?`, { modal: true, detail: `The objects ${found.source.name} describes are deleted from the cluster; the file is left as it is.` }, 'Delete');
   if (confirmed !== 'Delete') return;
   const client = await getClient();
   output.appendLine(`$ kubectl delete -f ${found.source.name}`);

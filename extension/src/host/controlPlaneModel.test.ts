@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { isStatus } from '../lab/api/types';
 import { KubeClient } from '../lab/client/kubeClient';
-import { NAMESPACES } from '../lab/client/resources';
+import type { Lease } from '../lab/client/leaderElection';
+import { NAMESPACES, PODS } from '../lab/client/resources';
 import { startTestLab } from '../lab/testLab';
 import { ClusterModel } from './clusterModel';
 import { ControlPlaneModel, LEASES, statusHealth } from './controlPlaneModel';
+import { escapeMarkdown } from './objectSummary';
 import { isResourceItem } from './resourceItem';
 
 test('statusHealth reads the Healthy condition as kubectl get componentstatuses does', () => {
@@ -37,29 +41,49 @@ test('the Control Plane view shows health, version, revision and leaders from th
     const list = await client.list(NAMESPACES, '', { limit: 1 });
     assert.ok(!isStatus(list));
     const revision = list.metadata.resourceVersion;
-    const now = Date.parse('2026-01-01T00:00:10Z');
+    const leaseOf = async (name: string) => {
+      const got = await client.get<Lease>(LEASES, 'kube-system', name);
+      assert.ok(!isStatus(got), JSON.stringify(got));
+      return got;
+    };
+    const scheduler = await leaseOf('kube-scheduler');
+    const manager = await leaseOf('kube-controller-manager');
+    const now = Date.parse(scheduler.spec?.renewTime ?? '') + 1_000;
     const rows = cp.components().map((n) => ({ node: n, item: cp.item(n, now) }));
     assert.deepEqual(rows.map((r) => [r.item.label, r.item.description]), [
       ['API server', 'Healthy · v1.32.0+kubelab'],
       ['etcd', `Healthy · revision ${revision}`],
-      ['Scheduler', 'Healthy · no leader lease'],
-      ['Controller manager', 'Healthy · no leader lease'],
+      ['Scheduler', `Healthy · leader ${scheduler.spec?.holderIdentity}`],
+      ['Controller manager', `Healthy · leader ${manager.spec?.holderIdentity}`],
     ]);
+    assert.match(scheduler.spec?.holderIdentity ?? '', /^control-plane_[0-9a-f-]{36}$/);
     assert.deepEqual(rows[0].item.icon, { id: 'server-process', color: 'testing.iconPassed' });
     assert.ok(!isResourceItem(rows[0].node), 'the API server is no object');
     assert.ok(isResourceItem(rows[2].node));
     assert.deepEqual([rows[2].node.kind, rows[2].node.name, rows[2].node.namespace], ['ComponentStatus', 'scheduler', '']);
     assert.equal(rows[2].item.contextValue, 'resource.componentstatus');
     assert.equal(rows[1].node.name, 'etcd-0');
-    assert.match(cp.tooltip(rows[2].node, now), /No Lease `kube-system\/kube-scheduler`: this cluster runs it without leader election\./);
+    const tooltip = cp.tooltip(rows[2].node, now);
+    assert.ok(tooltip.includes(`Leader: ${escapeMarkdown(scheduler.spec?.holderIdentity ?? '')}`), tooltip);
+    assert.ok(tooltip.includes(`Lease: \`kube-system/kube-scheduler\`, acquired ${scheduler.spec?.acquireTime}, renewed ${scheduler.spec?.renewTime}, 15 s, 0 transitions`), tooltip);
 
-    // A leader-election Lease arrives by watch and names the leader without another fetch.
-    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: 'scheduler-a_1234', leaseDurationSeconds: 15, renewTime: '2026-01-01T00:00:05.000000Z', leaseTransitions: 2 } };
-    assert.ok(!isStatus(await client.create(LEASES, lease)));
-    for (let i = 0; i < 50 && !model.informer(LEASES, 'kube-system').get('kube-system/kube-scheduler'); i++) await new Promise((r) => setImmediate(r));
-    assert.equal(cp.item(rows[2].node, now).description, 'Healthy · leader scheduler-a_1234');
-    assert.equal(cp.item(rows[2].node, Date.parse('2026-01-01T00:01:00Z')).description, 'Healthy · leader scheduler-a_1234 (expired)');
-    assert.match(cp.tooltip(rows[2].node, now), /Lease: `kube-system\/kube-scheduler`, renewed 2026-01-01T00:00:05\.000000Z, 15 s, 2 transitions/);
+    // A lease unrenewed past its duration is expired; one seen renewed is not, even when the cluster's clock lags the editor's.
+    const later = now + 60_000;
+    assert.equal(cp.item(rows[2].node, later).description, `Healthy · leader ${scheduler.spec?.holderIdentity} (expired)`);
+    const leases = model.informer<Lease>(LEASES, 'kube-system');
+    await clock.advance(2_000);
+    for (let i = 0; i < 50 && leases.get('kube-system/kube-scheduler')?.spec?.renewTime === scheduler.spec?.renewTime; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(cp.item(rows[2].node, later + 2_000).description, `Healthy · leader ${scheduler.spec?.holderIdentity}`);
+
+    // Without its Lease, the view says so, until the controller manager writes it again at its next renewal.
+    const deleted = await client.delete(LEASES, 'kube-system', 'kube-controller-manager');
+    assert.ok(!isStatus(deleted) || deleted.status === 'Success', JSON.stringify(deleted));
+    for (let i = 0; i < 50 && leases.get('kube-system/kube-controller-manager'); i++) await new Promise((r) => setImmediate(r));
+    assert.equal(cp.item(rows[3].node, now).description, 'Healthy · no leader lease');
+    assert.match(cp.tooltip(rows[3].node, now), /No Lease `kube-system\/kube-controller-manager`: this cluster runs it without leader election, or keeps its control plane out of view\./);
+    await clock.advance(2_000);
+    for (let i = 0; i < 50 && !leases.get('kube-system/kube-controller-manager'); i++) await new Promise((r) => setImmediate(r));
+    assert.equal(cp.item(rows[3].node, now).description, `Healthy · leader ${manager.spec?.holderIdentity}`);
 
     // An unhealthy component says why, and the view asks no more often than its interval.
     lab.server.componentProbes.set('scheduler', () => ({ healthy: false, error: 'connection refused' }));
@@ -69,7 +93,7 @@ test('the Control Plane view shows health, version, revision and leaders from th
     await cp.refresh();
     assert.equal(requests, 2);
     const item = cp.item(rows[2].node, now);
-    assert.equal(item.description, 'Unhealthy · leader scheduler-a_1234');
+    assert.equal(item.description, `Unhealthy · leader ${scheduler.spec?.holderIdentity}`);
     assert.deepEqual(item.icon, { id: 'calendar', color: 'testing.iconFailed' });
     assert.match(cp.tooltip(rows[2].node, now), /`scheduler`: Unhealthy — connection refused/);
     await clock.advance(0);
@@ -97,5 +121,75 @@ test('requestRefresh coalesces changes into one fetch per interval', async () =>
     cp.dispose();
     model.stop();
     lab.stop();
+  }
+});
+
+test('lease renewals alone fetch no componentstatuses; another change does', async () => {
+  const { lab, clock } = await startTestLab(1);
+  let requests = 0;
+  const inner = lab.client().transport;
+  const client = new KubeClient({ ...inner, request: (req) => { if (req.path === '/api/v1/componentstatuses') requests++; return inner.request(req); }, watch: inner.watch.bind(inner), stream: inner.stream.bind(inner) });
+  const model = new ClusterModel(client);
+  let leaseUpdates = 0;
+  const cp = new ControlPlaneModel(client, model, () => leaseUpdates++, 0);
+  try {
+    await model.start();
+    cp.components();
+    await cp.refresh();
+    await model.informer(LEASES, 'kube-system').waitForSync();
+    // The first lists' changes arrive (and fetch) first.
+    await new Promise((r) => setTimeout(r, 400));
+    const fetched = requests;
+    const shown = leaseUpdates;
+    await clock.advance(4_000);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(leaseUpdates > shown, 'a renewal redraws the leaders');
+    assert.equal(requests, fetched);
+    assert.ok(!isStatus(await client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } })));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(requests > fetched, 'a pod change fetches again');
+  } finally {
+    cp.dispose();
+    model.stop();
+    lab.stop();
+  }
+});
+
+test('on a cluster whose user may read little, each row says what it cannot know, and nothing throws', async () => {
+  const { lab } = await startTestLab(1);
+  // A kubeconfig context's user without RBAC beyond system:authenticated's discovery and /version.
+  const client = lab.client({ username: 'jane', groups: ['system:authenticated'] });
+  const model = new ClusterModel(client);
+  const cp = new ControlPlaneModel(client, model, () => undefined, 60_000);
+  try {
+    const nodes = cp.components();
+    await cp.refresh();
+    const now = Date.now();
+    const forbidden = 'componentstatuses: componentstatuses is forbidden: User "jane" cannot list resource "componentstatuses" in API group "" at the cluster scope';
+    assert.deepEqual(nodes.map((n) => cp.item(n, now).description), [
+      'Healthy · v1.32.0+kubelab',
+      forbidden,
+      `${forbidden} · leader unknown`,
+      `${forbidden} · leader unknown`,
+    ]);
+    assert.deepEqual(nodes.map((n) => cp.item(n, now).contextValue), ['controlPlane.apiserver', 'controlPlane.etcd', 'controlPlane.scheduler', 'controlPlane.controller-manager']);
+    const leases = 'leases.coordination.k8s.io is forbidden: User "jane" cannot list resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"';
+    assert.ok(cp.tooltip(nodes[2], now).endsWith(`Leader: leader unknown — ${escapeMarkdown(leases)}  `), cp.tooltip(nodes[2], now));
+  } finally {
+    cp.dispose();
+    model.stop();
+    lab.stop();
+  }
+});
+
+test('the views offer Start Lab only while the lab is the active cluster, and Switch Cluster for a context not connected', () => {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { viewsWelcome: { view: string; contents: string; when: string }[] } };
+  for (const view of ['kubelab.cluster', 'kubelab.controlPlane', 'kubelab.events']) {
+    const welcomes = manifest.contributes.viewsWelcome.filter((w) => w.view === view);
+    assert.deepEqual(welcomes.map((w) => [w.when, /\(command:([^)]+)\)/.exec(w.contents)?.[1]]), [
+      ['kubelab.activeIsLab && kubelab.state == stopped', 'kubelab.start'],
+      ['!kubelab.activeIsLab && kubelab.clusterState == stopped', 'kubelab.switchCluster'],
+    ], view);
+    assert.doesNotMatch(welcomes[1].contents, /command:kubelab\.start/, `${view}: starting the lab would leave the context`);
   }
 });

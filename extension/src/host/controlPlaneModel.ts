@@ -6,8 +6,10 @@
  * kube-system when the cluster has one.
  *
  * Leases come from a watch; componentstatuses cannot be watched, so they (with
- * /version and the revision) are fetched again when the cluster changes, at
- * most once per MIN_INTERVAL_MS.
+ * /version and the revision) are fetched again when the cluster changes (a
+ * lease renewal alone is no change of the components), at most once per
+ * MIN_INTERVAL_MS. It asks only what any cluster serves, so a kubeconfig
+ * context shows the same rows; what the user may not read says so.
  */
 import type { KubeObject } from '../lab/api/types';
 import { isStatus } from '../lab/api/types';
@@ -68,6 +70,8 @@ export class ControlPlaneModel {
   private version?: string;
   private versionError?: string;
   private revision?: string;
+  /** leaseError is why kube-system's Leases cannot be listed (a user without the right), while their informer has not synced. */
+  private leaseError?: string;
   private fetched = false;
   private lastFetch = -Infinity;
   private timer?: ReturnType<typeof setTimeout>;
@@ -76,6 +80,8 @@ export class ControlPlaneModel {
   /** wanted turns true when the view first asks for its rows: until then nothing is fetched or watched. */
   private wanted = false;
   private readonly subscription: { dispose(): void };
+  /** renewals remember, per Lease, the renewTime last shown and when it was first seen, to tell a lease being renewed from a dead one. */
+  private readonly renewals = new Map<string, { renewTime: string | undefined; seenAt: number; changed: boolean }>();
 
   /** onUpdate is called when the rows may read differently: after a fetch, or when a Lease changed. */
   constructor(
@@ -87,7 +93,8 @@ export class ControlPlaneModel {
     this.subscription = model.onDidChange((changed) => {
       if (!this.wanted) return;
       if (changed.has(LEASES_KEY)) this.onUpdate();
-      this.requestRefresh();
+      // Leaders renew every few seconds: that alone says nothing new about the components' health.
+      if ([...changed].some((key) => key !== LEASES_KEY)) this.requestRefresh();
     });
   }
 
@@ -147,7 +154,12 @@ export class ControlPlaneModel {
     return { healthy: false, message: unhealthy.map((h) => h.message).filter(Boolean).join('; ') };
   }
 
-  /** leader is the holder of a component's leader-election Lease, or why there is none. */
+  /**
+   * leader is the holder of a component's leader-election Lease, or why there
+   * is none. A lease is expired when its renewTime is older than its duration,
+   * unless it was seen renewed within that duration: the cluster's clock need
+   * not be the editor's (a lab run slower than real time, a remote server's skew).
+   */
   leader(id: ComponentId, now: number): { holder?: string; text: string; lease?: Lease } {
     const name = COMPONENTS.find((c) => c.id === id)?.lease;
     if (!name) return { text: '' };
@@ -157,8 +169,15 @@ export class ControlPlaneModel {
     if (!lease) return { text: 'no leader lease' };
     const holder = lease.spec?.holderIdentity;
     if (!holder) return { text: 'no leader', lease };
-    const renewed = lease.spec?.renewTime ? Date.parse(lease.spec.renewTime) : NaN;
-    const expired = !Number.isNaN(renewed) && renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 < now;
+    const durationMs = (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+    const renewTime = lease.spec?.renewTime;
+    let seen = this.renewals.get(name);
+    if (!seen || seen.renewTime !== renewTime) {
+      seen = { renewTime, seenAt: now, changed: seen !== undefined };
+      this.renewals.set(name, seen);
+    }
+    const renewed = renewTime ? Date.parse(renewTime) : NaN;
+    const expired = !Number.isNaN(renewed) && renewed + durationMs < now && !(seen.changed && now - seen.seenAt <= durationMs);
     return { holder, text: `leader ${holder}${expired ? ' (expired)' : ''}`, lease };
   }
 
@@ -197,11 +216,14 @@ export class ControlPlaneModel {
       const l = this.leader(node.component, now);
       if (l.lease) {
         const s = l.lease.spec ?? {};
-        lines.push(`Leader: ${escapeMarkdown(s.holderIdentity ?? 'none')}  `, `Lease: \`kube-system/${c.lease}\`, renewed ${s.renewTime ?? '—'}, ${s.leaseDurationSeconds ?? '?'} s, ${s.leaseTransitions ?? 0} transitions  `);
+        lines.push(
+          `Leader: ${escapeMarkdown(s.holderIdentity || 'none')}  `,
+          `Lease: \`kube-system/${c.lease}\`, acquired ${s.acquireTime ?? '—'}, renewed ${s.renewTime ?? '—'}, ${s.leaseDurationSeconds ?? '?'} s, ${s.leaseTransitions ?? 0} transitions  `,
+        );
       } else if (l.text === 'no leader lease') {
-        lines.push(`No Lease \`kube-system/${c.lease}\`: this cluster runs it without leader election.  `);
+        lines.push(`No Lease \`kube-system/${c.lease}\`: this cluster runs it without leader election, or keeps its control plane out of view.  `);
       } else {
-        lines.push(`Leader: ${l.text}  `);
+        lines.push(`Leader: ${l.text}${l.text === 'leader unknown' && this.leaseError ? ` — ${escapeMarkdown(this.leaseError)}` : ''}  `);
       }
     }
     return lines.join('\n');
@@ -237,6 +259,12 @@ export class ControlPlaneModel {
       this.version = (version as { gitVersion?: string }).gitVersion;
     }
     if (typeof list !== 'string' && !isStatus(list)) this.revision = list.metadata.resourceVersion || this.revision;
+    // The informer keeps retrying a list it may not make; one list says why.
+    if (this.model.informer(LEASES, 'kube-system').hasSynced) this.leaseError = undefined;
+    else {
+      const leases = await this.client.list(LEASES, 'kube-system', { limit: 1 }).catch((e: unknown) => errorText(e));
+      this.leaseError = typeof leases === 'string' ? leases : isStatus(leases) ? leases.message ?? leases.reason : undefined;
+    }
     this.fetched = true;
   }
 }

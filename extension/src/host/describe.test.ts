@@ -31,7 +31,7 @@ before(async () => {
   assert.ok(!isStatus(created));
   await clock.advance(20_000);
   const { EventEmitter } = fake.api as { EventEmitter: new () => { event: Cluster['onDidChangeState']; fire(s: LabState): void } };
-  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
+  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, defaultNamespace: 'default', onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
   const { registerDescribe } = await import('./describe.js');
   disposables = registerDescribe(cluster);
 });

@@ -1,16 +1,20 @@
 /**
- * ManifestDiagnostics shows, as you type, what the lab's API server says about
- * each Kubernetes document of every open YAML editor (saved or not): a dry run
- * through the whole chain after a short pause in typing (kubelab.validation.delay),
- * abandoned when a newer keystroke comes. While the lab is stopped it shows only
- * YAML errors, KubeLab's image check and a hint to start the lab: checking a
- * manifest is no reason to start a cluster the user stopped.
+ * ManifestDiagnostics shows, as you type, what the active cluster's API server
+ * (the lab's, or a kubeconfig context's) says about each Kubernetes document of
+ * every open YAML editor (saved or not): a dry run through the whole chain after
+ * a short pause in typing (kubelab.validation.delay), abandoned when a newer
+ * keystroke comes. Objects that name no namespace are checked in the cluster's
+ * default namespace, where Apply would put them. While the cluster is out of
+ * reach it shows only YAML errors, KubeLab's image check and a hint to start the
+ * lab (or connect to the context): checking a manifest is no reason to start a
+ * cluster the user stopped.
  */
 import * as vscode from 'vscode';
 import { AdmissionInputs } from '../editor/admissionInputs';
 import type { Problem, Severity } from '../editor/findings';
 import { type CancelToken, ManifestValidator, offlineProblems } from '../editor/manifestValidator';
 import { RealClock } from '../lab/clock';
+import type { KubeClient } from '../lab/client/kubeClient';
 import type { Cluster } from './cluster';
 
 /** Schemes of documents that are views of something else (diffs, output), never checked. */
@@ -55,6 +59,8 @@ export class ManifestDiagnostics implements vscode.Disposable {
       }),
       host.onDidChangeState(() => this.labChanged()),
     );
+    // Objects that name no namespace are checked in the new one (KubeLab: Set Namespace).
+    if (host.onDidChangeDefaultNamespace) this.disposables.push(host.onDidChangeDefaultNamespace(() => this.revalidateAll()));
     this.labChanged();
   }
 
@@ -83,13 +89,13 @@ export class ManifestDiagnostics implements vscode.Disposable {
     this.inputs?.stop();
     this.inputs = undefined;
     clearTimeout(this.rulesTimer);
-    this.validator = client ? new ManifestValidator(client) : undefined;
+    this.validator = client ? this.newValidator(client) : undefined;
     if (client) {
       const inputs = new AdmissionInputs(client, new RealClock(), () => {
         clearTimeout(this.rulesTimer);
         this.rulesTimer = setTimeout(() => {
           // A new CRD or a deleted one changes discovery: start from a fresh REST mapping.
-          this.validator = this.host.client ? new ManifestValidator(this.host.client) : undefined;
+          this.validator = this.host.client ? this.newValidator(this.host.client) : undefined;
           this.revalidateAll();
         }, RULES_SETTLE_MS);
       });
@@ -97,6 +103,11 @@ export class ManifestDiagnostics implements vscode.Disposable {
       void inputs.start();
     }
     this.revalidateAll();
+  }
+
+  /** newValidator checks against client with the cluster's default namespace as it is at each check, as Apply uses it. */
+  private newValidator(client: KubeClient): ManifestValidator {
+    return new ManifestValidator(client, () => this.host.defaultNamespace);
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
@@ -122,7 +133,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
     const validator = this.validator;
     let problems: Problem[] | undefined;
     try {
-      problems = validator ? await validator.validate(text, token) : offlineProblems(text);
+      problems = validator ? await validator.validate(text, token) : offlineProblems(text, this.host);
     } catch (err) {
       // A bug in validation must not take the editor's other features with it.
       this.log(`KubeLab: validating ${document.uri.toString(true)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { isStatus, type Namespace } from '../lab/api/types';
 import { NAMESPACES } from '../lab/client/resources';
 import type { KubeletState } from '../lab/labControl';
-import { parseSnapshot, snapshotText } from '../lab/snapshotFile';
+import { SNAPSHOT_EXTENSION, parseSnapshot, snapshotBytes } from '../lab/snapshotFile';
 import { setKubeconfigNamespace } from './kubeconfigNamespace';
 import type { LabHost } from './labHost';
 import { RESTART_SETTINGS, kubelabFolder, persistencePath } from './labSettings';
@@ -41,7 +41,7 @@ export function registerLabCommands(host: LabHost, context: vscode.ExtensionCont
       if ((await vscode.window.showWarningMessage('Reset the lab?', { modal: true, detail }, 'Reset')) !== 'Reset') return;
       await progress('resetting the lab', async () => {
         await host.stop();
-        if (saved) await rm(saved, { force: true });
+        if (saved) await rm(saved, { recursive: true, force: true });
         await host.start();
       });
       void vscode.window.showInformationMessage(`KubeLab: the lab was reset and runs ${nodes} empty node${nodes === 1 ? '' : 's'}.`);
@@ -101,13 +101,13 @@ export function registerLabCommands(host: LabHost, context: vscode.ExtensionCont
       const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
       const target = await vscode.window.showSaveDialog({
         title: 'KubeLab: Save Snapshot',
-        filters: { 'KubeLab snapshot': ['json'] },
-        ...(snapshots ? { defaultUri: vscode.Uri.joinPath(snapshots, `${stamp}.json`) } : {}),
+        filters: { 'KubeLab snapshot': [SNAPSHOT_EXTENSION] },
+        ...(snapshots ? { defaultUri: vscode.Uri.joinPath(snapshots, `${stamp}.${SNAPSHOT_EXTENSION}`) } : {}),
       });
       if (!target) return;
       const snapshot = await progress('saving a snapshot', async () => {
         const s = await host.control({ op: 'snapshotSave' });
-        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(snapshotText(s)));
+        await vscode.workspace.fs.writeFile(target, snapshotBytes(s));
         return s;
       });
       void vscode.window.showInformationMessage(`KubeLab: saved ${snapshot.kvs.length} objects at revision ${snapshot.revision} to ${vscode.workspace.asRelativePath(target)}.`);
@@ -118,13 +118,14 @@ export function registerLabCommands(host: LabHost, context: vscode.ExtensionCont
       const picked = await vscode.window.showOpenDialog({
         title: 'KubeLab: Restore Snapshot',
         canSelectMany: false,
-        filters: { 'KubeLab snapshot': ['json'] },
+        // Snapshots saved before they had a trailer are plain JSON.
+        filters: { 'KubeLab snapshot': [SNAPSHOT_EXTENSION, 'json'] },
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'snapshots') } : {}),
       });
       const file = picked?.[0];
       if (!file) return;
       const name = vscode.workspace.asRelativePath(file);
-      const snapshot = parseSnapshot(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      const snapshot = parseSnapshot(await vscode.workspace.fs.readFile(file));
       if ('error' in snapshot) throw new Error(`${name}: ${snapshot.error}`);
       const detail = `The cluster goes back to revision ${snapshot.revision} (${snapshot.kvs.length} objects): what changed since is lost, the components restart and open watches start over.`;
       if ((await vscode.window.showWarningMessage(`Restore the lab from ${name}?`, { modal: true, detail }, 'Restore')) !== 'Restore') return;

@@ -43,10 +43,22 @@ export class LabHost implements Cluster, vscode.Disposable {
   private readonly persistedEmitter = new vscode.EventEmitter<{ path: string; error?: string }>();
   /** onDidPersist fires when the lab saved its store at stop (kubelab.persistence), with the error if it could not. */
   readonly onDidPersist = this.persistedEmitter.event;
-  /** defaultNamespace is where objects that name none go (KubeLab: Set Namespace), as a kubeconfig context's namespace. */
-  defaultNamespace = 'default';
+  private namespace = 'default';
+  private readonly namespaceEmitter = new vscode.EventEmitter<string>();
+  readonly onDidChangeDefaultNamespace = this.namespaceEmitter.event;
 
   constructor(private readonly extensionPath: string, private readonly options: () => LabOptions) {}
+
+  /** defaultNamespace is where objects that name none go (KubeLab: Set Namespace), as a kubeconfig context's namespace. */
+  get defaultNamespace(): string {
+    return this.namespace;
+  }
+
+  set defaultNamespace(namespace: string) {
+    if (namespace === this.namespace) return;
+    this.namespace = namespace;
+    this.namespaceEmitter.fire(namespace);
+  }
 
   get state(): LabState {
     return this.current;
@@ -210,5 +222,6 @@ export class LabHost implements Cluster, vscode.Disposable {
     this.stateEmitter.dispose();
     this.servedEmitter.dispose();
     this.persistedEmitter.dispose();
+    this.namespaceEmitter.dispose();
   }
 }

@@ -10,10 +10,10 @@ import type { LabOptions } from '../lab/channel';
 import type { KubeProxyMode } from '../lab/lab';
 
 /** RESTART_SETTINGS are the settings read when the lab starts: changing one asks for a restart. */
-export const RESTART_SETTINGS = ['nodes', 'nodeSize', 'kubeProxyMode', 'admissionPlugins', 'speed', 'persistence', 'apiServerPort'] as const;
+export const RESTART_SETTINGS = ['nodes', 'nodeSize', 'kubeProxyMode', 'admissionPlugins', 'speed', 'persistence', 'apiServerPort', 'storeQuotaBytes', 'store.backend', 'store.etcdEndpoints'] as const;
 
-/** PERSISTENCE_FILE is where kubelab.persistence: workspace keeps the store, under the first workspace folder. */
-export const PERSISTENCE_FILE = path.join('.kubelab', 'cluster.json');
+/** PERSISTENCE_FILE is the folder where kubelab.persistence: workspace keeps the durable store, under the first workspace folder. */
+export const PERSISTENCE_FILE = path.join('.kubelab', 'store');
 
 /** kubelabFolder is the first workspace folder's `.kubelab`, when that folder is on disk. */
 export function kubelabFolder(): vscode.Uri | undefined {
@@ -21,7 +21,7 @@ export function kubelabFolder(): vscode.Uri | undefined {
   return folder && folder.uri.scheme === 'file' ? vscode.Uri.joinPath(folder.uri, '.kubelab') : undefined;
 }
 
-/** persistencePath is the file the lab's store is kept in between sessions, when kubelab.persistence is on and there is a folder to keep it in. */
+/** persistencePath is the folder the lab's store is kept in between sessions, when kubelab.persistence is on and there is a folder to keep it in. */
 export function persistencePath(): string | undefined {
   if (vscode.workspace.getConfiguration('kubelab').get<string>('persistence', 'off') !== 'workspace') return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -29,7 +29,7 @@ export function persistencePath(): string | undefined {
 }
 
 /** labSettings are the start options the settings choose; the lab refuses bad values with its own message. */
-export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProxyMode' | 'admissionPlugins' | 'persistence'> {
+export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProxyMode' | 'admissionPlugins' | 'persistence' | 'storeQuotaBytes' | 'store'> {
   const config = vscode.workspace.getConfiguration('kubelab');
   const size = config.get<{ cpu?: string | number; memory?: string | number; pods?: string | number }>('nodeSize');
   const mode = config.get<string>('kubeProxyMode', 'iptables');
@@ -38,7 +38,11 @@ export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProx
   const enable = names(plugins.enable);
   const disable = names(plugins.disable);
   const speed = config.get<number>('speed', 1);
-  const persisted = persistencePath();
+  // On a real etcd the cluster is etcd's to keep: the lab keeps no store of its own to persist.
+  const etcd = config.get<string>('store.backend', 'embedded') === 'etcd';
+  const persisted = etcd ? undefined : persistencePath();
+  const quota = config.get<number>('storeQuotaBytes');
+  const endpoints = config.get<unknown>('store.etcdEndpoints', []);
   return {
     speed: typeof speed === 'number' && speed > 0 ? speed : 1,
     ...(size ? { nodeSize: { cpu: String(size.cpu ?? '4'), memory: String(size.memory ?? '8Gi'), pods: String(size.pods ?? '110') } } : {}),
@@ -46,5 +50,9 @@ export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProx
     ...(mode ? { kubeProxyMode: mode as KubeProxyMode } : {}),
     ...(enable?.length || disable?.length ? { admissionPlugins: { ...(enable?.length ? { enable } : {}), ...(disable?.length ? { disable } : {}) } } : {}),
     ...(persisted ? { persistence: { path: persisted } } : {}),
+    // A bad quota goes through for the lab to refuse with its own message.
+    ...(typeof quota === 'number' ? { storeQuotaBytes: quota } : {}),
+    // Bad endpoints go through for the lab to refuse with its own message.
+    ...(etcd ? { store: { backend: 'etcd' as const, endpoints: Array.isArray(endpoints) ? endpoints.map(String) : [] } } : {}),
   };
 }

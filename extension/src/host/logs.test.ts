@@ -25,7 +25,7 @@ async function setup(objects: { ref: ResourceRef; obj: Pod | Deployment }[]) {
   await clock.advance(30_000);
   const { EventEmitter } = fake.api as { EventEmitter: new () => { event: Cluster['onDidChangeState']; fire(s: LabState): void } };
   const states = new EventEmitter();
-  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, onDidChangeState: states.event, start: () => Promise.resolve(client) };
+  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, defaultNamespace: 'default', onDidChangeState: states.event, start: () => Promise.resolve(client) };
   const { registerLogs } = await import('./logs.js');
   const disposables = registerLogs(cluster);
   const run = async (arg?: unknown): Promise<void> => {
@@ -116,7 +116,7 @@ test('a pod whose container has not started shows the API server\'s words in the
   assert.ok(!isStatus(await client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-abc', namespace: 'default' }, spec: spec([{ name: 'nginx', image: 'nginx:1.27' }]) })));
   await clock.advance(0);
   const { EventEmitter } = fake.api as { EventEmitter: new () => { event: Cluster['onDidChangeState'] } };
-  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
+  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, defaultNamespace: 'default', onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
   const { registerLogs } = await import('./logs.js');
   const disposables = registerLogs(cluster);
   await fake.commands.get('kubelab.logs')?.(item(PODS, 'Pod', 'web-abc'));

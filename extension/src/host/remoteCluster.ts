@@ -25,6 +25,7 @@ export class RemoteCluster implements Cluster, vscode.Disposable {
   private apiClient?: KubeClient;
   private connecting?: Promise<KubeClient>;
   private info?: { server: string; version: string };
+  private namespace = 'default';
   private disposed = false;
   private readonly stateEmitter = new vscode.EventEmitter<LabState>();
   readonly onDidChangeState = this.stateEmitter.event;
@@ -38,6 +39,11 @@ export class RemoteCluster implements Cluster, vscode.Disposable {
 
   get client(): KubeClient | undefined {
     return this.current === 'running' ? this.apiClient : undefined;
+  }
+
+  /** defaultNamespace is the context's namespace, as kubectl takes it for objects that name none; read again at each connect. */
+  get defaultNamespace(): string {
+    return this.namespace;
   }
 
   /** server is the API server's URL and gitVersion, once connected. */
@@ -74,6 +80,7 @@ export class RemoteCluster implements Cluster, vscode.Disposable {
     let transport: RemoteTransport | undefined;
     try {
       const kc = await loadKubeConfig({ file: this.options.kubeconfig, context: this.name });
+      this.namespace = kc.getContextObject(this.name)?.namespace || 'default';
       transport = new RemoteTransport(kc, {
         ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
         onUnreachable: () => {

@@ -389,3 +389,35 @@ data:
   assert.ok(overWire.some((p) => p.severity === 'error'), JSON.stringify(overWire));
   assert.deepEqual(overWire, inProcess);
 });
+
+test('the default namespace is the active cluster\'s: a context\'s namespace, or the lab\'s Set Namespace choice', async () => {
+  const withNamespace = new remoteCluster.RemoteCluster('second', { kubeconfig: await kubeconfigWith('second', { token: lab.tokenFor(ADMIN) }) });
+  const without = new remoteCluster.RemoteCluster('kubelab', { kubeconfig: served.kubeconfigPath });
+  try {
+    await withNamespace.start();
+    await without.start();
+    assert.deepEqual([withNamespace.defaultNamespace, without.defaultNamespace], ['kube-system', 'default']);
+  } finally {
+    withNamespace.dispose();
+    without.dispose();
+  }
+
+  const { api } = createFakeVscode();
+  const Emitter = api.EventEmitter as new () => { event: (l: (s: string) => void) => { dispose(): void }; fire(s: string): void };
+  const labNamespace = new Emitter();
+  const fakeLab = { name: 'KubeLab', isLab: true, state: 'running' as const, client: local, defaultNamespace: 'team', onDidChangeDefaultNamespace: labNamespace.event, onDidChangeState: new Emitter().event, start: () => Promise.resolve(local) };
+  const second = await kubeconfigWith('second', { token: lab.tokenFor(ADMIN) });
+  const active = new activeCluster.ActiveCluster(fakeLab as never, (context) => new remoteCluster.RemoteCluster(context, { kubeconfig: second }));
+  const heard: string[] = [];
+  active.onDidChangeDefaultNamespace((ns) => heard.push(ns));
+  try {
+    assert.equal(active.defaultNamespace, 'team');
+    labNamespace.fire('team');
+    await active.switchTo('second');
+    assert.equal(active.defaultNamespace, 'kube-system');
+    labNamespace.fire('other');
+    assert.deepEqual(heard, ['team'], 'the lab\'s choice is not the context\'s');
+  } finally {
+    active.dispose();
+  }
+});

@@ -32,7 +32,7 @@ async function setup(nodes = 1) {
   assert.ok(!isStatus(await client.create(DEPLOYMENTS, web)));
   await clock.advance(30_000);
   const { EventEmitter } = fake.api as { EventEmitter: new () => { event: Cluster['onDidChangeState']; fire(s: LabState): void } };
-  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
+  const cluster: Cluster = { name: 'KubeLab', isLab: true, state: 'running', client, defaultNamespace: 'default', onDidChangeState: new EventEmitter().event, start: () => Promise.resolve(client) };
   const { registerResourceCommands } = await import('./resourceCommands.js');
   const output = (fake.api.window as { createOutputChannel(name: string): never }).createOutputChannel('KubeLab');
   const disposables = registerResourceCommands(cluster, output);

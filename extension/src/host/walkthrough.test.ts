@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createFakeVscode, installFakeVscode } from '../../../test/bench/fakeVscode';
+import { NODE_MONITOR_GRACE_PERIOD_MS } from '../lab/controllers/nodeLifecycleController';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -75,6 +76,21 @@ void test('a step waits for a command its description offers: as a button, or by
       assert.ok(offered, `${s.id}: waits for ${id} without a button or its name`);
     }
   }
+});
+
+void test('Break a node offers KubeLab: Stop Node and gives the node lifecycle controller\'s grace period', () => {
+  const step = contributions().steps.find((s) => s.id === 'breakNode');
+  assert.ok(step);
+  assert.ok(commandLinks(step.description).includes('kubelab.stopNode'), 'a Stop Node button');
+  assert.deepEqual(step.completionEvents, ['onCommand:kubelab.stopNode']);
+  const markdown = readFileSync(join(root, step.media.markdown ?? ''), 'utf8');
+  assert.ok(commandLinks(markdown).includes('kubelab.stopNode'));
+  // The lab's controller waits as upstream 1.32's does (--node-monitor-grace-period 50s); the text says the same.
+  const seconds = NODE_MONITOR_GRACE_PERIOD_MS / 1000;
+  assert.equal(seconds, 50);
+  assert.match(step.description, new RegExp(`after ${seconds} s without a heartbeat`));
+  assert.match(markdown, new RegExp(`After ${seconds} seconds without one`));
+  assert.doesNotMatch(`${step.description}\n${markdown}`, /\b40 ?s(econds)?\b/);
 });
 
 void test('Open Walkthrough Sample copies the sample once into storage and opens the copy', async () => {

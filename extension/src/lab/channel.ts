@@ -5,7 +5,7 @@
  */
 import type { ApiRequest, ApiResponse } from './apiserver/apiServer';
 import type { Status, WatchEvent } from './api/types';
-import type { KubeProxyMode, LabState } from './lab';
+import type { KubeProxyMode, LabState, StoreConfig } from './lab';
 import type { ControlResult, LabControl } from './labControl';
 
 /** LabOptions are what the host chooses when it starts the lab. */
@@ -22,8 +22,12 @@ export interface LabOptions {
   kubeProxyMode?: KubeProxyMode;
   /** admissionPlugins are --enable-admission-plugins and --disable-admission-plugins. */
   admissionPlugins?: { enable?: string[]; disable?: string[] };
-  /** persistence keeps the store in a file between sessions: restored at start when the file exists, saved at stop. */
+  /** persistence keeps the store durable in the folder path between sessions (a write-ahead log and a checkpoint): every acknowledged write survives a crash; stop folds the log into the checkpoint. */
   persistence?: { path: string };
+  /** storeQuotaBytes is the store's backend quota (etcd's --quota-backend-bytes). */
+  storeQuotaBytes?: number;
+  /** store chooses the backend: embedded (the default) or a real etcd cluster at its endpoints. */
+  store?: StoreConfig;
 }
 
 export type HostMessage =
@@ -57,7 +61,7 @@ export type LabMessage =
   | { type: 'watchEnd'; id: number; error?: Status }
   /** lab → host: the answer to `control` id: its result, or why it changed nothing. */
   | { type: 'controlResult'; id: number; error?: string; result?: ControlResult }
-  /** lab → host, on stop before `state: stopped` when persistence is on: the store was saved to path (error when it could not be). */
+  /** lab → host, on stop before `state: stopped` when persistence is on: the store in folder path was closed, its log folded into its checkpoint (error when it could not be). */
   | { type: 'persisted'; path: string; error?: string }
   /** lab → host: text of stream id, what it wrote in one turn of the worker's event loop joined. */
   | { type: 'streamData'; id: number; chunk: string }

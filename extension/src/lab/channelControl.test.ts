@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import type { HostMessage, LabMessage, LabOptions } from './channel';
 import type { LabControl } from './labControl';
-import { parseSnapshot } from './snapshotFile';
+import { DurableStore } from './store/durableStore';
 
 /** LabWorker is the lab's worker thread driven over the channel, as LabHost drives it. */
 class LabWorker {
-  private readonly worker: Worker;
+  readonly worker: Worker;
   private next = 1;
   readonly messages: LabMessage[] = [];
   private readonly waiters: { match: (m: LabMessage) => boolean; resolve: (m: LabMessage) => void }[] = [];
@@ -90,9 +90,9 @@ test('a bad setting stops the start with upstream\'s message', async () => {
   }
 });
 
-test('with persistence the store is saved at stop and restored at the next start', async () => {
+test('with persistence every acknowledged write is in the store folder: a stopped or a killed lab comes back with its cluster', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubelab-persist-'));
-  const path = join(dir, '.kubelab', 'cluster.json');
+  const path = join(dir, '.kubelab', 'store');
   try {
     const first = new LabWorker();
     await first.start({ persistence: { path } });
@@ -100,35 +100,42 @@ test('with persistence the store is saved at stop and restored at the next start
     const { result } = await first.control({ op: 'snapshotSave' });
     await first.stop();
     assert.deepEqual(first.messages.find((m) => m.type === 'persisted'), { type: 'persisted', path });
-    const file = parseSnapshot(await readFile(path, 'utf8'));
-    assert.ok(!('error' in file), JSON.stringify(file));
-    assert.ok(file.revision >= (result as { revision: number }).revision);
+    const store = await DurableStore.open({ dir: path });
+    assert.ok((await store.revision()) >= (result as { revision: number }).revision);
+    await store.close();
 
     const second = new LabWorker();
+    await second.start({ persistence: { path }, nodes: 1 });
+    assert.deepEqual((await second.control({ op: 'listNodes' })).result, { nodes: [{ name: 'node-1', kubelet: 'running' }, { name: 'node-2', kubelet: 'running' }, { name: 'node-3', kubelet: 'running' }] });
+    assert.deepEqual((await second.control({ op: 'addNode' })).result, { node: 'node-4' });
+    // Killed, not stopped: the acknowledged write is on disk all the same.
+    await second.worker.terminate();
+
+    const third = new LabWorker();
     try {
-      await second.start({ persistence: { path }, nodes: 1 });
-      assert.deepEqual((await second.control({ op: 'listNodes' })).result, { nodes: [{ name: 'node-1', kubelet: 'running' }, { name: 'node-2', kubelet: 'running' }, { name: 'node-3', kubelet: 'running' }] });
+      await third.start({ persistence: { path }, nodes: 1 });
+      assert.deepEqual((await third.control({ op: 'listNodes' })).result, { nodes: ['node-1', 'node-2', 'node-3', 'node-4'].map((name) => ({ name, kubelet: 'running' })) });
     } finally {
-      await second.stop();
+      await third.stop();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test('a persisted file that is not a snapshot stops the start and is left as it is', async () => {
+test('a persisted store that is damaged stops the start and is left as it is', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubelab-persist-'));
-  const path = join(dir, 'cluster.json');
+  const checkpoint = join(dir, 'checkpoint.json');
   try {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(path, '{"revision": 3}');
+    await writeFile(checkpoint, '{"revision": 3}');
     const lab = new LabWorker();
     try {
-      assert.deepEqual(await lab.start({ persistence: { path } }), { type: 'state', state: 'stopped', error: `cannot restore the lab from ${path}: not a KubeLab snapshot: kvs: must be an array of keys` });
+      assert.deepEqual(await lab.start({ persistence: { path: dir } }), { type: 'state', state: 'stopped', error: `cannot restore the lab from ${dir}: cannot open the store: ${checkpoint} is not a KubeLab store checkpoint (kind KubeLabStore, version 1)` });
     } finally {
       await lab.stop();
     }
-    assert.equal(await readFile(path, 'utf8'), '{"revision": 3}');
+    assert.equal(await readFile(checkpoint, 'utf8'), '{"revision": 3}');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

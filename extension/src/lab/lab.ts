@@ -25,17 +25,24 @@ import { type HttpTransport, createHttpTransport } from './apiserver/admission/w
 import { type Clock, type Timer, settle } from './clock';
 import { InProcessTransport } from './client/transport';
 import { KubeClient } from './client/kubeClient';
+import { EventRecorder } from './client/eventRecorder';
+import { LeaderElector } from './client/leaderElection';
 import { NAMESPACES, NODES, PODS } from './client/resources';
 import { isStatus, type Node, type Pod } from './api/types';
 import { ControllerManager } from './controllers/controllerManager';
 import { Kubelet } from './kubelet/kubelet';
-import { SeededRandom, hexString, type Random } from './random';
+import { SeededRandom, hexString, uuid, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
 import { isQuantity, parseQuantity } from './api/quantity';
 import { QUANTITY_FORMAT_ERROR } from './apiserver/validation/quantities';
 import { MemoryStore } from './store/memoryStore';
+import type { DurableStore } from './store/durableStore';
+import { type AutoCompaction, Compactor } from './store/compactor';
+import { quotaError } from './store/quota';
+import { EtcdStore } from './store/etcdStore';
+import { encryptionTransformers } from './apiserver/encryption/config';
 import type { StoreSnapshot } from './store/snapshot';
-import type { Store } from './store/store';
+import { type Store, type StoreAdmin, asStoreAdmin } from './store/store';
 
 export interface LabConfig {
   /** nodes is how many worker nodes to simulate. */
@@ -60,7 +67,28 @@ export interface LabConfig {
   snapshot?: StoreSnapshot;
   /** rootCA is the cluster CA certificate (PEM) the controller manager publishes as kube-root-ca.crt in every namespace; none, no publishing. */
   rootCA?: string;
+  /** durable is an open DurableStore for the embedded store to be (a persisted lab: its objects and revision, with a kubelet for each of its node-N Nodes); the caller opens it and closes it after stop. */
+  durable?: DurableStore;
+  /** storeQuotaBytes is the embedded store's backend quota (etcd's --quota-backend-bytes); past it writes fail with NOSPACE. 256 MiB when omitted. */
+  storeQuotaBytes?: number;
+  /** autoCompaction is the store's own compaction policy (etcd's --auto-compaction-mode/-retention, see parseAutoCompaction), besides the API server's every 5 minutes. */
+  autoCompaction?: AutoCompaction;
+  /** store chooses the backend: the embedded store (the default), or a real etcd cluster at endpoints (kube-apiserver's --etcd-servers). */
+  store?: StoreConfig;
+  /**
+   * encryption encrypts resources at rest, as --encryption-provider-config: config
+   * is an apiserver.config.k8s.io/v1 EncryptionConfiguration (object, or a file's
+   * YAML/JSON text), randomBytes the cryptographic randomness its IVs and nonces
+   * come from (the lab core has none). A bad configuration stops the lab from being built.
+   */
+  encryption?: { config: unknown; randomBytes: (n: number) => Uint8Array };
 }
+
+/**
+ * StoreConfig is where the lab keeps its objects: `embedded`, its own store; or
+ * `etcd`, an etcd v3 cluster at endpoints, each call bounded by requestTimeoutMs.
+ */
+export type StoreConfig = { backend: 'embedded' } | { backend: 'etcd'; endpoints: string[]; requestTimeoutMs?: number };
 
 /** KubeProxyMode is a kube-proxy --proxy-mode on Linux. */
 export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables';
@@ -77,6 +105,9 @@ export const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:
 /** System namespaces the API server's bootstrap creates. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** EXTERNAL_ETCD_SNAPSHOTS is why the lab does not snapshot a store it does not own. */
+const EXTERNAL_ETCD_SNAPSHOTS = 'the lab runs on an external etcd: take and restore its snapshots with etcdctl snapshot save and etcdctl snapshot restore';
+
 /** Upstream's apiserver compacts etcd every 5 minutes. */
 const DEFAULT_COMPACTION_MS = 5 * 60_000;
 
@@ -84,14 +115,20 @@ export type LabState = 'stopped' | 'starting' | 'running' | 'stopping';
 
 export class Lab {
   readonly store: Store;
-  /** memory is the store itself, for snapshots. */
-  private readonly memory: MemoryStore;
+  /** memory is the embedded store itself (durable when config.durable is set), for snapshots. */
+  private readonly memory: MemoryStore | DurableStore;
+  /** etcd is the store when the lab runs on a real etcd (the embedded store then stays empty). */
+  private readonly etcd?: EtcdStore;
   readonly server: ApiServer;
   readonly random: Random;
   readonly kubelets: Kubelet[] = [];
-  private scheduler?: Scheduler;
-  private controllers?: ControllerManager;
+  /** electors run the scheduler and the controller manager, each once it holds its leader-election Lease. */
+  private readonly electors: LeaderElector[] = [];
   private compactTimer?: Timer;
+  /** storeAdmin is the store's maintenance (status, defrag, alarms; compact is the store's own), when its backend has one. */
+  readonly storeAdmin?: StoreAdmin;
+  /** compactor runs the store's auto-compaction policy, when one is configured. */
+  private readonly compactor?: Compactor;
   private lastCompactRevision = 0;
   state: LabState = 'stopped';
   /** tokens are the static bearer tokens of the lab's identities (upstream's --token-auth-file). */
@@ -100,15 +137,30 @@ export class Lab {
   private readonly webhookTransport: HttpTransport;
 
   constructor(readonly config: LabConfig) {
-    const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode);
+    const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode) ?? (config.storeQuotaBytes === undefined ? undefined : quotaError(config.storeQuotaBytes));
     if (badConfig) throw new Error(badConfig);
     this.random = new SeededRandom(config.seed ?? 1);
-    this.memory = new MemoryStore();
-    this.store = this.memory;
+    if (config.durable && config.store?.backend === 'etcd') throw new Error('a lab on an external etcd keeps no store of its own: drop the durable store or the etcd backend');
+    this.memory = config.durable ?? new MemoryStore({ clock: config.clock, ...(config.storeQuotaBytes === undefined ? {} : { quotaBytes: config.storeQuotaBytes }) });
+    const backend = config.store ?? { backend: 'embedded' };
+    if (backend.backend === 'etcd') {
+      if (config.snapshot) throw new Error('a snapshot cannot be restored into an external etcd: use etcdctl snapshot restore');
+      this.etcd = new EtcdStore({ endpoints: backend.endpoints, ...(backend.requestTimeoutMs ? { requestTimeoutMs: backend.requestTimeoutMs } : {}) });
+    } else if (backend.backend !== 'embedded') {
+      throw new Error(`unknown store backend ${JSON.stringify((backend as { backend: unknown }).backend)}: must be embedded or etcd`);
+    }
+    this.store = this.etcd ?? this.memory;
+    this.storeAdmin = asStoreAdmin(this.store);
+    if (config.autoCompaction) this.compactor = new Compactor(this.store, config.clock, config.autoCompaction);
     // Node,RBAC authorization over the server's own caches; bound once the server exists.
     const late: { authorizer?: Authorizer } = {};
     const tokenAuthenticators: TokenAuthenticator[] = [new StaticTokenAuthenticator(this.tokens, DEFAULT_API_AUDIENCES)];
     const key = config.serviceAccountKey;
+    const encryption = config.encryption ? encryptionTransformers(config.encryption.config, {
+      randomBytes: config.encryption.randomBytes,
+      record: (type, prefix, status) => this.server.metrics.recordTransformation(type, prefix, status),
+    }) : undefined;
+    if (encryption && 'error' in encryption) throw new Error(encryption.error);
     this.server = new ApiServer({
       store: this.store, clock: config.clock, random: this.random,
       // kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go): a verified client certificate wins over a bearer token sent beside it.
@@ -116,6 +168,7 @@ export class Lab {
       authorizer: { authorize: (a) => (late.authorizer as Authorizer).authorize(a) },
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
+      ...(encryption ? { encryption } : {}),
       // Audit IDs come from a stream of their own, so turning auditing on leaves the lab's generated names as they were.
       ...(config.audit ? { audit: { sink: new AuditSink(config.audit.write), random: new SeededRandom(~(config.seed ?? 1)), ...(config.audit.policy ? { policy: config.audit.policy } : {}) } } : {}),
     });
@@ -177,26 +230,69 @@ export class Lab {
     if (this.state !== 'stopped') return;
     this.state = 'starting';
     const snapshot = this.config.snapshot;
-    if (snapshot) this.memory.restore(snapshot);
+    if (snapshot) await this.memory.restore(snapshot);
+    // A durable store that holds a cluster already is a persisted lab: its own nodes come back.
+    const persisted = snapshot !== undefined || (this.config.durable !== undefined && (await this.store.revision()) > 1);
     await this.startApiServer();
-    await this.startComponents(snapshot ? await this.labNodes() : Array.from({ length: this.config.nodes }, (_, i) => i + 1));
+    await this.startComponents(persisted ? await this.labNodes() : Array.from({ length: this.config.nodes }, (_, i) => i + 1));
     this.scheduleCompaction();
+    this.compactor?.start();
     this.state = 'running';
   }
 
   /** startComponents starts the controller manager, the scheduler and a kubelet for each node index. */
   private async startComponents(nodes: readonly number[]): Promise<void> {
     const clock = this.config.clock;
-    // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
-    this.controllers = new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, this.config.rootCA ? { rootCA: this.config.rootCA } : {});
-    this.scheduler = new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random });
     this.server.componentProbes.set('scheduler', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('controller-manager', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('etcd-0', () => ({ healthy: true, message: 'ok' }));
     for (const i of nodes) this.kubelets.push(this.newKubelet(i));
     // The API server reaches each kubelet by node name, as over its kubelet client, for pod logs.
     for (const k of this.kubelets) this.server.kubelets.set(k.nodeName, k);
-    await Promise.all([this.controllers.start(), this.scheduler.start(), ...this.kubelets.map((k) => k.start())]);
+    await Promise.all([
+      // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
+      this.elect(KUBE_CONTROLLER_MANAGER_LEASE, CONTROLLER_MANAGER, 'kube-controller-manager', false,
+        () => new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, this.config.rootCA ? { rootCA: this.config.rootCA } : {})),
+      this.elect(KUBE_SCHEDULER_LEASE, SCHEDULER, 'default-scheduler', true, () => new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random })),
+      ...this.kubelets.map((k) => k.start()),
+    ]);
+  }
+
+  /**
+   * elect runs a control-plane component as kube-scheduler and
+   * kube-controller-manager run with --leader-elect: a candidate for the Lease
+   * in kube-system that starts the component once it leads. Losing the lease
+   * ends the process upstream and its static pod comes back as a new candidate;
+   * here the component stops and a new candidate, with a new identity, campaigns.
+   * It settles after the first attempt (and the component's start when it won).
+   */
+  private elect(lease: string, user: UserInfo, eventSource: string, releaseOnCancel: boolean, make: () => { start(): Promise<void>; stop(): void }): Promise<void> {
+    const clock = this.config.clock;
+    const client = this.client(user);
+    let component: { start(): Promise<void>; stop(): void } | undefined;
+    const elector = new LeaderElector({
+      client, clock, random: this.random,
+      lock: { namespace: 'kube-system', name: lease, identity: `${CONTROL_PLANE_HOSTNAME}_${uuid(this.random)}` },
+      releaseOnCancel,
+      recorder: new EventRecorder(client, clock, { component: eventSource }),
+      callbacks: {
+        onStartedLeading: async () => {
+          component = make();
+          await component.start();
+        },
+        onStoppedLeading: () => {
+          component?.stop();
+          component = undefined;
+          // stopComponents takes its electors out of the list first: only a lost lease gets here while listed.
+          const i = this.electors.indexOf(elector);
+          if (i < 0) return;
+          this.electors.splice(i, 1);
+          void this.elect(lease, user, eventSource, releaseOnCancel, make);
+        },
+      },
+    });
+    this.electors.push(elector);
+    return elector.run();
   }
 
   /** newKubelet makes node-i's kubelet: its pod CIDR, its address and the configured capacity. */
@@ -289,6 +385,7 @@ export class Lab {
 
   /** snapshot is the store's whole state at its current revision. */
   snapshot(): StoreSnapshot {
+    if (this.etcd) throw new Error(EXTERNAL_ETCD_SNAPSHOTS);
     return this.memory.snapshot();
   }
 
@@ -300,34 +397,43 @@ export class Lab {
    */
   async restore(snapshot: StoreSnapshot): Promise<{ revision: number; nodes: string[] } | { error: string }> {
     if (this.state !== 'running') return { error: 'the lab is not running' };
+    if (this.etcd) return { error: EXTERNAL_ETCD_SNAPSHOTS };
     this.state = 'starting';
     this.compactTimer?.cancel();
-    this.stopComponents();
-    this.memory.restore(snapshot);
+    // Stopped first, so no leader's last write (the scheduler's release of its lease) lands in the restored store.
+    await this.stopComponents();
+    // A durable store can fail to write the snapshot (a full disk): the lab then goes on over the store it had.
+    const failed = await Promise.resolve(this.memory.restore(snapshot)).then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
     this.lastCompactRevision = 0;
     // The server's own caches relist from the restored store before any component reads through them.
     await settle();
     await this.startComponents(await this.labNodes());
     this.scheduleCompaction();
     this.state = 'running';
+    if (failed) return { error: `the snapshot could not be restored: ${failed}` };
     return { revision: snapshot.revision, nodes: this.kubelets.map((k) => k.nodeName) };
   }
 
-  private stopComponents(): void {
+  /** stopComponents stops every component at once; the promise settles when the leaders have given up their leases. */
+  private stopComponents(): Promise<void> {
     for (const k of this.kubelets) k.stop();
-    this.scheduler?.stop();
-    this.controllers?.stop();
+    const released = Promise.all(this.electors.splice(0).map((e) => e.stop()));
     this.server.kubelets.clear();
     this.kubelets.length = 0;
+    return released.then(() => undefined);
   }
 
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     this.compactTimer?.cancel();
-    this.stopComponents();
+    this.compactor?.stop();
+    // A durable store is its owner's to close, after the components' last writes.
+    if (!this.config.durable) void this.memory.close();
+    void this.stopComponents();
     this.server.stop();
     this.webhookTransport.close();
+    this.etcd?.close();
     this.state = 'stopped';
   }
 
@@ -335,13 +441,23 @@ export class Lab {
   private scheduleCompaction(): void {
     this.compactTimer = this.config.clock.setTimer(this.config.compactionIntervalMs ?? DEFAULT_COMPACTION_MS, () => {
       void (async () => {
-        if (this.lastCompactRevision) await this.store.compact(this.lastCompactRevision);
-        this.lastCompactRevision = await this.store.revision();
+        try {
+          if (this.lastCompactRevision) await this.store.compact(this.lastCompactRevision);
+          this.lastCompactRevision = await this.store.revision();
+        } catch {
+          // As the API server's compactor, a store that cannot be reached is compacted at the next interval.
+        }
         if (this.state === 'running') this.scheduleCompaction();
       })();
     });
   }
 }
+
+/** CONTROL_PLANE_HOSTNAME is the control-plane node's hostname, the first half of a leader's identity (os.Hostname() upstream). */
+export const CONTROL_PLANE_HOSTNAME = 'control-plane';
+/** The leader-election Leases in kube-system: --leader-elect-resource-name's defaults. */
+export const KUBE_SCHEDULER_LEASE = 'kube-scheduler';
+export const KUBE_CONTROLLER_MANAGER_LEASE = 'kube-controller-manager';
 
 /** The control-plane components' identities, as their kubeconfigs name them upstream. */
 export const SCHEDULER: UserInfo = { username: 'system:kube-scheduler', groups: ['system:authenticated'] };

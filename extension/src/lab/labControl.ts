@@ -5,6 +5,7 @@
  */
 import type { Lab } from './lab';
 import { type StoreSnapshot, validateSnapshot } from './store/snapshot';
+import { ENCRYPTED_PREFIX } from './apiserver/encryption/transformer';
 
 /** LabControl is one control request from the host. */
 export type LabControl =
@@ -64,11 +65,13 @@ export async function runControl(lab: Lab, op: LabControl): Promise<ControlResul
   }
 }
 
-/** validateLabSnapshot checks a snapshot as a store's (validateSnapshot), and that every value is a stored object: JSON with a kind. */
+/** validateLabSnapshot checks a snapshot as a store's (validateSnapshot), and that every value is a stored object: JSON with a kind, or a value encrypted at rest. */
 export function validateLabSnapshot(x: unknown): StoreSnapshot | { error: string } {
   const snapshot = validateSnapshot(x);
   if ('error' in snapshot) return { error: `not a KubeLab snapshot: ${snapshot.error}` };
   for (const kv of snapshot.kvs) {
+    // A value encrypted at rest is opaque here; the API server reads it through its transformer.
+    if (kv.value.startsWith(ENCRYPTED_PREFIX)) continue;
     let obj: unknown;
     try {
       obj = JSON.parse(kv.value);

@@ -12,7 +12,7 @@ import { runControl } from './labControl';
 import { nodeEntropy } from './pki/nodeEntropy';
 import type { LabPki } from './pki/labPki';
 import { type Served, labPki, serveLab } from './serve';
-import { readSnapshotFile, writeSnapshotFile } from './snapshotFile';
+import { DurableStore } from './store/durableStore';
 import type { WatchEvent } from './api/types';
 
 const port = parentPort;
@@ -20,8 +20,8 @@ if (!port) throw new Error('labWorker must run in a worker thread');
 
 let lab: Lab | undefined;
 let served: Served | undefined;
-/** persistence is where the running lab's store is saved at stop, when the host asked for it. */
-let persistence: string | undefined;
+/** persistence is the running lab's durable store and its folder, when the host asked for one: every acknowledged write is on disk, and stop folds the log into its checkpoint. */
+let persistence: { path: string; store: DurableStore } | undefined;
 const watches = new Map<number, { cancel(): void }>();
 const post = (m: LabMessage): void => port.postMessage(m);
 const streams = new ChannelStreams(post);
@@ -51,24 +51,32 @@ async function handle(m: HostMessage): Promise<void> {
       // A served lab's PKI, read or issued before the lab starts.
       let pki: LabPki | undefined;
       try {
-        const saved = o.persistence ? await readSnapshotFile(o.persistence.path) : undefined;
-        if (saved && 'error' in saved) throw new Error(`cannot restore the lab from ${o.persistence?.path ?? ''}: ${saved.error}`);
+        const clock = new ScaledClock(o.speed);
+        if (o.persistence) {
+          const quota = o.storeQuotaBytes !== undefined ? { quotaBytes: o.storeQuotaBytes } : {};
+          const store = await DurableStore.open({ dir: o.persistence.path, memory: { clock, ...quota } }).catch((err: unknown) => {
+            throw new Error(`cannot restore the lab from ${o.persistence?.path ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          persistence = { path: o.persistence.path, store };
+        }
         // A served lab's PKI comes first, so its CA is published in every namespace; if it cannot be made, serving says why below.
         pki = o.serve ? await labPki(o.serve.dir, nodeEntropy(), new RealClock().now()).catch(() => undefined) : undefined;
         lab = new Lab({
-          nodes: o.nodes, seed: o.seed, clock: new ScaledClock(o.speed), stopwatch: () => performance.now(),
+          nodes: o.nodes, seed: o.seed, clock, stopwatch: () => performance.now(),
           ...(o.nodeSize ? { nodeCapacity: o.nodeSize } : {}),
           ...(o.kubeProxyMode ? { kubeProxyMode: o.kubeProxyMode } : {}),
+          ...(o.storeQuotaBytes !== undefined ? { storeQuotaBytes: o.storeQuotaBytes } : {}),
           ...(o.admissionPlugins ? { admissionPlugins: o.admissionPlugins } : {}),
-          ...(saved ? { snapshot: saved } : {}),
+          ...(persistence ? { durable: persistence.store } : {}),
+          ...(o.store ? { store: o.store } : {}),
           ...(pki ? { rootCA: pki.ca.certPem } : {}),
         });
-        persistence = o.persistence?.path;
         await lab.start();
         post({ type: 'state', state: 'running' });
       } catch (err) {
         lab?.stop();
         lab = undefined;
+        await persistence?.store.close().catch(() => undefined);
         persistence = undefined;
         post({ type: 'state', state: 'stopped', error: err instanceof Error ? err.message : String(err) });
         return;
@@ -91,15 +99,15 @@ async function handle(m: HostMessage): Promise<void> {
       streams.stopAll();
       await served?.stop();
       served = undefined;
-      if (lab?.state === 'running' && persistence) {
-        const path = persistence;
-        // Saved before the components stop, so the file is the store as the person last saw it.
-        const error = await writeSnapshotFile(path, lab.snapshot()).then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
-        post({ type: 'persisted', path, ...(error ? { error } : {}) });
-      }
-      persistence = undefined;
       lab?.stop();
       lab = undefined;
+      if (persistence) {
+        const { path, store } = persistence;
+        persistence = undefined;
+        // Every acknowledged write is on disk already; closing folds the log into the checkpoint.
+        const error = await store.close().then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
+        post({ type: 'persisted', path, ...(error ? { error } : {}) });
+      }
       post({ type: 'state', state: 'stopped' });
       return;
     case 'request': {

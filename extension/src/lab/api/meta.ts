@@ -12,6 +12,11 @@ export function timestamp(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** microTimestamp renders clock milliseconds as metav1.MicroTime does (RFC 3339 with microseconds). */
+export function microTimestamp(ms: number): string {
+  return new Date(Math.floor(ms)).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 /** controllerOf returns the owner reference marked controller, if any. */
 export function controllerOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);

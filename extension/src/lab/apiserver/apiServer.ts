@@ -9,7 +9,7 @@
 import type { Clock, Timer } from '../clock';
 import { uuid, type Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
-import type { Store } from '../store/store';
+import { type Store, isStoreError } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
 import { AuditLogger, RequestAudit, type AuditRequestInfo } from './audit/auditLogger';
 import { evaluatePolicy } from './audit/policy';
@@ -22,8 +22,9 @@ import type { Authenticator, AuthorizationAttributes, Authorizer, Decision, User
 import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
+import { type ResourceTransformers, TransformError } from './encryption/transformer';
 import { discovery } from './discovery';
-import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, requestEntityTooLarge, unauthorized } from './errors';
+import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, requestEntityTooLarge, storageError, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { isObject } from './handlers/common';
@@ -130,6 +131,8 @@ export interface ApiServerOptions {
    * auditing on does not change the names the lab generates.
    */
   audit?: { policy?: AuditPolicy; sink: AuditSink; random?: Random };
+  /** encryption chooses each resource's value transformer (--encryption-provider-config); without it values are stored as JSON. */
+  encryption?: ResourceTransformers;
 }
 
 /** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
@@ -169,7 +172,7 @@ export class ApiServer {
       storedResources: () => this.resources.types.filter((t) => !isVirtual(t)),
     });
     this.store = this.metrics.instrumentStore(options.store);
-    for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, new ObjectStorage(t, this.store));
+    for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, this.newStorage(t));
     this.cache = new ServerCache(this.store);
     for (const [group, resource] of CACHED_RESOURCES) {
       const s = this.storageFor(group, resource);
@@ -223,9 +226,14 @@ export class ApiServer {
   serveTypes(types: readonly ResourceType[]): void {
     for (const t of types) {
       // Every version of a resource shares one storage, as one etcd prefix.
-      this.storages.set(t, this.storageFor(t.group, t.resource) ?? new ObjectStorage(t, this.store));
+      this.storages.set(t, this.storageFor(t.group, t.resource) ?? this.newStorage(t));
     }
     this.resources.add(types);
+  }
+
+  /** newStorage is a resource's storage, through the transformer the encryption configuration gives it. */
+  private newStorage(t: ResourceType): ObjectStorage {
+    return new ObjectStorage(t, this.store, this.options.encryption?.transformerFor(t.group, t.resource));
   }
 
   unserveTypes(types: readonly ResourceType[]): void {
@@ -287,9 +295,16 @@ export class ApiServer {
       res = await this.serve(req, tracer, run);
       completeAudit(run, res);
     } catch (err) {
-      this.crashes++;
-      panicAudit(run, err);
-      res = respond(internalError(err));
+      if (isStoreError(err)) {
+        // An etcd error (database space exceeded) reaches the client as upstream's does: not a Status, so a 500 with its text.
+        res = respond(storageError(err));
+        completeAudit(run, res);
+      } else {
+        // A value the transformer cannot read is the storage's internal error, not a bug.
+        if (!(err instanceof TransformError)) this.crashes++;
+        panicAudit(run, err);
+        res = respond(internalError(err));
+      }
     }
     const body = res.body as Partial<Status> | undefined;
     const failed = body?.kind === 'Status' && body.status === 'Failure';
@@ -427,7 +442,8 @@ export class ApiServer {
     } : sink.event.bind(sink);
     const w = ctx.storage.watch(namespace, from, names, emit, (message) => {
       if (closed) return;
-      sink.event({ type: 'ERROR', object: gone(message) });
+      // Without a message the watch just ends, as a terminated cacher watcher's: the client watches again or relists.
+      if (message !== undefined) sink.event({ type: 'ERROR', object: gone(message) });
       close();
     });
     if (bookmarks) {
@@ -435,7 +451,7 @@ export class ApiServer {
       const tick = (): void => {
         bookmarkTimer = this.options.clock.setTimer(BOOKMARK_INTERVAL_MS, () => {
           if (closed) return;
-          void ctx.storage.currentRevision().then((current) => {
+          void ctx.storage.bookmarkRevision().then((current) => {
             if (closed) return;
             lastRevision = Math.max(lastRevision, current);
             sink.event(bookmark(lastRevision));

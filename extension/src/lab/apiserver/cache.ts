@@ -6,7 +6,8 @@
  * store and kept current by a store watch, so reads are synchronous.
  */
 import type { KubeObject } from '../api/types';
-import type { Store, Watch } from '../store/store';
+import type { KeyValue, Store, Watch } from '../store/store';
+import { TransformError } from './encryption/transformer';
 import type { ObjectCache } from './auth/types';
 import type { ObjectStorage } from './storage';
 
@@ -80,6 +81,22 @@ class ResourceCache {
   }
 }
 
+/**
+ * decodeInto hands fn the object a stored value decodes to. A value the
+ * encryption transformer cannot read (its key was removed) is left out, so the
+ * server still starts; reads of it through the storage answer the error.
+ */
+function decodeInto(c: ResourceCache, kv: KeyValue, fn: (obj: KubeObject) => void): void {
+  let obj: KubeObject;
+  try {
+    obj = c.storage.decode(kv);
+  } catch (err) {
+    if (err instanceof TransformError) return;
+    throw err;
+  }
+  fn(obj);
+}
+
 /** ServerCache is the ObjectCache over every cached resource. */
 export class ServerCache implements ObjectCache {
   private readonly caches = new Map<string, ResourceCache>();
@@ -96,7 +113,7 @@ export class ServerCache implements ObjectCache {
     const revision = await this.store.revision();
     await Promise.all([...this.caches.values()].map(async (c) => {
       const page = await this.store.range(c.storage.keyPrefix(''), {});
-      for (const kv of page.kvs) c.set(c.storage.decode(kv));
+      for (const kv of page.kvs) decodeInto(c, kv, (obj) => c.set(obj));
       this.watchFrom(c, Math.max(revision, page.revision));
     }));
   }
@@ -109,9 +126,9 @@ export class ServerCache implements ObjectCache {
     c.watch = this.store.watch(c.storage.keyPrefix(''), revision + 1, (events) => {
       for (const e of events) {
         if (e.type === 'delete') {
-          if (e.prevKv) c.delete(c.storage.decode(e.prevKv));
+          if (e.prevKv) decodeInto(c, e.prevKv, (obj) => c.delete(obj));
         } else {
-          c.set(c.storage.decode(e.kv));
+          decodeInto(c, e.kv, (obj) => c.set(obj));
         }
       }
     }, () => {
@@ -119,7 +136,8 @@ export class ServerCache implements ObjectCache {
       // listeners of a delete only for objects really gone (a CRD "deleted" here would lose its instances).
       void (async () => {
         const page = await this.store.range(c.storage.keyPrefix(''), {});
-        const listed = page.kvs.map((kv) => c.storage.decode(kv));
+        const listed: KubeObject[] = [];
+        for (const kv of page.kvs) decodeInto(c, kv, (obj) => listed.push(obj));
         const present = new Set(listed.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
         for (const obj of c.list()) if (!present.has(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`)) c.delete(obj);
         for (const obj of listed) c.set(obj);

@@ -133,6 +133,15 @@ export function internalError(err: unknown): Status {
   return failure(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`, { causes: [{ message: String(err) }] });
 }
 
+/**
+ * storageError is ErrorToAPIStatus's answer for an error that is not a Status,
+ * as an etcd client error (`etcdserver: mvcc: database space exceeded`) reaches
+ * it from the registry: 500, no reason (StatusReasonUnknown), the error's text.
+ */
+export function storageError(err: Error): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, code: 500 };
+}
+
 /** success is the Status returned by deletes that return no object. */
 export function success(details?: Status['details']): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), code: 200 };

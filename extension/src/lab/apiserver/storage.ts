@@ -7,7 +7,8 @@ import type { KubeObject, WatchEvent } from '../api/types';
 import type { KeyValue, Store, TxnResponse, Watch } from '../store/store';
 import { type ObjectFilter, filterMatches } from './selectors';
 import { type ResourceType, groupVersion } from './resources';
-import { type ListPage, WatchCache } from './watchCache';
+import { type ListPage, WatchCache, type WatchFail } from './watchCache';
+import { type Transformer, fromStorageOrThrow } from './encryption/transformer';
 
 /** WriteResult is the stored object, or why the compare failed. */
 export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason: 'exists' | 'conflict' | 'missing'; current?: KubeObject };
@@ -15,8 +16,11 @@ export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason
 export class ObjectStorage {
   private readonly prefix: string;
   private readonly watchCache: WatchCache;
+  /** stale are objects read from a value the transformer would now write differently (an older key or provider): an update rewrites them even when nothing changed. */
+  private readonly stale = new WeakSet<KubeObject>();
 
-  constructor(readonly type: ResourceType, private readonly store: Store) {
+  /** transformer encrypts values at rest (--encryption-provider-config); without one, values are the objects' JSON. */
+  constructor(readonly type: ResourceType, private readonly store: Store, private readonly transformer?: Transformer) {
     this.prefix = `/registry/${type.group ? `${type.group}/` : ''}${type.resource}/`;
     this.watchCache = new WatchCache(store, this.prefix, (kv, revision) => this.decode(kv, revision), (obj, revision) => this.stamp(obj, revision));
   }
@@ -32,7 +36,16 @@ export class ObjectStorage {
 
   /** decode reads a stored value, stamping resourceVersion from the revision as upstream's versioner does. */
   decode(kv: KeyValue, revision = kv.modRevision): KubeObject {
-    return this.stamp(JSON.parse(kv.value) as KubeObject, revision);
+    if (!this.transformer) return this.stamp(JSON.parse(kv.value) as KubeObject, revision);
+    const plain = fromStorageOrThrow(this.transformer, kv.key, kv.value);
+    const obj = this.stamp(JSON.parse(plain.data) as KubeObject, revision);
+    if (plain.stale) this.stale.add(obj);
+    return obj;
+  }
+
+  /** isStale tells whether obj, as get returned it, was stored by other than the first provider and key, as upstream's transformer reports stale data. */
+  isStale(obj: KubeObject): boolean {
+    return this.stale.has(obj);
   }
 
   /** stamp makes a decoded stored value the object a reader gets: type meta, and resourceVersion from the revision. */
@@ -53,7 +66,8 @@ export class ObjectStorage {
   private encode(key: string, obj: KubeObject): { value: string; decoded?: KubeObject } {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
     const stored = { ...obj, apiVersion: groupVersion(this.type), kind: this.type.kind, metadata };
-    const value = JSON.stringify(stored);
+    const json = JSON.stringify(stored);
+    const value = this.transformer ? this.transformer.toStorage(json, key) : json;
     const decoded = jsonCopy(stored);
     // The cache freezes what it keeps: its copy comes frozen but for the top two levels, which stamping still writes to.
     if (decoded) this.watchCache.expect(key, value, jsonCopy(decoded, 2) as KubeObject);
@@ -176,8 +190,13 @@ export class ObjectStorage {
    * a revision older than the cache's window reads the store's history on its own.
    * Once the watch is cancelled, emit is not called again.
    */
-  watch(namespace: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+  watch(namespace: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: WatchFail): Watch {
     return this.watchCache.watch(this.keyPrefix(namespace), fromRevision, filter, emit, fail);
+  }
+
+  /** bookmarkRevision is the revision a watch's bookmark carries: the watch cache's, confirmed by the store's progress. */
+  bookmarkRevision(): Promise<number> {
+    return this.watchCache.progressRevision();
   }
 
   /** stop ends the watch cache's store watch (the server stops its storages when it stops). */

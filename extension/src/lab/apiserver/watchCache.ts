@@ -10,6 +10,7 @@ import type { KubeObject, WatchEvent } from '../api/types';
 import { SortedKeys } from '../store/sortedKeys';
 import { ERR_COMPACTED, ERR_FUTURE_REV, type KeyValue, type Store, type StoreEvent, type Watch, type WatchError } from '../store/store';
 import { type ObjectFilter, filterMatches } from './selectors';
+import { TransformError } from './encryption/transformer';
 
 /** ListPage is one page of a list: matching objects, the revision they are at, and the key the next page starts at. */
 export interface ListPage {
@@ -34,9 +35,16 @@ interface Watcher {
   from: number;
   filter: ObjectFilter;
   emit: (e: WatchEvent) => void;
-  fail: (message: string) => void;
+  fail: WatchFail;
   cancelled: boolean;
 }
+
+/**
+ * WatchFail ends a watch: with a message, the watch's last event is an error
+ * (410 Gone for a compacted revision); without one, the watch just ends, as the
+ * cacher's terminated watchers do, and the client watches again or relists.
+ */
+export type WatchFail = (message?: string) => void;
 
 /**
  * Group gathers watchers with the same scope and selectors, so each change is
@@ -84,6 +92,8 @@ export class WatchCache {
   private ready = false;
   /** generation counts restarts, so a list begun before one does not fill the cache after it. */
   private generation = 0;
+  /** progressWaiters wait for the next batch or progress notification from the store watch, which tells the revision the cache is current to. */
+  private progressWaiters: ((revision: number) => void)[] = [];
 
   /** expected holds, by key, a write under way: its value and what decoding the value gives, which dispatch takes instead of decoding. */
   private readonly expected = new Map<string, { value: string; object: KubeObject }>();
@@ -140,7 +150,7 @@ export class WatchCache {
    * window reads the store's history on its own. Once cancelled, the watch
    * emits nothing more, even in the middle of a batch of changes.
    */
-  watch(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: (message: string) => void): Watch {
+  watch(prefix: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: WatchFail): Watch {
     const w: Watcher = { seq: 0, prefix, from: fromRevision, filter, emit, fail, cancelled: false };
     const groupKey = `${prefix}\u0000${JSON.stringify(filter)}`;
     let direct: Watch | undefined;
@@ -183,6 +193,21 @@ export class WatchCache {
     };
   }
 
+  /**
+   * progressRevision is the revision a bookmark carries, as the cacher's: the
+   * revision the cache is current to, once the store has confirmed it with a
+   * progress notification (etcd's RequestProgress), so a bookmark can move past
+   * writes to other resources and never past a change not yet sent.
+   */
+  async progressRevision(): Promise<number> {
+    if (!this.ready) return this.store.revision();
+    const watch = this.storeWatch;
+    if (!watch?.requestProgress) return this.revision;
+    const progressed = new Promise<number>((resolve) => this.progressWaiters.push(resolve));
+    watch.requestProgress();
+    return progressed;
+  }
+
   /** stop ends the cache's store watch; the next list or watch starts it again. */
   stop(): void {
     this.storeWatch?.cancel();
@@ -214,18 +239,37 @@ export class WatchCache {
     this.windowStart = at;
     this.revision = at;
     this.ready = true;
-    this.storeWatch = this.store.watch(this.prefix, at + 1, (events) => this.dispatch(events), (err) => this.fallBehind(err));
+    // As the cacher's reflector, the cache asks etcd for progress notifications: they move its revision on without changes.
+    this.storeWatch = this.store.watch(this.prefix, at + 1, (events, revision) => {
+      try {
+        this.dispatch(events, revision);
+      } catch (err) {
+        if (!(err instanceof TransformError)) throw err;
+        // A change the transformer cannot read: as the cacher's reflector on a watch error, end every watch and relist on next use.
+        const storeWatch = this.storeWatch;
+        this.fallBehind({ code: 'canceled', message: err.message, compactRevision: 0 });
+        storeWatch?.cancel();
+      }
+    }, (err) => this.fallBehind(err), { progressNotify: true });
   }
 
-  /** fallBehind ends every watch when the store can no longer replay what the cache missed; the next use relists. */
+  /**
+   * fallBehind ends every watch when the store watch ends; the next use relists.
+   * Behind a compaction each watch gets 410 Gone; a store watch the store
+   * canceled ends them without an error, as the cacher terminates its watchers
+   * when its reflector has to relist.
+   */
   private fallBehind(err: WatchError): void {
     for (const g of this.groups.values()) {
-      for (const x of [...g.live, ...g.early].sort((p, q) => p.seq - q.seq)) if (!x.cancelled) x.fail(err.message === ERR_COMPACTED ? `too old resource version: ${x.from} (${err.compactRevision})` : err.message);
+      for (const x of [...g.live, ...g.early].sort((p, q) => p.seq - q.seq)) if (!x.cancelled) x.fail(watchFailure(err, x.from));
     }
     this.reset();
   }
 
   private reset(): void {
+    const waiters = this.progressWaiters;
+    this.progressWaiters = [];
+    for (const resolve of waiters) resolve(this.revision);
     this.generation++;
     this.groups.clear();
     this.objects.clear();
@@ -237,7 +281,7 @@ export class WatchCache {
     this.revision = 0;
   }
 
-  private dispatch(events: StoreEvent[]): void {
+  private dispatch(events: StoreEvent[], batchRevision: number): void {
     for (const e of events) {
       const key = e.kv.key;
       const revision = e.kv.modRevision;
@@ -272,6 +316,16 @@ export class WatchCache {
       this.windowStart = this.window[drop - 1].revision;
       this.window = this.window.slice(drop);
     }
+    // The batch's revision is the store's progress for this prefix: every change up to it has been seen (upstream's UpdateResourceVersion).
+    if (batchRevision > this.revision) {
+      this.revision = batchRevision;
+      for (const g of this.groups.values()) if (g.early.length > 0) promote(g, batchRevision + 1);
+    }
+    if (this.progressWaiters.length > 0) {
+      const waiters = this.progressWaiters;
+      this.progressWaiters = [];
+      for (const resolve of waiters) resolve(this.revision);
+    }
   }
 
   /** decodeChange decodes a change's value, or takes the object a writer said the value decodes to. */
@@ -297,17 +351,36 @@ export class WatchCache {
   /** direct serves a watch from old history straight from the store, decoding for this watcher alone. */
   private direct(w: Watcher): Watch {
     const { prefix, from: fromRevision, filter, emit, fail } = w;
-    return this.store.watch(prefix, fromRevision + 1, (events) => {
+    // The store may replay history before its watch is returned: the failure path cancels through this holder.
+    const held: { watch?: Watch } = {};
+    held.watch = this.store.watch(prefix, fromRevision + 1, (events) => {
       for (const e of events) {
         if (w.cancelled) return;
         const c: CachedEvent = { revision: e.kv.modRevision, key: e.kv.key, deleted: e.type === 'delete' };
-        if (e.prevKv) c.prev = this.decode(e.prevKv, c.deleted ? e.kv.modRevision : undefined);
-        if (!c.deleted) c.cur = this.decode(e.kv);
+        try {
+          if (e.prevKv) c.prev = this.decode(e.prevKv, c.deleted ? e.kv.modRevision : undefined);
+          if (!c.deleted) c.cur = this.decode(e.kv);
+        } catch (err) {
+          if (!(err instanceof TransformError)) throw err;
+          // As upstream's etcd watcher: a value it cannot transform ends the watch with the error.
+          w.cancelled = true;
+          held.watch?.cancel();
+          fail(err.message);
+          return;
+        }
         const out = translate(filter, c);
         if (out) emit(out);
       }
-    }, (err) => fail(err.message === ERR_COMPACTED ? `too old resource version: ${fromRevision} (${err.compactRevision})` : err.message));
+    }, (err) => fail(watchFailure(err, fromRevision)));
+    if (w.cancelled) held.watch.cancel();
+    return held.watch;
   }
+}
+
+/** watchFailure is how a watch from fromRevision ends when its store watch fails: 410's message behind a compaction, no message (the watch just ends) when canceled. */
+function watchFailure(err: WatchError, fromRevision: number): string | undefined {
+  if (err.code === 'canceled') return undefined;
+  return err.message === ERR_COMPACTED ? `too old resource version: ${fromRevision} (${err.compactRevision})` : err.message;
 }
 
 /** leave takes a cancelled watcher out of its group; it tells whether the watcher was there. */

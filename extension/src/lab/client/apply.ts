@@ -3,6 +3,7 @@
  * whole file if any document is malformed, then create each object or patch the
  * live one, reporting as kubectl does (`deployment.apps/web created`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, Status } from '../api/types';
 import { isStatus } from '../api/types';
@@ -86,7 +87,9 @@ export function objectRef(obj: KubeObject): string {
 
 /**
  * applyObject creates obj, or merges it into the live object. The server decides
- * whether anything changed: an unchanged resourceVersion means `unchanged`.
+ * whether anything changed: an unchanged resourceVersion means `unchanged`. A
+ * dry run stores nothing, so its resourceVersion never moves: there the object
+ * it would store is held against the live one (managedFields aside).
  */
 export async function applyObject(client: KubeClient, mapper: ResourceMapper, doc: ParsedDocument, defaultNamespace = 'default', dryRun = false): Promise<ApplyOutcome> {
   const obj = structuredClone(doc.object);
@@ -104,6 +107,12 @@ export async function applyObject(client: KubeClient, mapper: ResourceMapper, do
   }
   const patched = await client.raw({ method: 'PATCH', path: resourcePath(resource, obj.metadata.namespace, obj.metadata.name), body: obj, contentType: 'application/merge-patch+json', query: dryRun ? { dryRun: 'All' } : {} });
   if (isStatus(patched)) return { document: doc, ref, error: patched };
-  const result = (patched as KubeObject).metadata.resourceVersion === live.metadata.resourceVersion ? 'unchanged' : 'configured';
+  const same = dryRun ? isDeepStrictEqual(withoutManagedFields(patched as KubeObject), withoutManagedFields(live)) : (patched as KubeObject).metadata.resourceVersion === live.metadata.resourceVersion;
+  const result = same ? 'unchanged' : 'configured';
   return { document: doc, ref, result, object: patched as KubeObject };
+}
+
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

@@ -268,6 +268,10 @@ export function coreutils(programs: () => ProgramTable): ProgramTable {
       if (argv.length < 2) return fail(p, 'sleep', 'missing operand', "missing operand\nTry 'sleep --help' for more information.");
       let ms = 0;
       for (const a of argv.slice(1)) {
+        if (/^inf(inity)?$/i.test(a)) {
+          ms = Infinity;
+          continue;
+        }
         const m = /^(\d*\.?\d+)([smhd]?)$/.exec(a);
         if (!m) return fail(p, 'sleep', `invalid number '${a}'`, `invalid time interval '${a}'\nTry 'sleep --help' for more information.`);
         ms += Number(m[1]) * { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];

@@ -32,6 +32,7 @@ const CATALOGUE: Record<string, ImageInfo> = {
   },
   'docker.io/library/busybox': { sizeBytes: 2_160_406, base: 'busybox', cmd: ['sh'], env: [PATH] },
   'docker.io/library/alpine': { sizeBytes: 3_653_068, base: 'alpine', cmd: ['/bin/sh'], env: [PATH] },
+  'docker.io/library/debian': { sizeBytes: 48_494_272, base: 'debian', cmd: ['bash'], env: [PATH] },
   'docker.io/library/httpd': {
     sizeBytes: 58_200_000, base: 'debian', cmd: ['httpd-foreground'], workingDir: '/usr/local/apache2',
     env: [['PATH', `/usr/local/apache2/bin:${DEFAULT_PATH}`], ['HTTPD_PREFIX', '/usr/local/apache2'], ['HTTPD_VERSION', '2.4.63']],
@@ -79,6 +80,11 @@ export function imageInfo(normalized: string): ImageInfo {
   if (!known) return { sizeBytes: UNKNOWN_IMAGE_SIZE, base: 'debian', env: [PATH] };
   if (repository(normalized) !== 'docker.io/library/nginx') return known;
   return { ...known, env: known.env.map(([k, v]) => [k, k === 'NGINX_VERSION' ? nginxVersion(normalized) : v]) };
+}
+
+/** catalogued tells whether the catalogue knows the image, so its files and programs are what the lab says they are. */
+export function catalogued(normalized: string): boolean {
+  return repository(normalized) in CATALOGUE;
 }
 
 /** The nginx releases an `X.Y` tag points at. */

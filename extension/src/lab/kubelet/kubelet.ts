@@ -1,33 +1,37 @@
 /**
  * Kubelet is the node agent: it registers its Node, keeps its status fresh, and
- * runs the pods bound to it — sandbox, image pulls, containers — writing pod
- * status and events through the API server, and finishing graceful deletions.
+ * runs the pods bound to it — sandbox, image pulls, init containers in order,
+ * then the containers, restarted as the pod's restartPolicy says with the
+ * CrashLoopBackOff delay — writing pod status and events through the API
+ * server, and finishing graceful deletions.
  */
 import type { Clock, Timer } from '../clock';
 import { keyOf, setCondition, timestamp } from '../api/meta';
-import type { Condition, ContainerStatus, KubeObject, Node, Pod, PodStatus } from '../api/types';
+import type { Condition, Container, ContainerStatus, KubeObject, Node, Pod, PodStatus } from '../api/types';
 import { isStatus } from '../api/types';
 import type { Random } from '../random';
 import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { NODES, PODS, type ResourceRef } from '../client/resources';
-import { isPodReady } from '../api/pods';
 import { milliValue } from '../api/quantity';
 import { kubeletUsage } from '../metrics/kubeletUsage';
 import type { NodeUsage } from '../metrics/nodeUsage';
 import { type LogOptions, readLogs } from './containerLog';
 import { type ServiceLike, containerEnvironment, expand } from './containerEnv';
 import { podFiles } from './containerRoot';
-import { normalizeImage } from './images';
+import { BackOff, goDuration } from './backOff';
 import { type KubeletHttpAnswer, serveKubelet } from './kubeletServer';
 import { NodeLease } from './nodeLease';
+import { type ContainerView, type Waiting, podStatus } from './podStatus';
 import { type ContainerRecord, SimulatedRuntime, type Sandbox } from './runtime';
 import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, StreamSession } from './streaming';
 import { StreamingServer } from './streamingServer';
 
 /** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
 export const NODE_STATUS_UPDATE_MS = 10_000;
+/** POD_RESYNC_MS is how often a pod worker syncs a pod again while a container waits out its back-off (workerResyncInterval). */
+const POD_RESYNC_MS = 10_000;
 /** The simulated nodes' kernel, as nodeInfo reports it and containers see it. */
 const KERNEL_VERSION = '6.1.0-kubelab';
 /** SERVICES are what the kubelet watches to give containers their service environment variables. */
@@ -65,8 +69,12 @@ export class Kubelet implements KubeletStreaming {
   private running = false;
   /** epoch counts starts, so a heartbeat in flight across a stop and a start does not schedule a second one. */
   private epoch = 0;
-  /** resync holds pods already running when the kubelet came back, whose status is written again on their first sync. */
-  private readonly resync = new Set<string>();
+  /** backOff is the containers' restart delays, keyed by pod UID and container name. */
+  private readonly backOff: BackOff;
+  /** backOffEvents remember, per container, the exit a BackOff event was last recorded for and when. */
+  private readonly backOffEvents = new Map<string, { finishedAt: number; at: number }>();
+  /** resyncTimers sync a pod again when a container's back-off is over. */
+  private readonly resyncTimers = new Map<string, Timer>();
   /** startedAt is when the kubelet started: its node's stats begin then. */
   private startedAt?: number;
 
@@ -75,6 +83,8 @@ export class Kubelet implements KubeletStreaming {
     this.freeIPs = Array.from({ length: 253 }, (_, i) => `${base}.${i + 2}`);
     const cpus = Math.max(1, Math.floor(milliValue(config.capacity.cpu) / 1000));
     this.runtime = new SimulatedRuntime(clock, random, () => this.freeIPs.shift(), (ip) => this.freeIPs.push(ip), { cpus, kernelVersion: KERNEL_VERSION });
+    this.runtime.onContainerExit = (_, sandbox) => this.containerDied(sandbox.podUID);
+    this.backOff = new BackOff(clock);
     this.recorder = new EventRecorder(client, clock, { component: 'kubelet', host: config.nodeName });
     this.pods = this.podInformer();
     this.services = new Informer<ServiceLike>(client, SERVICES, clock);
@@ -105,7 +115,6 @@ export class Kubelet implements KubeletStreaming {
     if (restart) {
       this.pods = this.podInformer();
       this.services = new Informer<ServiceLike>(this.client, SERVICES, this.clock);
-      for (const s of this.runtime.podSandboxes()) this.resync.add(s.podUID);
     }
     this.startedAt = this.clock.now();
     await this.register();
@@ -124,6 +133,8 @@ export class Kubelet implements KubeletStreaming {
     this.stopped = true;
     this.epoch++;
     this.heartbeat?.cancel();
+    for (const t of this.resyncTimers.values()) t.cancel();
+    this.resyncTimers.clear();
     this.lease.stop();
     this.pods.stop();
     this.services.stop();
@@ -134,7 +145,7 @@ export class Kubelet implements KubeletStreaming {
     pods.addEventHandler({
       onAdd: (pod) => this.enqueue(pod),
       onUpdate: (_, pod) => this.enqueue(pod),
-      onDelete: (pod) => this.runtime.removePodSandbox(pod.metadata.uid ?? ''),
+      onDelete: (pod) => this.forgetPod(pod),
     });
     return pods;
   }
@@ -144,7 +155,6 @@ export class Kubelet implements KubeletStreaming {
     const live = new Set(this.pods.list().map((p) => p.metadata.uid ?? ''));
     for (const s of this.runtime.podSandboxes()) {
       if (live.has(s.podUID)) continue;
-      this.resync.delete(s.podUID);
       this.runtime.removePodSandbox(s.podUID);
     }
   }
@@ -323,60 +333,150 @@ export class Kubelet implements KubeletStreaming {
     this.workers.set(key, run());
   }
 
+  /**
+   * syncPod is SyncPod for a pod that is not being deleted: make the sandbox,
+   * run the init containers one at a time until each has completed, then
+   * start the containers, restarting exited ones as the restart policy says
+   * unless they are backing off; then write the status. A pod whose phase is
+   * terminal is left as it is.
+   */
   private async syncPod(pod: Pod): Promise<void> {
     if (pod.metadata.deletionTimestamp) return this.killPod(pod);
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
     const uid = pod.metadata.uid ?? '';
-    const running = this.runtime.sandbox(uid);
-    if (running?.containers.size === pod.spec.containers.length) {
-      // Back after a stop: the status manager reports the running pod again, undoing the node controller's NotReady mark.
-      if (this.resync.delete(uid) && !isPodReady(pod)) await this.writeStatus(pod, this.runningStatus(pod, running));
-      return;
-    }
-    // Once the sandbox exists the pod has been reported Pending; a container still missing is retried, not re-announced.
-    if (!this.runtime.sandbox(uid)) await this.writeStatus(pod, this.pendingStatus(pod));
-    const sandbox = await this.runtime.runPodSandbox(uid);
+    let sandbox = this.runtime.sandbox(uid);
+    const waiting = new Map<string, Waiting>();
     if (!sandbox) {
-      await this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: no IP addresses available in range set: ${this.config.podCIDR}`);
-      return;
-    }
-    const configErrors = new Map<string, string>();
-    for (const c of pod.spec.containers) {
-      if (sandbox.containers.has(c.name)) continue;
-      const fieldPath = `spec.containers{${c.name}}`;
-      const image = String(c.image ?? '');
-      let pulled = this.runtime.imageStatus(image);
-      if (pulled && c.imagePullPolicy !== 'Always') {
-        await this.recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
-      } else {
-        await this.recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
-        const started = this.clock.now();
-        pulled = await this.runtime.pullImage(image);
-        const took = ((this.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
-        await this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
+      const inits = pod.spec.initContainers ?? [];
+      for (const c of [...inits, ...pod.spec.containers]) waiting.set(c.name, { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' });
+      await this.writeStatus(pod, this.statusOf(pod, undefined, waiting));
+      sandbox = await this.runtime.runPodSandbox(uid);
+      waiting.clear();
+      if (!sandbox) {
+        await this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: no IP addresses available in range set: ${this.config.podCIDR}`);
+        return;
       }
-      if (this.podGone(pod)) return;
-      // The runtime sees the pod with its sandbox's IP, which the downward API and /etc/hosts give the container.
-      const placed: Pod = { ...pod, status: { ...pod.status, podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }], hostIP: this.config.internalIP, hostIPs: [{ ip: this.config.internalIP }] } };
-      const env = await containerEnvironment(placed, c, this.services.list(), (resource, ns, name) => this.readObject(resource, ns, name));
-      if ('error' in env) {
-        configErrors.set(c.name, env.error);
-        await this.recorder.event(pod, 'Warning', 'Failed', `Error: ${env.error}`, fieldPath);
+    }
+    let initialized = true;
+    for (const c of pod.spec.initContainers ?? []) {
+      if (!initialized) {
+        if (!sandbox.containers.has(c.name)) waiting.set(c.name, { reason: 'PodInitializing' });
         continue;
       }
-      const lookup = new Map(env);
-      const expandAll = (xs: string[] | undefined): string[] | undefined => xs?.map((x) => expand(x, (n) => lookup.get(n)));
-      const command = expandAll(c.command);
-      const args = expandAll(c.args);
-      const record = this.runtime.createContainer(sandbox, c.name, pulled, {
-        ...(command ? { command } : {}), ...(args ? { args } : {}), env, files: podFiles(placed, [sandbox.ip]),
-        ...(typeof c.workingDir === 'string' ? { workingDir: c.workingDir } : {}),
-      });
-      await this.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
-      await this.runtime.startContainer(record);
-      await this.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+      initialized = (await this.syncContainer(pod, sandbox, c, 'initContainers', waiting)) === 'completed';
+    }
+    for (const c of pod.spec.containers) {
+      if (!initialized) waiting.set(c.name, { reason: 'PodInitializing' });
+      else await this.syncContainer(pod, sandbox, c, 'containers', waiting);
+      if (this.podGone(pod)) return;
     }
     if (this.podGone(pod)) return;
-    await this.writeStatus(pod, this.runningStatus(pod, sandbox, configErrors));
+    await this.writeStatus(pod, this.statusOf(pod, sandbox, waiting));
+  }
+
+  /**
+   * syncContainer brings one container towards what the spec wants: started
+   * if it never was, restarted if it exited and the policy restarts it (an
+   * init container only when it failed), after its back-off. Its result says
+   * whether it completed (exited 0, not to be restarted), runs, or waits.
+   */
+  private async syncContainer(pod: Pod, sandbox: Sandbox, c: Container, field: 'initContainers' | 'containers', waiting: Map<string, Waiting>): Promise<'completed' | 'running' | 'waiting' | 'ended'> {
+    const current = sandbox.containers.get(c.name);
+    if (current && current.finishedAt === undefined) return 'running';
+    if (current) {
+      const policy = pod.spec.restartPolicy ?? 'Always';
+      const code = current.exitCode ?? 0;
+      const restart = field === 'initContainers' ? code !== 0 && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && code !== 0);
+      if (!restart) return code === 0 ? 'completed' : 'ended';
+      const key = `${pod.metadata.uid ?? ''}/${c.name}`;
+      const finishedAt = current.finishedAt ?? 0;
+      if (this.backOff.isInBackOffSince(key, finishedAt)) {
+        await this.backingOff(pod, c.name, key, finishedAt, `spec.${field}{${c.name}}`);
+        waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(this.backOff.get(key))} restarting failed container=${c.name} pod=${podFullName(pod)}` });
+        return 'waiting';
+      }
+      this.backOff.next(key, finishedAt);
+    }
+    const error = await this.startContainer(pod, sandbox, c, field);
+    if (error !== undefined) waiting.set(c.name, { reason: 'CreateContainerConfigError', message: error });
+    return error === undefined ? 'running' : 'waiting';
+  }
+
+  /** backingOff records the BackOff event, again at each resync, and syncs the pod again when the back-off is over. */
+  private async backingOff(pod: Pod, name: string, key: string, finishedAt: number, fieldPath: string): Promise<void> {
+    const now = this.clock.now();
+    const last = this.backOffEvents.get(key);
+    if (!last || last.finishedAt !== finishedAt || now - last.at >= POD_RESYNC_MS) {
+      this.backOffEvents.set(key, { finishedAt, at: now });
+      await this.recorder.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${podFullName(pod)}`, fieldPath);
+    }
+    const podKey = keyOf(pod);
+    this.resyncTimers.get(podKey)?.cancel();
+    const wait = Math.min(finishedAt + this.backOff.get(key) - now, POD_RESYNC_MS);
+    this.resyncTimers.set(podKey, this.clock.setTimer(Math.max(0, wait), () => {
+      this.resyncTimers.delete(podKey);
+      const current = this.pods.get(podKey);
+      if (current && this.running) this.enqueue(current);
+    }));
+  }
+
+  /** containerDied is the PLEG's ContainerDied: the pod is synced again, to restart the container or report its end. */
+  private containerDied(podUID: string): void {
+    if (!this.running) return;
+    const pod = this.pods.list().find((p) => p.metadata.uid === podUID);
+    if (pod) this.enqueue(pod);
+  }
+
+  /** forgetPod drops what the kubelet kept for a deleted pod: its sandbox, back-offs and resync. */
+  private forgetPod(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    this.runtime.removePodSandbox(uid);
+    this.resyncTimers.get(keyOf(pod))?.cancel();
+    this.resyncTimers.delete(keyOf(pod));
+    this.backOff.forget((key) => !key.startsWith(`${uid}/`));
+    for (const key of [...this.backOffEvents.keys()]) if (key.startsWith(`${uid}/`)) this.backOffEvents.delete(key);
+  }
+
+  /**
+   * startContainer pulls the image if needed, makes the container's
+   * environment and starts a new instance; a config error (a missing
+   * ConfigMap key) is the result, and no container is made.
+   */
+  private async startContainer(pod: Pod, sandbox: Sandbox, c: Container, field: 'initContainers' | 'containers'): Promise<string | undefined> {
+    const fieldPath = `spec.${field}{${c.name}}`;
+    const image = String(c.image ?? '');
+    let pulled = this.runtime.imageStatus(image);
+    if (pulled && c.imagePullPolicy !== 'Always') {
+      await this.recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
+    } else {
+      await this.recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+      const started = this.clock.now();
+      pulled = await this.runtime.pullImage(image);
+      const took = ((this.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
+      await this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
+    }
+    if (this.podGone(pod)) return undefined;
+    // The runtime sees the pod with its sandbox's IP, which the downward API and /etc/hosts give the container.
+    const placed: Pod = { ...pod, status: { ...pod.status, podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }], hostIP: this.config.internalIP, hostIPs: [{ ip: this.config.internalIP }] } };
+    const env = await containerEnvironment(placed, c, this.services.list(), (resource, ns, name) => this.readObject(resource, ns, name));
+    if ('error' in env) {
+      await this.recorder.event(pod, 'Warning', 'Failed', `Error: ${env.error}`, fieldPath);
+      return env.error;
+    }
+    const lookup = new Map(env);
+    const expandAll = (xs: string[] | undefined): string[] | undefined => xs?.map((x) => expand(x, (n) => lookup.get(n)));
+    const command = expandAll(c.command);
+    const args = expandAll(c.args);
+    const record = this.runtime.createContainer(sandbox, c.name, pulled, {
+      ...(command ? { command } : {}), ...(args ? { args } : {}), env, files: podFiles(placed, [sandbox.ip]),
+      ...(typeof c.workingDir === 'string' ? { workingDir: c.workingDir } : {}),
+      stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true,
+    });
+    await this.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+    const failed = await this.runtime.startContainer(record);
+    if (failed !== undefined) await this.recorder.event(pod, 'Warning', 'Failed', `Error: ${failed}`, fieldPath);
+    else await this.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    return undefined;
   }
 
   /** readObject gets a ConfigMap or Secret a container's environment refers to. */
@@ -390,68 +490,12 @@ export class Kubelet implements KubeletStreaming {
     return !current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp !== undefined;
   }
 
-  private pendingStatus(pod: Pod): PodStatus {
-    const now = timestamp(this.clock.now());
-    const names = pod.spec.containers.map((c) => c.name).join(' ');
-    let conditions = pod.status?.conditions ?? [];
-    const set = (type: string, status: 'True' | 'False', reason?: string, message?: string) => {
-      conditions = setCondition(conditions, { type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}), lastProbeTime: null, lastTransitionTime: now });
-    };
-    set('PodReadyToStartContainers', 'False');
-    set('Initialized', 'True');
-    set('Ready', 'False', 'ContainersNotReady', `containers with unready status: [${names}]`);
-    set('ContainersReady', 'False', 'ContainersNotReady', `containers with unready status: [${names}]`);
-    return {
-      ...pod.status,
-      phase: 'Pending',
-      conditions,
-      hostIP: this.config.internalIP,
-      hostIPs: [{ ip: this.config.internalIP }],
-      startTime: pod.status?.startTime ?? now,
-      containerStatuses: pod.spec.containers.map((c): ContainerStatus => ({
-        name: c.name, image: String(c.image ?? ''), imageID: '', ready: false, started: false, restartCount: 0,
-        state: { waiting: { reason: 'ContainerCreating' } }, lastState: {},
-      })),
-    };
-  }
-
-  /** runningStatus is the pod once its containers started; one whose config could not be made waits in CreateContainerConfigError. */
-  private runningStatus(pod: Pod, sandbox: Sandbox, configErrors = new Map<string, string>()): PodStatus {
-    const now = timestamp(this.clock.now());
-    let conditions = pod.status?.conditions ?? [];
-    const waiting = pod.spec.containers.filter((c) => configErrors.has(c.name)).map((c) => c.name);
-    for (const type of ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']) {
-      const unready = waiting.length && (type === 'Ready' || type === 'ContainersReady');
-      conditions = setCondition(conditions, unready
-        ? { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${waiting.join(' ')}]`, lastProbeTime: null, lastTransitionTime: now }
-        : { type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
-    }
-    return {
-      ...pod.status,
-      phase: waiting.length ? 'Pending' : 'Running',
-      conditions,
-      hostIP: this.config.internalIP,
-      hostIPs: [{ ip: this.config.internalIP }],
-      podIP: sandbox.ip,
-      podIPs: [{ ip: sandbox.ip }],
-      startTime: pod.status?.startTime ?? now,
-      containerStatuses: pod.spec.containers.map((c): ContainerStatus => {
-        const rec = sandbox.containers.get(c.name);
-        const error = configErrors.get(c.name);
-        if (error !== undefined) {
-          return { name: c.name, image: normalizeImage(String(c.image ?? '')), imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'CreateContainerConfigError', message: error } }, lastState: {} };
-        }
-        return {
-          name: c.name,
-          image: rec ? rec.image.ref : normalizeImage(String(c.image ?? '')),
-          imageID: rec?.image.imageID ?? '',
-          containerID: rec ? `containerd://${rec.id}` : undefined,
-          ready: true, started: true, restartCount: 0,
-          state: { running: { startedAt: timestamp(rec?.startedAt ?? this.clock.now()) } },
-          lastState: {},
-        };
-      }),
-    };
+  /** statusOf is the pod's status from its sandbox's containers and what keeps others waiting. */
+  private statusOf(pod: Pod, sandbox: Sandbox | undefined, waiting: Map<string, Waiting>): PodStatus {
+    return podStatus(pod, {
+      now: this.clock.now(), hostIP: this.config.internalIP, ...(sandbox ? { podIP: sandbox.ip } : {}),
+      view: (name): ContainerView => ({ current: sandbox?.containers.get(name), previous: sandbox?.previous.get(name), waiting: waiting.get(name) }),
+    });
   }
 
   private async writeStatus(pod: Pod, status: PodStatus): Promise<void> {
@@ -465,20 +509,30 @@ export class Kubelet implements KubeletStreaming {
     }
   }
 
-  /** killPod stops the containers of a pod being deleted, then finishes the delete with grace 0. */
+  /**
+   * killPod stops the containers of a pod being deleted — SIGTERM, then
+   * SIGKILL once the deletion's grace period is over — then finishes the
+   * delete with grace 0.
+   */
   private async killPod(pod: Pod): Promise<void> {
     const uid = pod.metadata.uid ?? '';
     const sandbox = this.runtime.sandbox(uid);
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     if (sandbox) {
-      for (const c of sandbox.containers.values()) {
-        if (c.finishedAt !== undefined) continue;
-        await this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
-        await this.runtime.stopContainer(c);
-      }
+      await Promise.all([...sandbox.containers.values()].filter((c) => c.finishedAt === undefined).map(async (c) => {
+        const field = pod.spec.initContainers?.some((i) => i.name === c.name) ? 'initContainers' : 'containers';
+        await this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, `spec.${field}{${c.name}}`);
+        await this.runtime.stopContainer(c, graceMs);
+      }));
     }
     const res = await this.client.delete(PODS, pod.metadata.namespace ?? '', pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
     if (!isStatus(res) || res.code === 404) this.runtime.removePodSandbox(uid);
   }
+}
+
+/** podFullName is how the kubelet names a pod in messages (format.Pod): name_namespace(uid). */
+function podFullName(pod: Pod): string {
+  return `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`;
 }
 
 /** PodLogStatus is the pod status with every kind of container status a log request may name. */

@@ -6,6 +6,7 @@
  * node status updates.
  */
 import type { Clock, Timer } from '../clock';
+import { microTimestamp } from '../api/meta';
 import type { KubeObject, Node, Status } from '../api/types';
 import { isStatus } from '../api/types';
 import type { KubeClient } from '../client/kubeClient';
@@ -21,11 +22,6 @@ export const NODE_LEASE_RENEW_MS = NODE_LEASE_DURATION_SECONDS * 250;
 /** NodeLeaseObject is a coordination.k8s.io/v1 Lease as the kubelet writes it. */
 export interface NodeLeaseObject extends KubeObject {
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
-}
-
-/** microTimestamp renders clock milliseconds as metav1.MicroTime does (RFC 3339 with microseconds). */
-export function microTimestamp(ms: number): string {
-  return new Date(Math.floor(ms)).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export class NodeLease {

@@ -5,7 +5,7 @@
  * stops it. Programs — the shell, `cat`, `ls` — are async functions of a Proc
  * and their argv that resolve with the exit status.
  */
-import type { Clock } from '../clock';
+import type { Clock, Timer } from '../clock';
 import { type ContainerFs, resolvePath } from './containerFs';
 import type { Output } from './pipe';
 import type { Tty } from './tty';
@@ -115,16 +115,28 @@ export const INTERRUPTED_STATUS = 130;
 export function sleepFor(proc: Proc, ms: number): Promise<boolean> {
   if (proc.signal.isFired) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = proc.system.clock.setTimer(ms, () => {
-      off();
-      resolve(true);
-    });
+    let timer: Timer | undefined;
+    const due = proc.system.clock.now() + ms;
+    // Timers longer than a platform timer can hold wait in steps; an infinite sleep waits only for its signal.
+    const arm = (): void => {
+      const left = due - proc.system.clock.now();
+      if (left === Infinity) return;
+      timer = proc.system.clock.setTimer(Math.min(left, MAX_TIMER_MS), () => {
+        if (proc.system.clock.now() < due) return arm();
+        off();
+        resolve(true);
+      });
+    };
     const off = proc.signal.onFire(() => {
-      timer.cancel();
+      timer?.cancel();
       resolve(false);
     });
+    arm();
   });
 }
+
+/** MAX_TIMER_MS is the longest delay a timer takes (setTimeout's 2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** lookPath finds a command as execvp does: a name with a slash as given, else along PATH. */
 export function lookPath(system: ContainerSystem, env: Map<string, string>, name: string, cwd: string): { path: string; program: string } | undefined {

@@ -6,7 +6,9 @@
  * filesystem and programs (its image's shell and tools, run by the simulated
  * shell), servers listening on its ports (nginx, http-echo …), and a log of
  * what it printed, kept after it exits for as long as it is the last instance
- * of its name in the pod.
+ * of its name in the pod. Its main process runs until it exits on its own or
+ * is stopped: SIGTERM, which only the images' servers heed (a shell or `sleep`
+ * as PID 1 has no handler), then SIGKILL after the grace period (exit 137).
  */
 import type { Clock } from '../clock';
 import { hexString, type Random } from '../random';
@@ -16,9 +18,11 @@ import { type ProgramTable, coreutils } from './coreutils';
 import { digestOf, imageInfo, nginxVersion, normalizeImage, processArgv, repository } from './images';
 import { type Connection, type Listener, listenersFor } from './listeners';
 import type { Output } from './pipe';
+import { ContainerOutput, resolveMainProcess } from './mainProcess';
+import { Pipe, closedPipe } from './pipe';
 import { type ContainerSystem, Interrupt, type ProcessEntry, type Reader, lookPath } from './process';
 import { shellProgram } from './shell';
-import type { Tty } from './tty';
+import { Tty } from './tty';
 
 /** Simulated registry bandwidth: pulls take size / bandwidth. */
 export const PULL_BYTES_PER_SECOND = 40_000_000;
@@ -27,6 +31,12 @@ const SANDBOX_MS = 300;
 const START_MS = 100;
 /** The first PID an exec'd process gets; PID 1 is the container's main process. */
 const FIRST_EXEC_PID = 7;
+/** DEFAULT_GRACE_MS is terminationGracePeriodSeconds' default. */
+const DEFAULT_GRACE_MS = 30_000;
+/** KILLED_STATUS is the exit status of a process ended by SIGKILL (128 + 9). */
+export const KILLED_STATUS = 137;
+/** START_ERROR_STATUS is the exit code containerd reports for a container whose process could not start. */
+export const START_ERROR_STATUS = 128;
 
 export interface PulledImage {
   ref: string;
@@ -47,6 +57,10 @@ export interface ContainerProcess {
   /** files are /etc/hostname, /etc/hosts and /etc/resolv.conf. */
   files?: PodFiles;
   workingDir?: string;
+  /** stdin, stdinOnce and tty are the container spec's: PID 1 reads what attached clients send, on a terminal with tty. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface ContainerRecord {
@@ -58,13 +72,28 @@ export interface ContainerRecord {
   startedAt?: number;
   finishedAt?: number;
   exitCode?: number;
+  /** reason and message say why the container ended, as containerd reports it: Completed, Error, StartError. */
+  reason?: string;
+  message?: string;
+  /** restartCount is how many instances of this name ran in the sandbox before this one. */
+  restartCount: number;
   /** system is the container as its processes see it, from its start. */
   system?: ContainerSystem;
   /** env is the main process's environment, which exec'd processes inherit. */
   env: Map<string, string>;
   cwd: string;
-  /** stopped fires when the container stops, killing what runs in it. */
+  /** stopped fires when the container stops, killing what runs in it (SIGKILL). */
   stopped: Interrupt;
+  /** term is SIGTERM to the main process. */
+  term: Interrupt;
+  /** output is where the main process writes, once started: the log and the attached clients. */
+  output?: ContainerOutput;
+  /** input is the main process's stdin as attached clients write it (with stdin: true); once is stdinOnce. */
+  input?: { write(data: Uint8Array): void; end(): void; once: boolean };
+  /** tty is the container's terminal (tty: true). */
+  tty?: Tty;
+  /** exited resolves once the main process has ended. */
+  exited: Promise<void>;
   /** ports are the ports the container's servers listen on in the sandbox. */
   ports: number[];
 }
@@ -100,6 +129,9 @@ export interface ExecIO {
 export type ExecResult = { exitCode: number } | { error: string };
 
 export class SimulatedRuntime {
+  /** onContainerExit hears of each main process that ends on its own or is stopped (the PLEG's ContainerDied). */
+  onContainerExit: (c: ContainerRecord, sandbox: Sandbox) => void = () => undefined;
+  private readonly exitSignals = new Map<ContainerRecord, () => void>();
   private readonly images = new Map<string, PulledImage>();
   private readonly pulls = new Map<string, Promise<PulledImage>>();
   private readonly sandboxes = new Map<string, Sandbox>();
@@ -158,21 +190,32 @@ export class SimulatedRuntime {
 
   /** createContainer makes a new instance of a container; the one it replaces (a restart) is kept as the previous. */
   createContainer(sandbox: Sandbox, name: string, image: PulledImage, process: ContainerProcess = {}): ContainerRecord {
-    const c: ContainerRecord = { id: hexString(this.random, 64), name, image, process, log: new ContainerLog(), env: new Map(), cwd: '/', stopped: new Interrupt(), ports: [] };
     const replaced = sandbox.containers.get(name);
+    let exited!: () => void;
+    const c: ContainerRecord = {
+      id: hexString(this.random, 64), name, image, process, log: new ContainerLog(), env: new Map(), cwd: '/', stopped: new Interrupt(), term: new Interrupt(), ports: [],
+      restartCount: replaced ? replaced.restartCount + 1 : 0, exited: new Promise((resolve) => (exited = resolve)),
+    };
+    this.exitSignals.set(c, exited);
     if (replaced) sandbox.previous.set(name, replaced);
     sandbox.containers.set(name, c);
     return c;
   }
 
-  /** startContainer starts the process, which prints what its image prints at start and binds its ports. */
-  async startContainer(c: ContainerRecord): Promise<void> {
+  /**
+   * startContainer starts the container's main process (resolveMainProcess):
+   * an image's server prints what it prints at start and binds its ports; a
+   * program of the image runs with its output going to the log. A process
+   * runc cannot start is the error the result carries, and the container is
+   * then exited with 128 (StartError).
+   */
+  async startContainer(c: ContainerRecord): Promise<string | undefined> {
     await this.sleep(START_MS);
     c.startedAt = this.clock.now();
     const ref = c.image.ref;
     const info = imageInfo(ref);
     const argv = processArgv(info, c.process.command, c.process.args);
-    const sandbox = [...this.sandboxes.values()].find((s) => s.containers.get(c.name) === c);
+    const sandbox = this.sandboxOf(c);
     const files = c.process.files ?? { hostname: c.name, hosts: '', resolvConf: '' };
     const root = containerRoot(ref, info, files, argv, this.node.kernelVersion);
     for (const [k, v] of info.env) c.env.set(k, v);
@@ -182,7 +225,7 @@ export class SimulatedRuntime {
     c.cwd = c.process.workingDir || info.workingDir || '/';
     const processes: ProcessEntry[] = [{ pid: 1, argv }];
     let nextPid = FIRST_EXEC_PID;
-    c.system = {
+    const system: ContainerSystem = {
       fs: root.fs, hostname: files.hostname, clock: this.clock, userland: root.userland, programs: root.programs, kernelVersion: this.node.kernelVersion,
       processes: () => [...processes],
       spawn: (argv) => {
@@ -191,13 +234,66 @@ export class SimulatedRuntime {
         return { pid: entry.pid, exit: () => void processes.splice(processes.indexOf(entry), 1) };
       },
     };
+    c.system = system;
+    const main = resolveMainProcess(ref, argv, system, c.env, c.cwd, this.programs);
+    if (main.kind === 'startError') {
+      // containerd never started the process: its status shows the zero time as the start.
+      c.startedAt = 0;
+      this.finish(c, START_ERROR_STATUS, 'StartError', main.message);
+      return main.message;
+    }
+    const output = new ContainerOutput(c.log, () => this.clock.now());
+    c.output = output;
+    if (main.kind === 'program') {
+      const io = this.mainInput(c, output);
+      const proc = { system, env: new Map(c.env), cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: c.stopped, ...(c.tty ? { tty: c.tty } : {}) };
+      void main.program(proc, main.argv).then((status) => this.finish(c, c.stopped.isFired ? KILLED_STATUS : status));
+      return undefined;
+    }
     for (const [stream, line] of startupOutput(ref, argv, this.node, c.startedAt)) c.log.append(c.startedAt, stream, line);
-    const log = (stream: LogStream, line: string): void => c.log.append(this.clock.now(), stream, line);
+    const log = (stream: LogStream, line: string): void => output[stream].write(`${line}\n`);
     for (const l of listenersFor(ref, argv, { clock: this.clock, fs: root.fs, hostname: files.hostname, log })) {
       if (!sandbox || sandbox.listeners.has(l.port)) continue;
       sandbox.listeners.set(l.port, l);
       c.ports.push(l.port);
     }
+    // The images' servers shut down cleanly on SIGTERM.
+    c.term.onFire(() => this.finish(c, 0));
+    return undefined;
+  }
+
+  /**
+   * mainInput gives PID 1 its standard streams: with tty a terminal whose
+   * screen is the container's output, with stdin a pipe attached clients
+   * write to, else /dev/null.
+   */
+  private mainInput(c: ContainerRecord, output: ContainerOutput): { stdin: Reader; stdout: Output; stderr: Output } {
+    const once = c.process.stdinOnce === true;
+    if (c.process.tty) {
+      const tty = new Tty(output.stdout);
+      c.tty = tty;
+      if (c.process.stdin) c.input = { write: (data) => tty.input(data), end: () => tty.end(), once };
+      return { stdin: tty, stdout: tty.output, stderr: tty.output };
+    }
+    if (!c.process.stdin) return { stdin: closedPipe(), stdout: output.stdout, stderr: output.stderr };
+    const pipe = new Pipe();
+    c.input = { write: (data) => pipe.write(data), end: () => pipe.end(), once };
+    return { stdin: pipe, stdout: output.stdout, stderr: output.stderr };
+  }
+
+  /** finish records how the main process ended, tears down what ran in the container, and tells the kubelet. */
+  private finish(c: ContainerRecord, exitCode: number, reason?: string, message?: string): void {
+    if (c.finishedAt !== undefined) return;
+    c.output?.flush();
+    c.finishedAt = this.clock.now();
+    c.exitCode = exitCode;
+    c.reason = reason ?? (exitCode === 0 ? 'Completed' : 'Error');
+    if (message !== undefined) c.message = message;
+    const sandbox = this.sandboxOf(c);
+    this.tearDown(c);
+    this.exitSignals.get(c)?.();
+    this.exitSignals.delete(c);
+    if (sandbox) this.onContainerExit(c, sandbox);
   }
 
   /** containerLog finds a container's log by its ID, current or previous instance, while its sandbox lasts. */
@@ -213,13 +309,24 @@ export class SimulatedRuntime {
     return undefined;
   }
 
-  /** stopContainer sends SIGTERM; the simulated processes exit promptly with 0, and the container's ports close. */
-  async stopContainer(c: ContainerRecord): Promise<void> {
+  /**
+   * stopContainer sends the main process SIGTERM and, if it is still running
+   * after gracePeriodMs, SIGKILL (exit 137); it resolves once the container
+   * has exited.
+   */
+  async stopContainer(c: ContainerRecord, gracePeriodMs = DEFAULT_GRACE_MS): Promise<void> {
     if (c.finishedAt !== undefined || c.startedAt === undefined) return;
-    await this.sleep(START_MS);
-    c.finishedAt = this.clock.now();
-    c.exitCode = 0;
-    this.exited(c);
+    c.term.fire();
+    if (c.finishedAt !== undefined) return;
+    const kill = this.clock.setTimer(gracePeriodMs, () => this.kill(c));
+    await c.exited;
+    kill.cancel();
+  }
+
+  /** kill sends SIGKILL: the container exits with 137 at once, whatever its process was waiting for. */
+  kill(c: ContainerRecord): void {
+    c.stopped.fire();
+    this.finish(c, KILLED_STATUS);
   }
 
   /**
@@ -277,9 +384,12 @@ export class SimulatedRuntime {
   removePodSandbox(podUID: string): void {
     const s = this.sandboxes.get(podUID);
     if (!s) return;
-    for (const c of s.containers.values()) this.exited(c);
-    this.releaseIP(s.ip);
     this.sandboxes.delete(podUID);
+    for (const c of s.containers.values()) {
+      if (c.finishedAt === undefined && c.startedAt !== undefined) this.kill(c);
+      else this.tearDown(c);
+    }
+    this.releaseIP(s.ip);
   }
 
   /** podSandboxes lists the node's pod sandboxes (ListPodSandbox). */
@@ -291,13 +401,19 @@ export class SimulatedRuntime {
     return this.sandboxes.get(podUID);
   }
 
-  /** exited tears down what a container had running: its processes, its ports, its log's followers. */
-  private exited(c: ContainerRecord): void {
+  /** tearDown ends what a container had running: its processes, its ports, its log's followers. */
+  private tearDown(c: ContainerRecord): void {
     c.stopped.fire();
     c.log.close();
-    const sandbox = [...this.sandboxes.values()].find((s) => s.containers.get(c.name) === c || s.previous.get(c.name) === c);
+    c.input?.end();
+    const sandbox = this.sandboxOf(c);
     for (const port of c.ports) if (sandbox?.listeners.get(port)) sandbox.listeners.delete(port);
     c.ports = [];
+  }
+
+  /** sandboxOf finds the sandbox a container instance belongs to, current or previous. */
+  private sandboxOf(c: ContainerRecord): Sandbox | undefined {
+    return [...this.sandboxes.values()].find((s) => s.containers.get(c.name) === c || s.previous.get(c.name) === c);
   }
 
   private sleep(ms: number): Promise<void> {

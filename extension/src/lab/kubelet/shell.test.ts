@@ -22,7 +22,9 @@ async function container(image: string, process: ContainerProcess = {}): Promise
   await clock.advance(1_000);
   const sandbox = await sandboxP;
   assert.ok(sandbox);
-  const c = runtime.createContainer(sandbox, 'web', { ref: image, imageID: '', sizeBytes: 0 }, { files: FILES, env: [['GREETING', 'hello world']], ...process });
+  // busybox's and alpine's sh, their default, ends at once without stdin: keep the container up as a pod would.
+  const idle = /busybox|alpine/.test(image) && !process.command && !process.args ? { command: ['sleep', '3600'] } : {};
+  const c = runtime.createContainer(sandbox, 'web', { ref: image, imageID: '', sizeBytes: 0 }, { files: FILES, env: [['GREETING', 'hello world']], ...idle, ...process });
   const startP = runtime.startContainer(c);
   await clock.advance(1_000);
   await startP;

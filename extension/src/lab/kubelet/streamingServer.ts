@@ -5,14 +5,17 @@
  * words it, and runs the session against the simulated runtime — an exec'd
  * program with pipes or a terminal, the container's output for attach, a
  * connection to a port in the pod's network namespace.
+ * Attach joins the container's main process: its output as it writes it,
+ * and its stdin when the container has one.
  */
 import type { Pod } from '../api/types';
 import type { Clock } from '../clock';
 import { followLogs } from './containerLog';
+import type { Attached } from './mainProcess';
 import { Pipe } from './pipe';
 import { Interrupt, type Reader } from './process';
 import type { ContainerRecord, SimulatedRuntime } from './runtime';
-import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, SessionIO, SessionOutcome, StreamSession } from './streaming';
+import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, SessionIO, StreamSession } from './streaming';
 import { Tty } from './tty';
 
 /** STREAM_OPTIONS_REQUIRED is remotecommand NewOptions' refusal of a request with no streams. */
@@ -56,24 +59,31 @@ export class StreamingServer implements KubeletStreaming {
     const tty = options.tty && spec?.tty === true;
     return {
       tty,
-      run: (io) => new Promise<SessionOutcome>((resolve) => {
-        const screen = tty ? new Tty(io.stdout ?? discard) : undefined;
-        const finish = (): void => {
-          stop();
-          resolve({ exitCode: 0 });
-        };
-        const stop = found.log.follow({
-          entry: (e) => {
-            const line = `${e.line}\n`;
-            if (screen) screen.output.write(line);
-            else (e.stream === 'stderr' ? io.stderr : io.stdout)?.write(line);
-          },
-          close: finish,
-        });
-        io.signal.addEventListener('abort', finish);
-        if (io.stdin) void drain(io.stdin);
-      }),
+      run: async (io) => {
+        // A container with a terminal writes both streams to it; the client reads them as one.
+        const attached: Attached = found.tty ? { ...(io.stdout ? { stdout: io.stdout, stderr: io.stdout } : {}) } : { ...(io.stdout ? { stdout: io.stdout } : {}), ...(io.stderr ? { stderr: io.stderr } : {}) };
+        found.output?.attached.add(attached);
+        if (tty && found.tty && io.onResize) io.onResize((columns, rows) => found.tty?.resize(columns, rows));
+        if (io.stdin) void this.forwardInput(io.stdin, found, io.signal);
+        const aborted = new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve()));
+        await Promise.race([found.exited, aborted]);
+        found.output?.attached.delete(attached);
+        return { exitCode: 0 };
+      },
     };
+  }
+
+  /**
+   * forwardInput hands what the client types to the main process's stdin
+   * while the session lasts; with stdinOnce the process's stdin closes when
+   * the client's does. A container without stdin gets nothing.
+   */
+  private async forwardInput(stdin: Pipe, c: ContainerRecord, signal: AbortSignal): Promise<void> {
+    const input = c.input;
+    for (let chunk = await stdin.read(); chunk !== null; chunk = await stdin.read()) {
+      if (input && !signal.aborted && c.finishedAt === undefined) input.write(chunk);
+    }
+    if (input?.once) input.end();
   }
 
   portForward(namespace: string, name: string): KubeletAnswer | PortForwardSession {
@@ -130,9 +140,4 @@ function closedInput(): Pipe {
   const p = new Pipe();
   p.end();
   return p;
-}
-
-/** drain reads a stream to its end, dropping what it carries (stdin sent to a process that does not read it). */
-async function drain(input: Pipe): Promise<void> {
-  while ((await input.read()) !== null);
 }

@@ -16,6 +16,8 @@ import type { RequestTrace } from '../apiserver/trace';
 import type { Store } from '../store/store';
 import { CounterVec, type Family, GaugeVec, HistogramVec, PROMETHEUS_TEXT, render } from './exposition';
 import { InstrumentedStore } from './instrumentedStore';
+import { StoreMetrics } from './storeMetrics';
+import { isObservedStore } from '../store/storeObserver';
 
 /** REQUEST_DURATION_BUCKETS are apiserver_request_duration_seconds' buckets (and etcd_request_duration_seconds', kept consistent with them). */
 export const REQUEST_DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60] as const;
@@ -102,6 +104,13 @@ export class ApiServerMetrics {
     labels: ['resource'],
   });
 
+  /** transformations counts the encryption-at-rest transformer's work (storage/value/metrics.go). */
+  private readonly transformations = new CounterVec({
+    name: 'apiserver_storage_transformation_operations_total', stability: 'ALPHA',
+    help: 'Total number of transformations.',
+    labels: ['transformation_type', 'transformer_prefix', 'status'],
+  });
+
   /** processStart is client_golang's process collector's gauge, which carries no stability level. */
   private readonly processStart = new GaugeVec({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.' });
 
@@ -111,7 +120,12 @@ export class ApiServerMetrics {
   private lastPeak = [0, 0];
   private second: number;
 
+  /** etcd is etcd's own metrics about the store: keys, revisions, watchers, sizes, slow applies, the WAL's fsyncs. A panel reads them with values(). */
+  readonly etcd: StoreMetrics;
+
   constructor(private readonly options: ApiServerMetricsOptions) {
+    this.etcd = new StoreMetrics(options.store);
+    if (isObservedStore(options.store)) options.store.observe(this.etcd);
     // The process's start time, in the clock ticks (1/100 s) /proc reports it in.
     this.processStart.set([], Math.floor(options.clock.now() / 10) / 100);
     this.second = Math.floor(options.clock.now() / 1000);
@@ -123,7 +137,7 @@ export class ApiServerMetrics {
     return new InstrumentedStore(store, (operation, type, seconds) => {
       this.etcdRequestDuration.observe([operation, type], seconds);
       this.etcdRequests.inc([operation, type]);
-    }, this.options.stopwatch);
+    }, this.options.stopwatch, this.etcd);
   }
 
   /** requestStarted counts a request in flight, read-only or mutating as WithMaxInFlightLimit tells them apart. */
@@ -187,6 +201,7 @@ export class ApiServerMetrics {
     this.requestStarted('GET');
     try {
       await this.countObjects();
+      await this.etcd.collect();
       this.publishInflight();
       return render(this.families());
     } finally {
@@ -196,14 +211,21 @@ export class ApiServerMetrics {
 
   /** reset is DELETE /metrics (legacyregistry.Reset): counters and histograms start over; gauges keep their readings. */
   reset(): void {
-    for (const f of [this.requestTotal, this.requestDuration, this.admissionController, this.admissionStep, this.etcdRequestDuration, this.etcdRequests]) f.reset();
+    for (const f of [this.requestTotal, this.requestDuration, this.admissionController, this.admissionStep, this.etcdRequestDuration, this.etcdRequests, this.transformations]) f.reset();
+    this.etcd.reset();
   }
 
   private families(): Family[] {
     return [
       this.requestTotal, this.requestDuration, this.longRunningRequests, this.currentInflight, this.admissionController, this.admissionStep,
-      this.etcdRequestDuration, this.etcdRequests, this.storageObjects, this.processStart,
+      this.etcdRequestDuration, this.etcdRequests, this.storageObjects, this.transformations, this.processStart,
+      ...this.etcd.families(),
     ];
+  }
+
+  /** recordTransformation counts one value transformed to or from storage, as value.RecordTransformation. */
+  recordTransformation(type: 'to_storage' | 'from_storage', prefix: string, status: string): void {
+    this.transformations.inc([type, prefix, status]);
   }
 
   /** countObjects is the storage object counter's check: each stored resource's keys, -1 where the count failed. */

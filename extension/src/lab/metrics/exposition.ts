@@ -150,6 +150,11 @@ export class HistogramVec extends Vec<HistogramChild> {
     return this.children.get(values.join(KEY_SEPARATOR))?.child.count ?? 0;
   }
 
+  /** sum reads the total of one child's observations. */
+  sum(values: readonly string[]): number {
+    return this.children.get(values.join(KEY_SEPARATOR))?.child.sum ?? 0;
+  }
+
   protected writeChild(out: string[], labels: string[], child: HistogramChild): void {
     let cumulative = 0;
     for (let i = 0; i <= this.buckets.length; i++) {

@@ -5,7 +5,8 @@
  * the group-resource the key belongs to (`pods`, `deployments.apps`), read off
  * the `/registry/<group>/<resource>/` key layout.
  */
-import type { KeyValue, RangeOptions, RangeResponse, Store, StoreEvent, TxnRequest, TxnResponse, Watch, WatchError } from '../store/store';
+import type { KeyValue, OnEvents, RangeOptions, RangeResponse, Store, TxnRequest, TxnResponse, Watch, WatchError, WatchOptions } from '../store/store';
+import type { StoreMetrics } from './storeMetrics';
 
 /** StoreObserver receives one timed store call. */
 export type StoreObserver = (operation: string, type: string, seconds: number) => void;
@@ -14,39 +15,76 @@ const REGISTRY = '/registry/';
 /** The API groups whose names have no dot; any other first key segment without one is a core resource. */
 const DOTLESS_GROUPS = new Set(['apps', 'autoscaling', 'batch', 'extensions', 'policy']);
 
-/** InstrumentedStore is a Store that reports each get, range and transaction to its observer, with the time it took. */
+/**
+ * InstrumentedStore is a Store that reports each get, range and transaction to
+ * its observer, with the time it took, and, given etcd's store metrics, counts
+ * there the ranges, puts, deletes and transactions, the writes' apply time (the
+ * synchronous part of the call), the open watches and the compactions.
+ */
 export class InstrumentedStore implements Store {
-  constructor(private readonly inner: Store, private readonly observe: StoreObserver, private readonly stopwatch: () => number) {}
+  constructor(private readonly inner: Store, private readonly observe: StoreObserver, private readonly stopwatch: () => number, private readonly mvcc?: StoreMetrics) {}
 
   revision(): Promise<number> {
     return this.inner.revision();
   }
 
   get(key: string): Promise<KeyValue | undefined> {
-    return this.timed('get', key, this.inner.get(key));
+    this.mvcc?.ranged();
+    return this.timed('get', key, () => this.inner.get(key)).call;
   }
 
   range(prefix: string, options?: RangeOptions): Promise<RangeResponse> {
-    return this.timed('list', prefix, this.inner.range(prefix, options));
+    this.mvcc?.ranged();
+    return this.timed('list', prefix, () => this.inner.range(prefix, options)).call;
   }
 
   txn(request: TxnRequest): Promise<TxnResponse> {
     const key = request.success[0]?.key ?? request.compare[0]?.key ?? '';
-    return this.timed(txnOperation(request), key, this.inner.txn(request));
+    const { call, syncSeconds } = this.timed(txnOperation(request), key, () => this.inner.txn(request));
+    const mvcc = this.mvcc;
+    if (!mvcc) return call;
+    return call.then((response) => {
+      mvcc.transacted(request, response, syncSeconds);
+      return response;
+    });
   }
 
-  watch(prefix: string, fromRevision: number, onEvents: (events: StoreEvent[]) => void, onError: (error: WatchError) => void): Watch {
-    return this.inner.watch(prefix, fromRevision, onEvents, onError);
+  watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options?: WatchOptions): Watch {
+    const mvcc = this.mvcc;
+    if (!mvcc) return this.inner.watch(prefix, fromRevision, onEvents, onError, options);
+    let open = true;
+    const close = (): void => {
+      if (open) mvcc.watchClosed();
+      open = false;
+    };
+    mvcc.watchOpened();
+    const inner = this.inner.watch(prefix, fromRevision, onEvents, (error) => {
+      close();
+      onError(error);
+    }, options);
+    const watch: Watch = {
+      cancel: () => {
+        close();
+        inner.cancel();
+      },
+    };
+    if (inner.requestProgress) watch.requestProgress = () => inner.requestProgress?.();
+    return watch;
   }
 
-  compact(revision: number): Promise<void> {
-    return this.inner.compact(revision);
+  async compact(revision: number): Promise<void> {
+    await this.inner.compact(revision);
+    // The store compacts no further than its revision, as etcd refuses a future one.
+    this.mvcc?.compacted(Math.min(revision, await this.inner.revision()));
   }
 
-  private timed<T>(operation: string, key: string, call: Promise<T>): Promise<T> {
+  /** timed starts the stopwatch before making the call, so a store that does its work synchronously is timed too (syncSeconds is that part). */
+  private timed<T>(operation: string, key: string, make: () => Promise<T>): { call: Promise<T>; syncSeconds: number } {
     const started = this.stopwatch();
+    const call = make();
+    const syncSeconds = (this.stopwatch() - started) / 1000;
     const record = (): void => this.observe(operation, groupResourceOfKey(key), (this.stopwatch() - started) / 1000);
-    return call.finally(record);
+    return { call: call.finally(record), syncSeconds };
   }
 }
 

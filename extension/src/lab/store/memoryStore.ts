@@ -1,19 +1,59 @@
 /**
  * MemoryStore is the in-memory etcd: a map of current keys plus an event log for
- * watches from past revisions. Every write is one revision, as in etcd.
+ * watches from past revisions. Every write is one revision, as in etcd. It sizes
+ * its backend as etcd's bbolt file grows and shrinks (compaction frees space in
+ * the file, defrag gives it back) and holds writes to a backend quota with
+ * etcd's NOSPACE alarm.
  */
+import type { Clock, Timer } from '../clock';
+import { DEFAULT_QUOTA_BYTES, recordBytes, txnCost, txnCostBound } from './quota';
 import type { StoreSnapshot } from './snapshot';
 import { SortedKeys } from './sortedKeys';
-import { ERR_COMPACTED, ERR_FUTURE_REV, type Compare, type KeyValue, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError } from './store';
+import {
+  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError, compareHolds,
+  type AlarmType, type Compare, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreAdmin,
+  type StoreEvent, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
+} from './store';
+
+/** WATCH_BUFFER_LIMIT is how many batches a watcher may have waiting for its consumer, as etcd's chanBufLen; past it the watch is canceled. */
+export const WATCH_BUFFER_LIMIT = 128;
+
+/** PROGRESS_NOTIFY_INTERVAL_MS is etcd's progress report interval (--experimental-watch-progress-notify-interval): 10 minutes. */
+export const PROGRESS_NOTIFY_INTERVAL_MS = 10 * 60_000;
+
+export interface MemoryStoreOptions {
+  /** clock times the progress notifications; without one, watches get them only on request. */
+  clock?: Clock;
+  /** quotaBytes is the backend quota (--quota-backend-bytes); DEFAULT_QUOTA_BYTES when omitted. */
+  quotaBytes?: number;
+  /** watchBufferLimit is how many batches a watcher may have waiting; WATCH_BUFFER_LIMIT when omitted. */
+  watchBufferLimit?: number;
+  /** progressNotifyIntervalMs is how often watches that asked for progress notifications get one; PROGRESS_NOTIFY_INTERVAL_MS when omitted. */
+  progressNotifyIntervalMs?: number;
+}
+
+/** Batch is one response to a watcher: its changes, and the revision it is current to. */
+interface Batch {
+  events: StoreEvent[];
+  revision: number;
+}
 
 interface Watcher {
   prefix: string;
-  onEvents: (events: StoreEvent[]) => void;
+  onEvents: OnEvents;
   onError: (error: WatchError) => void;
   cancelled: boolean;
+  progressNotify: boolean;
+  /** pending are the batches not yet handed to the consumer, oldest first. */
+  pending: Batch[];
+  /** busy is set while the consumer works through a batch it answered with a promise. */
+  busy: boolean;
+  scheduled: boolean;
+  /** sawEvents tells the progress ticker a change went out since its last tick: etcd skips the next notification then. */
+  sawEvents: boolean;
 }
 
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, StoreAdmin {
   private rev = 1;
   private compacted = 0;
   private readonly keys = new Map<string, KeyValue>();
@@ -22,6 +62,23 @@ export class MemoryStore implements Store {
   /** log holds every revision's events after the compacted revision, oldest first. */
   private log: { revision: number; events: StoreEvent[] }[] = [];
   private readonly watchers = new Set<Watcher>();
+  private readonly clock?: Clock;
+  private readonly quotaBytes: number;
+  private readonly watchBufferLimit: number;
+  private readonly progressInterval: number;
+  private progressTimer?: Timer;
+  /** inUse is the backend's bytes holding revisions: every key's latest revision at or before the compacted one, and every revision since. */
+  private inUse = 0;
+  /** total is the backend file's size: it grows with inUse and keeps space compaction freed until a defrag. */
+  private total = 0;
+  private readonly alarms = new Set<AlarmType>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    if (options.clock) this.clock = options.clock;
+    this.quotaBytes = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
+    this.watchBufferLimit = options.watchBufferLimit ?? WATCH_BUFFER_LIMIT;
+    this.progressInterval = options.progressNotifyIntervalMs ?? PROGRESS_NOTIFY_INTERVAL_MS;
+  }
 
   revision(): Promise<number> {
     return Promise.resolve(this.rev);
@@ -85,40 +142,23 @@ export class MemoryStore implements Store {
   }
 
   txn(request: TxnRequest): Promise<TxnResponse> {
-    const succeeded = request.compare.every((c) => this.holds(c));
+    // As etcd's quota: a transaction that writes data is refused while NOSPACE is raised, and raises it when it would not fit.
+    if (this.overQuota(request)) {
+      this.alarms.add('NOSPACE');
+      return Promise.reject(new StoreError('nospace', ERR_NO_SPACE));
+    }
+    // Plain loops rather than every/some/map: this is the store's hot path, and closures per call cost.
+    let succeeded = true;
+    for (let i = 0; succeeded && i < request.compare.length; i++) succeeded = this.holds(request.compare[i]);
     const ops = succeeded ? request.success : request.failure;
-    const writes = ops.some((op) => op.type === 'put' || (op.type === 'delete' && this.keys.has(op.key)));
+    let writes = false;
+    for (let i = 0; !writes && i < ops.length; i++) writes = ops[i].type === 'put' || (ops[i].type === 'delete' && this.keys.has(ops[i].key));
     const revision = writes ? this.rev + 1 : this.rev;
     const events: StoreEvent[] = [];
-    const results: OpResult[] = ops.map((op): OpResult => {
-      const prev = this.keys.get(op.key);
-      switch (op.type) {
-        case 'get':
-          return { kv: prev };
-        case 'put': {
-          const kv: KeyValue = {
-            key: op.key,
-            value: op.value,
-            createRevision: prev?.createRevision ?? revision,
-            modRevision: revision,
-            version: (prev?.version ?? 0) + 1,
-          };
-          if (!prev) this.sorted.add(op.key);
-          this.keys.set(op.key, kv);
-          events.push({ type: 'put', kv, prevKv: prev });
-          return { kv, prevKv: prev };
-        }
-        case 'delete': {
-          if (!prev) return {};
-          this.keys.delete(op.key);
-          this.sorted.delete(op.key);
-          const tombstone: KeyValue = { key: op.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
-          events.push({ type: 'delete', kv: tombstone, prevKv: prev });
-          return { prevKv: prev };
-        }
-      }
-    });
+    const results = new Array<OpResult>(ops.length);
+    for (let i = 0; i < ops.length; i++) results[i] = this.apply(ops[i], revision, events);
     if (writes) {
+      this.total = Math.max(this.total, this.inUse);
       this.rev = revision;
       this.log.push({ revision, events });
       this.notify(events);
@@ -126,8 +166,53 @@ export class MemoryStore implements Store {
     return Promise.resolve({ succeeded, revision: this.rev, results });
   }
 
-  watch(prefix: string, fromRevision: number, onEvents: (events: StoreEvent[]) => void, onError: (error: WatchError) => void): Watch {
-    const watcher: Watcher = { prefix, onEvents, onError, cancelled: false };
+  /**
+   * overQuota is etcd's quota check for a transaction: one that writes data is
+   * refused while NOSPACE is raised, and raises it when it would not fit. The
+   * exact cost (UTF-8 lengths) is counted only near the quota; further off, its
+   * bound of three bytes a UTF-16 unit decides alike.
+   */
+  private overQuota(request: TxnRequest): boolean {
+    const bound = txnCostBound(request);
+    if (bound === 0) return false;
+    if (this.alarms.has('NOSPACE')) return true;
+    return this.total + bound >= this.quotaBytes && this.total + txnCost(request) >= this.quotaBytes;
+  }
+
+  /** apply carries out one op of a transaction's chosen branch at revision, adding the change it makes to events. */
+  private apply(op: Op, revision: number, events: StoreEvent[]): OpResult {
+    const prev = this.keys.get(op.key);
+    switch (op.type) {
+      case 'get':
+        return { kv: prev };
+      case 'put': {
+        const kv: KeyValue = {
+          key: op.key,
+          value: op.value,
+          createRevision: prev?.createRevision ?? revision,
+          modRevision: revision,
+          version: (prev?.version ?? 0) + 1,
+        };
+        if (!prev) this.sorted.add(op.key);
+        this.keys.set(op.key, kv);
+        this.inUse += recordBytes(kv);
+        events.push({ type: 'put', kv, prevKv: prev });
+        return { kv, prevKv: prev };
+      }
+      case 'delete': {
+        if (!prev) return {};
+        this.keys.delete(op.key);
+        this.sorted.delete(op.key);
+        const tombstone: KeyValue = { key: op.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
+        events.push({ type: 'delete', kv: tombstone, prevKv: prev });
+        this.inUse += recordBytes(tombstone, true);
+        return { prevKv: prev };
+      }
+    }
+  }
+
+  watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options: WatchOptions = {}): Watch {
+    const watcher: Watcher = { prefix, onEvents, onError, cancelled: false, progressNotify: options.progressNotify === true, pending: [], busy: false, scheduled: false, sawEvents: false };
     if (fromRevision > 0 && fromRevision <= this.compacted) {
       queueMicrotask(() => onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted }));
       return { cancel: () => undefined };
@@ -139,19 +224,67 @@ export class MemoryStore implements Store {
       }
     }
     this.watchers.add(watcher);
-    if (initial.length) queueMicrotask(() => !watcher.cancelled && onEvents(initial));
+    if (initial.length) this.enqueue(watcher, initial, this.rev);
+    if (watcher.progressNotify) this.armProgress();
     return {
       cancel: () => {
         watcher.cancelled = true;
+        watcher.pending = [];
         this.watchers.delete(watcher);
+      },
+      requestProgress: () => {
+        // As etcd, only a watcher with nothing pending is told: what is pending carries its progress.
+        if (!watcher.cancelled && !watcher.busy && watcher.pending.length === 0) this.enqueue(watcher, [], this.rev);
       },
     };
   }
 
+  /**
+   * compact forgets history up to revision. The space each forgotten revision's
+   * successor superseded (and each deletion's tombstone) is freed in the
+   * backend, which keeps its size until a defrag.
+   */
   compact(revision: number): Promise<void> {
     this.compacted = Math.max(this.compacted, Math.min(revision, this.rev));
-    this.log = this.log.slice(this.logIndex(this.compacted + 1));
+    const keep = this.logIndex(this.compacted + 1);
+    for (let i = 0; i < keep; i++) {
+      for (const e of this.log[i].events) {
+        if (e.prevKv) this.inUse -= recordBytes(e.prevKv);
+        if (e.type === 'delete') this.inUse -= recordBytes(e.kv, true);
+      }
+    }
+    this.log = this.log.slice(keep);
     return Promise.resolve();
+  }
+
+  /** defragment shrinks the backend to the space in use, as etcdctl defrag. */
+  defragment(): Promise<void> {
+    this.total = this.inUse;
+    return Promise.resolve();
+  }
+
+  status(): Promise<StoreStatus> {
+    return Promise.resolve({
+      revision: this.rev, compactRevision: this.compacted, dbSize: this.total, dbSizeInUse: this.inUse,
+      keys: this.keys.size, quotaBytes: this.quotaBytes, alarms: [...this.alarms],
+    });
+  }
+
+  alarmList(): Promise<AlarmType[]> {
+    return Promise.resolve([...this.alarms]);
+  }
+
+  /** alarmDisarm clears the alarms and answers the ones it cleared, as etcdctl alarm disarm. */
+  alarmDisarm(): Promise<AlarmType[]> {
+    const cleared = [...this.alarms];
+    this.alarms.clear();
+    return Promise.resolve(cleared);
+  }
+
+  /** close stops the store's timer; its watches stay open. */
+  close(): void {
+    this.progressTimer?.cancel();
+    this.progressTimer = undefined;
   }
 
   /** snapshot is every current key with its revisions and version, at the current revision (etcdctl snapshot save). */
@@ -177,9 +310,14 @@ export class MemoryStore implements Store {
     this.rev = snapshot.revision;
     this.compacted = snapshot.revision;
     this.log = [];
+    // A restored backend is a fresh file holding one revision of each key.
+    this.inUse = 0;
+    for (const kv of this.keys.values()) this.inUse += recordBytes(kv);
+    this.total = this.inUse;
     for (const w of watchers) {
       if (w.cancelled) continue;
       w.cancelled = true;
+      w.pending = [];
       w.onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted });
     }
   }
@@ -197,24 +335,85 @@ export class MemoryStore implements Store {
   }
 
   private holds(c: Compare): boolean {
-    const kv = this.keys.get(c.key);
-    const actual = c.target === 'mod' ? (kv?.modRevision ?? 0) : c.target === 'create' ? (kv?.createRevision ?? 0) : (kv?.version ?? 0);
-    switch (c.result) {
-      case '=': return actual === c.value;
-      case '!=': return actual !== c.value;
-      case '<': return actual < c.value;
-      case '>': return actual > c.value;
-    }
+    return compareHolds(c, this.keys.get(c.key));
   }
+
 
   private notify(events: StoreEvent[]): void {
     for (const w of this.watchers) {
-      let mine: StoreEvent[] | undefined;
-      for (const e of events) if (e.kv.key.startsWith(w.prefix)) (mine ??= []).push(e);
-      if (mine) {
-        const batch = mine;
-        queueMicrotask(() => !w.cancelled && w.onEvents(batch));
+      // A watcher that wants every event of the revision shares its array (watchers only read their batches); one that wants some gets its own.
+      let matched = 0;
+      for (const e of events) if (e.kv.key.startsWith(w.prefix)) matched++;
+      if (matched === events.length) this.enqueue(w, events, this.rev);
+      else if (matched > 0) this.enqueue(w, events.filter((e) => e.kv.key.startsWith(w.prefix)), this.rev);
+    }
+  }
+
+  /**
+   * enqueue holds a batch for a watcher and has it delivered in a microtask. A
+   * watcher whose consumer is busy (it answered a batch with a promise that has
+   * not settled) and already holds as many batches as the bound is canceled
+   * instead, its held batches dropped: a consumer that cannot keep up must not
+   * make the store's memory grow without limit. A consumer that takes its
+   * batches as they come is never behind, however many writes one task makes.
+   */
+  private enqueue(w: Watcher, events: StoreEvent[], revision: number): void {
+    if (w.busy && w.pending.length >= this.watchBufferLimit) {
+      w.cancelled = true;
+      w.pending = [];
+      this.watchers.delete(w);
+      const compactRevision = this.compacted;
+      queueMicrotask(() => w.onError({ code: 'canceled', message: ERR_WATCH_CANCELED, compactRevision }));
+      return;
+    }
+    w.pending.push({ events, revision });
+    this.schedule(w);
+  }
+
+  private schedule(w: Watcher): void {
+    if (w.scheduled || w.busy) return;
+    w.scheduled = true;
+    queueMicrotask(() => this.drain(w));
+  }
+
+  /** drain hands a watcher its batches in order until it is busy with one (it answered a promise) or has none left. */
+  private drain(w: Watcher): void {
+    w.scheduled = false;
+    while (!w.cancelled && !w.busy && w.pending.length > 0) {
+      const batch = w.pending.shift() as Batch;
+      if (batch.events.length > 0) w.sawEvents = true;
+      const done = w.onEvents(batch.events, batch.revision);
+      if (isThenable(done)) {
+        w.busy = true;
+        const resume = (): void => {
+          w.busy = false;
+          if (!w.cancelled) this.schedule(w);
+        };
+        done.then(resume, resume);
       }
     }
   }
+
+  /** armProgress starts the progress ticker when a watch wants notifications and the store has a clock. */
+  private armProgress(): void {
+    if (!this.clock || this.progressTimer) return;
+    this.progressTimer = this.clock.setTimer(this.progressInterval, () => this.progressTick());
+  }
+
+  /** progressTick tells each watch that asked for progress and saw no change since the last tick the current revision, as etcd's sendLoop ticker. */
+  private progressTick(): void {
+    this.progressTimer = undefined;
+    let wanted = false;
+    for (const w of this.watchers) {
+      if (!w.progressNotify) continue;
+      wanted = true;
+      if (!w.sawEvents && !w.busy && w.pending.length === 0) this.enqueue(w, [], this.rev);
+      w.sawEvents = false;
+    }
+    if (wanted) this.armProgress();
+  }
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

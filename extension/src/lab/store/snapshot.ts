@@ -3,7 +3,13 @@
  * keeps it: every key with its create and mod revisions and version, and the
  * revision it was taken at. validateSnapshot checks one read from a file before
  * any of it reaches a store, so a bad file changes nothing.
+ *
+ * On disk a snapshot is a header line, the snapshot as JSON (one key a line) and
+ * a trailer line with the content's length and CRC-32C, so a truncated or
+ * damaged file is refused before anything is read from it. The CRC-32C is also
+ * the hash `snapshot status` prints, as etcd's is.
  */
+import { crc32c } from './crc32c';
 import type { KeyValue } from './store';
 
 /** StoreSnapshot is a keyspace at one revision; kvs are in key order. */
@@ -37,4 +43,101 @@ export function validateSnapshot(x: unknown): StoreSnapshot | { error: string } 
   }
   out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { revision, kvs: out };
+}
+
+/** SNAPSHOT_HEADER opens every snapshot file: the format's name and version. */
+export const SNAPSHOT_HEADER = 'KUBELAB-SNAPSHOT 1\n';
+
+/** INTEGRITY_FAILED starts the error for a file whose trailer or hash does not hold, in etcdutl's words. */
+export const INTEGRITY_FAILED = 'snapshot file integrity check failed';
+
+/** NOT_A_SNAPSHOT starts the error for a file that is whole but is not a snapshot. */
+export const NOT_A_SNAPSHOT = 'not a KubeLab snapshot';
+
+/** TRAILER is the last line: the CRC-32C (as hex) and the length of everything before it. */
+const TRAILER = /^KUBELAB-SNAPSHOT-END crc32c=([0-9a-f]{8}) bytes=(0|[1-9]\d{0,15})\n$/;
+
+/** SnapshotStatus is what `etcdctl snapshot status` reports of a file, with etcd's JSON names. */
+export interface SnapshotStatus {
+  /** hash is the CRC-32C of the file's content. */
+  hash: number;
+  revision: number;
+  totalKey: number;
+  /** totalSize is the file's size in bytes. */
+  totalSize: number;
+}
+
+const NEWLINE = 0x0a;
+
+/** encodeSnapshot is a snapshot's file: header, body and trailer. */
+export function encodeSnapshot(snapshot: StoreSnapshot): Uint8Array {
+  const lines = snapshot.kvs.map((kv) => JSON.stringify({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version }));
+  const content = new TextEncoder().encode(`${SNAPSHOT_HEADER}{"revision":${snapshot.revision},"kvs":[\n${lines.join(',\n')}${lines.length ? '\n' : ''}]}\n`);
+  const trailer = new TextEncoder().encode(`KUBELAB-SNAPSHOT-END crc32c=${crc32c(content).toString(16).padStart(8, '0')} bytes=${content.length}\n`);
+  const file = new Uint8Array(content.length + trailer.length);
+  file.set(content);
+  file.set(trailer, content.length);
+  return file;
+}
+
+/** startsWith tells whether bytes begin with the ASCII text prefix. */
+function startsWith(bytes: Uint8Array, prefix: string): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * checkIntegrity finds the trailer and checks the content's length and hash
+ * against it; it answers the content (header and body) or why the file is not whole.
+ */
+function checkIntegrity(file: Uint8Array): { content: Uint8Array; hash: number } | { error: string } {
+  const truncated = { error: `${INTEGRITY_FAILED}: the file has no trailer: it is truncated or was not written whole` };
+  if (file[file.length - 1] !== NEWLINE) return truncated;
+  const start = file.lastIndexOf(NEWLINE, file.length - 2) + 1;
+  const trailer = TRAILER.exec(new TextDecoder().decode(file.subarray(start)));
+  if (!trailer) return truncated;
+  const content = file.subarray(0, start);
+  const bytes = Number(trailer[2]);
+  if (bytes !== content.length) return { error: `${INTEGRITY_FAILED}: the trailer counts ${bytes} bytes of content, the file has ${content.length}` };
+  const want = parseInt(trailer[1], 16);
+  const hash = crc32c(content);
+  if (hash !== want) return { error: `${INTEGRITY_FAILED}: the content's crc32c is ${hash.toString(16)}, the trailer says ${want.toString(16)}` };
+  return { content, hash };
+}
+
+/** parseBody reads the JSON body as a snapshot. */
+function parseBody(body: Uint8Array): StoreSnapshot | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch (err) {
+    return { error: `${NOT_A_SNAPSHOT}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const snapshot = validateSnapshot(value);
+  return 'error' in snapshot ? { error: `${NOT_A_SNAPSHOT}: ${snapshot.error}` } : snapshot;
+}
+
+/**
+ * decodeSnapshot reads a snapshot file after checking its integrity, and tells
+ * its status. A file of plain JSON (written before snapshots had a trailer) is
+ * read as it is; its hash is the CRC-32C of the whole file.
+ */
+export function decodeSnapshot(file: Uint8Array): { snapshot: StoreSnapshot; status: SnapshotStatus } | { error: string } {
+  let body: Uint8Array;
+  let hash: number;
+  if (startsWith(file, SNAPSHOT_HEADER)) {
+    const whole = checkIntegrity(file);
+    if ('error' in whole) return whole;
+    body = whole.content.subarray(SNAPSHOT_HEADER.length);
+    hash = whole.hash;
+  } else if (/^\s*\{/.test(new TextDecoder().decode(file.subarray(0, 64)))) {
+    body = file;
+    hash = crc32c(file);
+  } else {
+    return { error: `${NOT_A_SNAPSHOT}: the file does not begin with ${JSON.stringify(SNAPSHOT_HEADER.trim())}` };
+  }
+  const snapshot = parseBody(body);
+  if ('error' in snapshot) return snapshot;
+  return { snapshot, status: { hash, revision: snapshot.revision, totalKey: snapshot.kvs.length, totalSize: file.length } };
 }

@@ -14,12 +14,31 @@ export interface KeyValue {
   version: number;
 }
 
-/** Compare is one guard of a transaction, as etcd's Compare. */
-export interface Compare {
-  key: string;
-  target: 'mod' | 'create' | 'version';
-  result: '=' | '!=' | '<' | '>';
-  value: number;
+/**
+ * Compare is one guard of a transaction, as etcd's Compare: a key's mod or
+ * create revision or version against a number, or its value against a string
+ * (byte order; etcd fails a value compare on a missing key, whatever the result).
+ */
+export type Compare =
+  | { key: string; target: 'mod' | 'create' | 'version'; result: CompareResult; value: number }
+  | { key: string; target: 'value'; result: CompareResult; value: string };
+
+/** CompareResult is etcd's Compare.CompareResult: EQUAL, NOT_EQUAL, LESS, GREATER. */
+export type CompareResult = '=' | '!=' | '<' | '>';
+
+/** compareHolds decides one Compare against a key's current state (undefined: the key does not exist), as etcd's applyCompare. */
+export function compareHolds(c: Compare, kv: KeyValue | undefined): boolean {
+  if (c.target === 'value' && !kv) return false;
+  // A value compares as etcd's bytes.Compare of the UTF-8 bytes; the others as numbers, 0 for a missing key.
+  const order = c.target === 'value'
+    ? Buffer.compare(Buffer.from((kv as KeyValue).value), Buffer.from(c.value))
+    : Math.sign((c.target === 'mod' ? (kv?.modRevision ?? 0) : c.target === 'create' ? (kv?.createRevision ?? 0) : (kv?.version ?? 0)) - c.value);
+  switch (c.result) {
+    case '=': return order === 0;
+    case '!=': return order !== 0;
+    case '<': return order < 0;
+    case '>': return order > 0;
+  }
 }
 
 /** Op is one operation of a transaction branch. */
@@ -65,15 +84,38 @@ export interface StoreEvent {
   prevKv?: KeyValue;
 }
 
-/** WatchError ends a watch, as etcd's ErrCompacted ends one that starts too far back. */
+/**
+ * WatchError ends a watch: ErrCompacted for one that starts too far back (or is
+ * restored over), `canceled` for one whose consumer fell more than the store's
+ * buffer behind.
+ */
 export interface WatchError {
-  code: 'compacted';
+  code: 'compacted' | 'canceled';
   message: string;
   compactRevision: number;
 }
 
+/**
+ * WatchOptions are a watch's etcd options. progressNotify asks for etcd's
+ * WithProgressNotify: a watch that saw no change for an interval gets an empty
+ * batch carrying the store's current revision.
+ */
+export interface WatchOptions {
+  progressNotify?: boolean;
+}
+
+/**
+ * OnEvents receives one batch of a watch, and the revision the watch is current
+ * to (etcd's response header revision): an empty batch is a progress
+ * notification. A consumer that returns a promise (any thenable) is busy until
+ * it settles: the store holds later batches for it meanwhile, up to its bound.
+ */
+export type OnEvents = (events: StoreEvent[], revision: number) => unknown;
+
 export interface Watch {
   cancel(): void;
+  /** requestProgress asks for a progress notification now (etcd's RequestProgress), sent if the watch has nothing pending; a store without them leaves it out. */
+  requestProgress?(): void;
 }
 
 export interface Store {
@@ -83,12 +125,72 @@ export interface Store {
   range(prefix: string, options?: RangeOptions): Promise<RangeResponse>;
   txn(request: TxnRequest): Promise<TxnResponse>;
   /** watch delivers, in revision order, every change under prefix at revision >= fromRevision. */
-  watch(prefix: string, fromRevision: number, onEvents: (events: StoreEvent[]) => void, onError: (error: WatchError) => void): Watch;
+  watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options?: WatchOptions): Watch;
   /** compact forgets history before revision; watches from before it fail. */
   compact(revision: number): Promise<void>;
 }
 
-/** Upstream etcd's wording for a watch or read below the compacted revision. */
 /** ERR_FUTURE_REV is etcd's error for a read at a revision not yet written. */
 export const ERR_FUTURE_REV = 'mvcc: required revision is a future revision';
+/** ERR_COMPACTED is etcd's wording for a watch or read below the compacted revision. */
 export const ERR_COMPACTED = 'mvcc: required revision has been compacted';
+/** ERR_NO_SPACE is what an etcd client gets for a write while the NOSPACE alarm is raised (rpctypes.ErrGRPCNoSpace). */
+export const ERR_NO_SPACE = 'etcdserver: mvcc: database space exceeded';
+/** ERR_WATCH_CANCELED is etcd's error for a watch the server ended (rpctypes.ErrGRPCWatchCanceled). */
+export const ERR_WATCH_CANCELED = 'etcdserver: watch canceled';
+
+/**
+ * StoreError is a failure the store reports rather than a bug: the API server
+ * answers it as upstream answers an etcd error that is not a Status (500 with
+ * the error's text), never as a crash.
+ */
+export class StoreError extends Error {
+  /** code: nospace is the NOSPACE alarm's refusal; unavailable is a store that could not answer (a real etcd without quorum, unreachable or past the request timeout). */
+  constructor(readonly code: 'nospace' | 'unavailable', message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** isStoreError tells a store's reported failure from a bug. */
+export function isStoreError(err: unknown): err is StoreError {
+  return err instanceof StoreError;
+}
+
+/** AlarmType is an etcd alarm: NOSPACE when the backend quota is exceeded (CORRUPT is not simulated). */
+export type AlarmType = 'NOSPACE';
+
+/** StoreStatus is `etcdctl endpoint status`: the revision, the db's size on disk and in use, the key count, and more. */
+export interface StoreStatus {
+  revision: number;
+  compactRevision: number;
+  /** dbSize is the backend's total size (etcd_mvcc_db_total_size_in_bytes), freed pages included. */
+  dbSize: number;
+  /** dbSizeInUse is the part holding live and historical revisions (etcd_mvcc_db_total_size_in_use_in_bytes). */
+  dbSizeInUse: number;
+  /** keys is how many keys are live (etcd_debugging_mvcc_keys_total). */
+  keys: number;
+  /** quotaBytes is the backend quota (--quota-backend-bytes). */
+  quotaBytes: number;
+  alarms: AlarmType[];
+}
+
+/**
+ * StoreAdmin is etcd's maintenance API, as `etcdctl compaction|defrag|alarm|endpoint
+ * status` call it: compaction and defrag reclaim space, and the NOSPACE alarm
+ * clears only when disarmed.
+ */
+export interface StoreAdmin {
+  status(): Promise<StoreStatus>;
+  /** defragment gives the backend's freed space back: the total size shrinks to what is in use. */
+  defragment(): Promise<void>;
+  alarmList(): Promise<AlarmType[]>;
+  /** alarmDisarm clears every alarm; a NOSPACE alarm comes back at the next write that still does not fit. */
+  alarmDisarm(): Promise<AlarmType[]>;
+}
+
+/** asStoreAdmin is a store's maintenance API, when its backend has one. */
+export function asStoreAdmin(store: Store): StoreAdmin | undefined {
+  const s = store as Partial<StoreAdmin>;
+  return typeof s.status === 'function' && typeof s.defragment === 'function' && typeof s.alarmList === 'function' && typeof s.alarmDisarm === 'function' ? (store as Store & StoreAdmin) : undefined;
+}

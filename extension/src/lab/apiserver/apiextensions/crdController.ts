@@ -27,6 +27,9 @@ export interface CrdHost {
   unserve(types: readonly ResourceType[]): void;
 }
 
+/** A failed sync is tried again after this long. */
+const RETRY_MS = 1000;
+
 export class CrdController {
   /** served maps a CRD's name to the types it serves now. */
   private readonly served = new Map<string, readonly ResourceType[]>();
@@ -36,8 +39,24 @@ export class CrdController {
   constructor(private readonly host: CrdHost) {}
 
   start(): void {
-    this.host.cache.subscribe(GROUP, RESOURCE, (obj, deleted) => void this.sync(obj as CustomResourceDefinition, deleted));
-    for (const crd of this.host.cache.list(GROUP, RESOURCE)) void this.sync(crd as CustomResourceDefinition, false);
+    this.host.cache.subscribe(GROUP, RESOURCE, (obj, deleted) => this.enqueue(obj as CustomResourceDefinition, deleted));
+    for (const crd of this.host.cache.list(GROUP, RESOURCE)) this.enqueue(crd as CustomResourceDefinition, false);
+  }
+
+  /**
+   * enqueue syncs a CRD; a sync the store refused (its quota, an outage) is tried
+   * again a second later from the CRD as the cache then has it, as a work queue's
+   * rate-limited requeue would, instead of failing the whole server.
+   */
+  private enqueue(crd: CustomResourceDefinition, deleted: boolean): void {
+    this.sync(crd, deleted).catch(() => {
+      const name = crd.metadata.name ?? '';
+      this.host.clock.setTimer(RETRY_MS, () => {
+        const current = this.host.cache.list(GROUP, RESOURCE).find((c) => c.metadata.name === name) as CustomResourceDefinition | undefined;
+        if (current) this.enqueue(current, false);
+        else if (deleted) this.enqueue(crd, true);
+      });
+    });
   }
 
   private async sync(crd: CustomResourceDefinition, deleted: boolean): Promise<void> {

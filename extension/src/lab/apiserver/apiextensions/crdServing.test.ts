@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { settle } from '../../clock';
+import { MemoryStore } from '../../store/memoryStore';
+import type { TxnRequest } from '../../store/store';
 import { testServer } from '../testing';
 
 const crd = {
@@ -58,4 +60,27 @@ test('a CRD becomes Established and serves its resource: defaults, pruning, sche
   await settle();
   assert.equal((await call({ method: 'GET', path: `${CRONTABS}/a` })).status, 404);
   assert.equal((await call({ method: 'GET', path: '/apis/stable.example.com/v1' })).status, 404);
+});
+
+test('a CRD whose status write the store refuses (its quota, an outage) is synced again a second later, not left unserved', async () => {
+  const store = new MemoryStore();
+  let crdWrites = 0;
+  // The second write of the CRD's key is the controller's status update: the store fails it once.
+  const failing = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'txn') return Reflect.get(target, prop, receiver) as unknown;
+      return (req: TxnRequest) => {
+        if (req.success.some((op) => op.key.includes('/customresourcedefinitions/')) && ++crdWrites === 2) return Promise.reject(new Error('etcdserver: mvcc: database space exceeded'));
+        return target.txn(req);
+      };
+    },
+  });
+  const { call, clock } = await testServer({ store: failing });
+  const created = await call({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: crd });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await settle();
+  assert.equal((await call({ method: 'GET', path: '/apis/stable.example.com/v1' })).status, 404, 'not served while its status could not be written');
+  await clock.advance(1000);
+  await settle();
+  assert.equal((await call({ method: 'GET', path: '/apis/stable.example.com/v1' })).status, 200, 'served once the retry wrote its status');
 });

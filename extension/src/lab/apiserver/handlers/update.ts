@@ -162,7 +162,8 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
       }
       if (removed.reason === 'missing') return updated;
     } else {
-      if (sameObject(updated, current)) {
+      // Stale data (stored by an older key or provider) is rewritten even unchanged, as GuaranteedUpdate does, so a replace re-encrypts it.
+      if (sameObject(updated, current) && !ctx.storage.isStale(current)) {
         ctx.tracer.stage('persist', 'skipped', 'no change');
         return current;
       }
