@@ -116,7 +116,7 @@ void test('describe node prints its identity, conditions, capacity, system info 
   ]) assert.match(out, line);
 });
 
-void test('describe node shows a Ready node without the not-ready taint and with its lease', { todo: 'needs the node lifecycle controller (removes node.kubernetes.io/not-ready) and kubelet node leases; neither is in progress' }, async () => {
+void test('describe node shows a Ready node without the not-ready taint and with its lease', async () => {
   const out = await lab.ok(['describe', 'node', 'node-1']);
   assert.match(out, /^Taints: {13}<none>$/m);
   assert.match(out, /^Lease:\n {2}HolderIdentity: {2}node-1$/m);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { KubelabProcess, lines, parseTable } from './harness';
+import { KubelabProcess, eventually, lines, parseTable } from './harness';
 
 let lab: KubelabProcess;
 before(async () => {
@@ -164,8 +164,12 @@ void test('port-forward reaches the pod\'s listener from a local port', { timeou
   }
 });
 
-void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 60_000 }, async () => {
-  const nodes = parseTable(await lab.ok(['top', 'nodes']));
+void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 90_000 }, async () => {
+  // A node's usage needs two of its 15 s scrape windows since it started: until then kubectl says "metrics not available yet".
+  const nodes = parseTable(await eventually(async () => {
+    const top = await lab.kubectl(['top', 'nodes']);
+    return top.code === 0 ? top.stdout : undefined;
+  }, 'kubectl top nodes to find node metrics', 60_000));
   assert.deepEqual(nodes.headers, ['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
   assert.deepEqual(nodes.rows.map((r) => r.NAME), ['node-1', 'node-2', 'node-3']);
   for (const r of nodes.rows) {
