@@ -209,7 +209,7 @@ void test('expose makes a Service selecting the Deployment\'s pods, and describe
   assert.equal(exists.stderr, 'Error from server (AlreadyExists): services "web" already exists\n');
 });
 
-void test('a Service gets a ClusterIP, node ports and endpoints', { todo: 'needs ClusterIP/NodePort allocation and the EndpointSlice controller, neither in progress' }, async () => {
+void test('a Service gets a ClusterIP, node ports and endpoints', async () => {
   assert.match(await lab.ok(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']), /^10\.(9[6-9]|1[01]\d)\.\d+\.\d+$/);
   await lab.ok(['create', 'service', 'nodeport', 'web-np', '--tcp=80:80']);
   assert.match(parseTable(await lab.ok(['get', 'service', 'web-np'])).rows[0]['PORT(S)'], /^80:3\d{4}\/TCP$/);

@@ -37,7 +37,7 @@ function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class EtcdCluster {
-  private constructor(readonly root: string, readonly members: EtcdMember[]) {}
+  private constructor(readonly root: string, readonly members: EtcdMember[], readonly flags: readonly string[]) {}
 
   /** endpoints are every member's client URL, as kube-apiserver's --etcd-servers. */
   get endpoints(): string[] {
@@ -47,8 +47,9 @@ export class EtcdCluster {
   /**
    * start launches size members as one new cluster and resolves once every one
    * of them answers /health (which needs a leader), or rejects with their logs.
+   * flags are more of etcd's flags for every member (`--quota-backend-bytes`, ...).
    */
-  static async start(size = 3, timeoutMs = 30_000): Promise<EtcdCluster> {
+  static async start(size = 3, timeoutMs = 30_000, flags: readonly string[] = []): Promise<EtcdCluster> {
     if (!existsSync(ETCD_BINARY)) throw new Error(`${ETCD_BINARY} is not installed (apt-get install etcd-server)`);
     const root = mkdtempSync(join(tmpdir(), 'kubelab-etcd-cluster-'));
     const members: EtcdMember[] = [];
@@ -56,7 +57,7 @@ export class EtcdCluster {
       const [client, peer] = [await freePort(), await freePort()];
       members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${client}`, peerUrl: `http://127.0.0.1:${peer}`, dataDir: join(root, `m${i}`), log: '' });
     }
-    const cluster = new EtcdCluster(root, members);
+    const cluster = new EtcdCluster(root, members, flags);
     for (let i = 0; i < size; i++) cluster.launch(i);
     try {
       await Promise.all(members.map((_, i) => cluster.waitHealthy(i, timeoutMs)));
@@ -79,6 +80,7 @@ export class EtcdCluster {
       // A short election keeps the tests that stop members quick; etcd's defaults are 100 and 1000.
       '--heartbeat-interval', '50', '--election-timeout', '500',
       '--log-level', 'warn',
+      ...this.flags,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     m.process = child;
     child.stderr?.on('data', (chunk: Buffer) => (m.log = (m.log + chunk.toString()).slice(-4000)));

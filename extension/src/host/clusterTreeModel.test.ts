@@ -164,9 +164,10 @@ test('a namespace lists the kinds that have objects in it, each kind its objects
     assert.ok(labels.indexOf('Deployments') < labels.indexOf('Pods') && labels.indexOf('Pods') < labels.indexOf('Services'), labels.join());
     assert.ok(!labels.includes('Jobs'), 'a kind without objects in the namespace is left out');
     const services = tree.children(def).find((k) => tree.item(k).label === 'Services') as ClusterNode;
-    assert.equal(tree.item(services).description, '1');
-    const [websvc] = tree.children(services);
-    assert.equal(tree.item(websvc).label, 'web');
+    // default also holds the API server's `kubernetes` Service.
+    assert.equal(tree.item(services).description, '2');
+    assert.deepEqual(tree.children(services).map((n) => tree.item(n).label), ['kubernetes', 'web']);
+    const websvc = tree.children(services)[1];
     assert.match(tree.item(websvc).description ?? '', /^ClusterIP( · \d+\.\d+\.\d+\.\d+)? · 80\/TCP$/);
     assert.ok(isResourceItem(websvc));
     assert.equal(tree.item(websvc).contextValue, 'resource.service');

@@ -9,6 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { DEFAULT_API_AUDIENCES } from './apiserver/apiServer';
 import { BearerTokenAuthenticator, type TokenAuthenticator } from './apiserver/auth/bearerToken';
 import { bootstrapPolicy } from './apiserver/auth/bootstrapPolicy';
+import { API_SERVER_ADDRESS, API_SERVER_PORT, kubernetesServiceObjects } from './controllers/kubernetesService';
 import { ServiceAccountTokenAuthenticator, TokenGenerator } from './apiserver/auth/serviceAccountToken';
 import { StaticTokenAuthenticator } from './apiserver/auth/tokenFile';
 import type { Authorizer, UserInfo } from './apiserver/auth/types';
@@ -224,6 +225,8 @@ export class Lab {
     for (const b of policy.clusterRoleBindings) await bootstrap.create(rbac('clusterrolebindings', false), b);
     for (const r of policy.roles) await bootstrap.create(rbac('roles', true), r);
     for (const b of policy.roleBindings) await bootstrap.create(rbac('rolebindings', true), b);
+    // The controlplane bootstrap controller: the `kubernetes` Service and the endpoints that lead to the API server.
+    for (const [ref, obj] of kubernetesServiceObjects(API_SERVER_ADDRESS, API_SERVER_PORT)) await bootstrap.create(ref, obj);
   }
 
   async start(): Promise<void> {

@@ -7,6 +7,8 @@ import type { KubeObject } from '../api/types';
 import type { Decoded, FieldValidation } from '../openapi/decode';
 import type { FieldError } from './fieldErrors';
 import type { NameValidator } from './validation/objectMeta';
+import type { Random } from '../random';
+import type { ObjectStorage } from './storage';
 
 export interface Strategy<T extends KubeObject = KubeObject> {
   /** nameValidator checks metadata.name (DNS subdomain for most resources). */
@@ -36,6 +38,12 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   allowCreateOnUpdate?: boolean;
   /** allowUnconditionalUpdate false makes an update without metadata.resourceVersion a 422, as AllowUnconditionalUpdate (default true). */
   allowUnconditionalUpdate?: boolean;
+  /**
+   * allocate is the store's BeginCreate/BeginUpdate for what a write takes from a
+   * shared pool (a Service's cluster IPs and node ports): it runs after validation
+   * of the main resource, and answers field errors or a finish to call once the write is done.
+   */
+  allocate?(obj: T, old: T | undefined, ctx: AllocationContext): Promise<FieldError[] | (() => void)>;
   validate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   /** validateStatusUpdate checks a write to the status subresource (defaults to validateUpdate). */
@@ -69,6 +77,13 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   selectableFields?(obj: T): Record<string, string>;
   /** fieldLabelAliases are labels the version's conversion renames (pods' `spec.host` is `spec.nodeName`). */
   fieldLabelAliases?: Readonly<Record<string, string>>;
+}
+
+/** AllocationContext is what an allocation reads: the type's storage, the lab's Random, and whether the write is a dry run. */
+export interface AllocationContext {
+  storage: ObjectStorage;
+  random: Random;
+  dryRun: boolean;
 }
 
 /** SubresourceStrategy is the update strategy of a subresource's own store (namespaceFinalizeStrategy). */

@@ -9,6 +9,8 @@ import type { KubeClient } from '../client/kubeClient';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 import { DeploymentController } from './deploymentController';
 import { DisruptionController } from './disruptionController';
+import { EndpointSliceController } from './endpointSliceController';
+import { EndpointsController } from './endpointsController';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
 import { NodeLifecycleController } from './nodeLifecycleController';
@@ -44,6 +46,8 @@ export class ControllerManager {
       new TaintEvictionController(clientFor('node-controller'), clock, this.factory),
       new PodGCController(clientFor('pod-garbage-collector'), clock, this.factory),
       new DisruptionController(clientFor('disruption-controller'), clock, this.factory),
+      new EndpointsController(clientFor('endpoint-controller'), clock, this.factory),
+      new EndpointSliceController(clientFor('endpointslice-controller'), clock, this.factory),
     ];
     if (options.rootCA) this.controllers.push(new RootCACertPublisher(clientFor('root-ca-cert-publisher'), clock, this.factory, options.rootCA));
   }

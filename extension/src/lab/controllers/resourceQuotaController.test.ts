@@ -146,7 +146,8 @@ test('a new quota gets status.hard from spec and status.used for everything it t
     configmaps: '2', 'count/configmaps': '2', 'count/deployments.apps': '1', 'count/pods': '2', cpu: '350m',
     'fast.storageclass.storage.k8s.io/requests.storage': '1Gi', 'limits.cpu': '700m', 'limits.memory': '384Mi', memory: '192Mi',
     persistentvolumeclaims: '1', pods: '2', 'requests.cpu': '350m', 'requests.memory': '192Mi', 'requests.storage': '1Gi', secrets: '1',
-    services: '2', 'services.loadbalancers': '1', 'services.nodeports': '3',
+    // The default namespace also holds the API server's `kubernetes` Service.
+    services: '3', 'services.loadbalancers': '1', 'services.nodeports': '3',
   });
   h.stop();
 });
@@ -161,7 +162,7 @@ test('admission and the controller count alike: a resync after admitted creates 
   ok(await admin.create(CONFIGMAPS, named('ConfigMap', 'v1', 'c')));
   ok(await admin.create(SERVICES, named('Service', 'v1', 'np', { spec: { type: 'NodePort', ports: [{ port: 80 }] } })));
   const charged = await h.get('q');
-  assert.deepEqual(charged.status?.used, { configmaps: '1', 'limits.memory': '356Mi', pods: '2', 'requests.cpu': '1500m', services: '1', 'services.nodeports': '1' });
+  assert.deepEqual(charged.status?.used, { configmaps: '1', 'limits.memory': '356Mi', pods: '2', 'requests.cpu': '1500m', services: '2', 'services.nodeports': '1' });
   await h.clock.advance(5 * 60_000);
   const resynced = await h.get('q');
   assert.equal(resynced.metadata.resourceVersion, charged.metadata.resourceVersion);
@@ -221,12 +222,13 @@ test('a service that stops being a NodePort frees its node ports', async () => {
   ok(await admin.create(RESOURCEQUOTAS, quota('q', { services: '5', 'services.nodeports': '5' })));
   await h.clock.advance(1000);
   const svc = ok(await admin.create(SERVICES, named('Service', 'v1', 'web', { spec: { type: 'NodePort', ports: [{ port: 80 }] } })));
-  assert.deepEqual((await h.get('q')).status?.used, { services: '1', 'services.nodeports': '1' });
+  // `kubernetes` is the other Service in default.
+  assert.deepEqual((await h.get('q')).status?.used, { services: '2', 'services.nodeports': '1' });
   // A ClusterIP service keeps neither node ports nor an external traffic policy.
   const { externalTrafficPolicy: _policy, ...spec } = svc.spec as { ports: Record<string, unknown>[]; externalTrafficPolicy?: string };
   ok(await admin.update(SERVICES, { ...svc, spec: { ...spec, type: 'ClusterIP', ports: spec.ports.map(({ nodePort: _port, ...p }) => p) } }));
   await h.clock.advance(1000);
-  assert.deepEqual((await h.get('q')).status?.used, { services: '1', 'services.nodeports': '0' });
+  assert.deepEqual((await h.get('q')).status?.used, { services: '2', 'services.nodeports': '0' });
   h.stop();
 });
 

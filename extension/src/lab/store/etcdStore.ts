@@ -10,8 +10,11 @@
 import type { CallOptions, Interceptor } from '@grpc/grpc-js';
 import type { Etcd3, ICompare, IDuplexStream, IKeyValue, IRequestOp, IWatchRequest, IWatchResponse } from 'etcd3';
 import { type Clock, type Timer, RealClock } from '../clock';
+import { ETCD_DEFAULT_QUOTA_BYTES } from './quota';
+import { type StoreSnapshot, validateSnapshot } from './snapshot';
 import {
   ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError,
+  type AlarmType, type StoreAdmin, type StoreStatus,
   type Compare, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store,
   type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
@@ -27,7 +30,18 @@ export interface EtcdStoreOptions {
   clock?: Clock;
   /** watchBufferLimit is how many batches a watch may hold for a busy consumer before it is canceled; 128 (etcd's chanBufLen) when omitted. */
   watchBufferLimit?: number;
+  /**
+   * quotaBytes is the cluster's --quota-backend-bytes, which status reports: etcd's
+   * maintenance API does not tell it, so it is read from a member's /metrics
+   * (etcd_server_quota_backend_bytes) and this is the fallback (etcd's 2 GiB when omitted).
+   */
+  quotaBytes?: number;
 }
+
+/** MAX_TXN_OPS is etcd's default --max-txn-ops: a restore writes its keys in transactions of at most this many. */
+const MAX_TXN_OPS = 128;
+/** SNAPSHOT_PAGE is how many keys a snapshot reads a page. */
+const SNAPSHOT_PAGE = 1_000;
 
 /** DEFAULT_ETCD_REQUEST_TIMEOUT_MS is how long a call may take before it fails with etcd's last error or `context deadline exceeded`. */
 export const DEFAULT_ETCD_REQUEST_TIMEOUT_MS = 5_000;
@@ -164,7 +178,7 @@ interface Member {
   client: Etcd3;
 }
 
-export class EtcdStore implements Store {
+export class EtcdStore implements Store, StoreAdmin {
   readonly endpoints: readonly string[];
   private readonly timeoutMs: number;
   readonly clock: Clock;
@@ -178,7 +192,7 @@ export class EtcdStore implements Store {
   private readonly watches = new Set<EtcdWatch>();
   private closed = false;
 
-  constructor(options: EtcdStoreOptions) {
+  constructor(private readonly options: EtcdStoreOptions) {
     const bad = etcdEndpointsError(options.endpoints);
     if (bad) throw new Error(bad);
     this.endpoints = [...options.endpoints];
@@ -314,6 +328,152 @@ export class EtcdStore implements Store {
       if (err instanceof Error && err.message === ERR_COMPACTED) return;
       if (err instanceof Error && err.message === ERR_FUTURE_REV) return this.compact(await this.revision());
       throw err;
+    }
+  }
+
+  /**
+   * status is `etcdctl endpoint status` of the member that answers, with the
+   * cluster's alarms: the revision, the backend's size and the part in use, and
+   * the key count. The compacted revision is not in etcd's status; it is found
+   * as etcd tells it, by the error of a read at revision 1.
+   */
+  async status(): Promise<StoreStatus> {
+    const members = await this.members();
+    const status = await this.call((c, o) => c.maintenance.status(o));
+    const keys = await this.call((c, o) => c.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), count_only: true }, o));
+    const alarms = await this.alarmList();
+    const compactRevision = await this.compactRevision();
+    return {
+      revision: Number(status.header.revision),
+      compactRevision,
+      dbSize: Number(status.dbSize),
+      dbSizeInUse: Number(status.dbSizeInUse),
+      keys: Number(keys.count),
+      quotaBytes: await this.quotaBytes(members[this.preferred].endpoint),
+      alarms,
+    };
+  }
+
+  /**
+   * compactRevision is etcd's compacted revision, which its status does not
+   * tell: the least revision a read at still works (etcd refuses only the ones
+   * below it), found by bisection; 0 when revision 1 can still be read.
+   */
+  private async compactRevision(): Promise<number> {
+    const readable = async (rev: number): Promise<boolean> => {
+      try {
+        await this.call((c, o) => c.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), count_only: true, revision: rev }, o));
+        return true;
+      } catch (err) {
+        if (err instanceof Error && err.message === ERR_COMPACTED) return false;
+        throw err;
+      }
+    };
+    if (await readable(1)) return 0;
+    let lo = 1;
+    let hi = await this.revision();
+    // lo is unreadable, hi (the current revision) always readable.
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await readable(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
+  /** quotaBytes reads etcd_server_quota_backend_bytes from the member's /metrics, else the configured quota. */
+  private async quotaBytes(endpoint: string): Promise<number> {
+    try {
+      const res = await fetch(new URL('/metrics', endpoint), { signal: AbortSignal.timeout(this.timeoutMs) });
+      const m = /^etcd_server_quota_backend_bytes (\S+)$/m.exec(await res.text());
+      if (m && Number(m[1]) > 0) return Number(m[1]);
+    } catch {
+      // No metrics (a TLS endpoint, or a member gone): the configured quota stands.
+    }
+    return this.configuredQuota;
+  }
+
+  private get configuredQuota(): number {
+    return this.options.quotaBytes ?? ETCD_DEFAULT_QUOTA_BYTES;
+  }
+
+  /**
+   * defragment defragments every member, as `etcdctl defrag --cluster`: each
+   * backend shrinks to the space in use. Every member is tried; the first
+   * failure is reported after.
+   */
+  async defragment(): Promise<void> {
+    const members = await this.members();
+    const failures: string[] = [];
+    for (const m of members) {
+      try {
+        await m.client.maintenance.defragment({ deadline: this.clock.now() + Math.max(this.timeoutMs, 30_000) });
+      } catch (err) {
+        const f = grpcFailure(err);
+        failures.push(`failed to defragment etcd member[${m.endpoint}] (${f ? f.message : String(err)})`);
+      }
+    }
+    if (failures.length) throw new StoreError('unavailable', failures.join('; '));
+  }
+
+  /** alarmList is `etcdctl alarm list`: the alarms raised on any member, each type once. */
+  async alarmList(): Promise<AlarmType[]> {
+    const res = await this.call((c, o) => c.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' }, o));
+    return [...new Set(res.alarms.filter((a) => String(a.alarm) === 'Nospace' || String(a.alarm) === 'NOSPACE' || Number(a.alarm) === 1).map((): AlarmType => 'NOSPACE'))];
+  }
+
+  /** alarmDisarm is `etcdctl alarm disarm`: every raised alarm is deactivated, member by member; it answers the types it cleared. */
+  async alarmDisarm(): Promise<AlarmType[]> {
+    const res = await this.call((c, o) => c.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' }, o));
+    const cleared = new Set<AlarmType>();
+    for (const a of res.alarms) {
+      await this.call((c, o) => c.maintenance.alarm({ action: 'Deactivate', memberID: a.memberID, alarm: a.alarm }, o));
+      if (String(a.alarm) === 'Nospace' || Number(a.alarm) === 1) cleared.add('NOSPACE');
+    }
+    return [...cleared];
+  }
+
+  /**
+   * snapshot is the whole keyspace at one revision, read page by page at that
+   * revision, in the lab's snapshot format (the keys with their revisions and
+   * versions). It is not etcd's own snapshot (the bbolt file of the maintenance
+   * API's stream), which only etcdutl can restore.
+   */
+  async snapshot(): Promise<StoreSnapshot> {
+    const first = await this.range('', { limit: SNAPSHOT_PAGE });
+    const revision = first.revision;
+    const kvs = [...first.kvs];
+    let more = first.more;
+    while (more) {
+      const page = await this.range('', { limit: SNAPSHOT_PAGE, startKey: `${kvs[kvs.length - 1].key}\u0000`, revision });
+      kvs.push(...page.kvs);
+      more = page.more;
+    }
+    return { revision, kvs };
+  }
+
+  /**
+   * restore writes a snapshot's keys and values into an etcd whose keyspace is
+   * empty (a new cluster, as etcdutl restores into a new data directory), in
+   * transactions of at most etcd's --max-txn-ops keys, each guarded by the keys
+   * being absent. etcd's API gives every write a revision of its own choosing, so
+   * the keys come back with new revisions and version 1; the values are the
+   * snapshot's. A snapshot that does not validate, or a keyspace that is not
+   * empty, is refused before anything is written.
+   */
+  async restore(snapshot: StoreSnapshot): Promise<void> {
+    const valid = validateSnapshot(snapshot);
+    if ('error' in valid) throw new Error(`cannot restore the snapshot: ${valid.error}`);
+    const present = await this.range('', { limit: 1 });
+    if (present.kvs.length > 0) throw new Error(`cannot restore the snapshot: the etcd keyspace is not empty (it holds ${JSON.stringify(present.kvs[0].key)}); restore into a new cluster`);
+    for (let i = 0; i < valid.kvs.length; i += MAX_TXN_OPS) {
+      const chunk = valid.kvs.slice(i, i + MAX_TXN_OPS);
+      const res = await this.txn({
+        compare: chunk.map((kv) => ({ key: kv.key, target: 'create', result: '=', value: 0 })),
+        success: chunk.map((kv) => ({ type: 'put', key: kv.key, value: kv.value })),
+        failure: [],
+      });
+      if (!res.succeeded) throw new Error(`cannot restore the snapshot: a key of it was written meanwhile; ${i} of ${valid.kvs.length} keys were restored`);
     }
   }
 

@@ -61,6 +61,13 @@ export class MemoryStore implements Store, StoreAdmin {
   private readonly sorted = new SortedKeys();
   /** log holds every revision's events after the compacted revision, oldest first. */
   private log: { revision: number; events: StoreEvent[] }[] = [];
+  /**
+   * atCompacted are the puts of the compacted revision itself, which etcd's
+   * compaction keeps (each is its key's latest revision at or before it; a
+   * deletion's tombstone there is dropped): a watch from the compacted revision
+   * replays them, without the previous values, which are compacted.
+   */
+  private atCompacted: StoreEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly clock?: Clock;
   private readonly quotaBytes: number;
@@ -92,8 +99,8 @@ export class MemoryStore implements Store, StoreAdmin {
     const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
     const at = options.revision ?? 0;
     if (at > this.rev) return Promise.reject(new Error(ERR_FUTURE_REV));
-    // As etcd, the compacted revision itself can still be read when it is the current one.
-    if (at > 0 && at <= this.compacted && at !== this.rev) return Promise.reject(new Error(ERR_COMPACTED));
+    // As etcd's rangeKeys: only revisions below the compacted one are gone; the compacted revision itself can be read.
+    if (at > 0 && at < this.compacted) return Promise.reject(new Error(ERR_COMPACTED));
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const kvs: KeyValue[] = [];
     let more = false;
@@ -213,12 +220,14 @@ export class MemoryStore implements Store, StoreAdmin {
 
   watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options: WatchOptions = {}): Watch {
     const watcher: Watcher = { prefix, onEvents, onError, cancelled: false, progressNotify: options.progressNotify === true, pending: [], busy: false, scheduled: false, sawEvents: false };
-    if (fromRevision > 0 && fromRevision <= this.compacted) {
+    // As etcd's syncWatchers: a watch may start at the compacted revision, not before it.
+    if (fromRevision > 0 && fromRevision < this.compacted) {
       queueMicrotask(() => onError({ code: 'compacted', message: ERR_COMPACTED, compactRevision: this.compacted }));
       return { cancel: () => undefined };
     }
     const initial: StoreEvent[] = [];
     if (fromRevision > 0) {
+      if (fromRevision === this.compacted) for (const e of this.atCompacted) if (e.kv.key.startsWith(prefix)) initial.push(e);
       for (let i = this.logIndex(fromRevision); i < this.log.length; i++) {
         for (const e of this.log[i].events) if (e.kv.key.startsWith(prefix)) initial.push(e);
       }
@@ -247,6 +256,9 @@ export class MemoryStore implements Store, StoreAdmin {
   compact(revision: number): Promise<void> {
     this.compacted = Math.max(this.compacted, Math.min(revision, this.rev));
     const keep = this.logIndex(this.compacted + 1);
+    if (keep > 0 && this.log[keep - 1].revision === this.compacted) {
+      this.atCompacted = this.log[keep - 1].events.filter((e) => e.type === 'put').map((e) => ({ type: 'put', kv: e.kv }));
+    }
     for (let i = 0; i < keep; i++) {
       for (const e of this.log[i].events) {
         if (e.prevKv) this.inUse -= recordBytes(e.prevKv);
@@ -310,6 +322,7 @@ export class MemoryStore implements Store, StoreAdmin {
     this.rev = snapshot.revision;
     this.compacted = snapshot.revision;
     this.log = [];
+    this.atCompacted = snapshot.kvs.filter((kv) => kv.modRevision === snapshot.revision).map((kv) => ({ type: 'put', kv: this.keys.get(kv.key) as KeyValue }));
     // A restored backend is a fresh file holding one revision of each key.
     this.inUse = 0;
     for (const kv of this.keys.values()) this.inUse += recordBytes(kv);

@@ -8,7 +8,7 @@
 import { type KubeObject, type ObjectMeta, type Status, isStatus } from '../../api/types';
 import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
-import { alreadyExists, badRequest, forbidden } from '../errors';
+import { alreadyExists, badRequest, forbidden, invalid } from '../errors';
 import { decodeObject } from '../../openapi/decode';
 import { modelForKind } from '../../openapi/schema';
 import { groupVersion } from '../resources';
@@ -102,7 +102,21 @@ async function storeCreate(ctx: HandlerContext, obj: KubeObject, refuseResourceV
   const s = ctx.type.strategy;
   if (s.generation) meta.generation = 1;
   s.prepareForCreate?.(obj);
-  const rejected = validateObject(ctx, obj) ?? (authorizeCreate ? await authorizedToCreate(ctx) : undefined) ?? (await admitValidate(ctx, attributes(ctx, 'CREATE', obj)));
+  const invalidObject = validateObject(ctx, obj);
+  if (invalidObject) return invalidObject;
+  const allocated = await s.allocate?.(obj, undefined, { storage: ctx.storage, random: ctx.random, dryRun: ctx.dryRun });
+  if (Array.isArray(allocated)) return invalid(ctx.type.kind, ctx.type.group, meta.name ?? '', allocated);
+  try {
+    return await admitAndWrite(ctx, obj, refuseResourceVersion, authorizeCreate);
+  } finally {
+    allocated?.();
+  }
+}
+
+/** admitAndWrite is the rest of the store's create once the object is valid: the create authorization of an upsert, validating admission, the write. */
+async function admitAndWrite(ctx: HandlerContext, obj: KubeObject, refuseResourceVersion: boolean, authorizeCreate: boolean): Promise<KubeObject | Status> {
+  const meta = obj.metadata;
+  const rejected = (authorizeCreate ? await authorizedToCreate(ctx) : undefined) ?? (await admitValidate(ctx, attributes(ctx, 'CREATE', obj)));
   if (rejected) return rejected;
   if (refuseResourceVersion && !ctx.dryRun && resourceVersionSet(meta)) {
     ctx.tracer.stage('persist', 'rejected', RESOURCE_VERSION_SET_ON_CREATE);

@@ -150,32 +150,51 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
     if (escalated) return escalated;
     dedupOwnerReferences(ctx, updated, true);
     omitEmptyMetadata(updated);
-    const rejected = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current) ?? (await admitValidate(ctx, attributes(ctx, 'UPDATE', updated, current)));
-    if (rejected) return rejected;
-    const revision = Number(current.metadata.resourceVersion);
-    if (shouldDeleteDuringUpdate(ctx, updated, current)) {
-      const removed = await ctx.storage.remove(current, revision, ctx.dryRun);
-      if (removed.ok) {
-        persisted(ctx, removed.object);
-        // The client expects the object it updated back, not the deletion's Status (deleteWithoutFinalizers).
-        return updated;
-      }
-      if (removed.reason === 'missing') return updated;
-    } else {
-      // Stale data (stored by an older key or provider) is rewritten even unchanged, as GuaranteedUpdate does, so a replace re-encrypts it.
-      if (sameObject(updated, current) && !ctx.storage.isStale(current)) {
-        ctx.tracer.stage('persist', 'skipped', 'no change');
-        return current;
-      }
-      const written = await ctx.storage.update(updated, revision, ctx.dryRun);
-      if (written.ok) {
-        persisted(ctx, written.object);
-        return written.object;
-      }
-      if (written.reason === 'missing') return notFound(gr, ctx.info.name);
+    const invalidObject = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current);
+    if (invalidObject) return invalidObject;
+    // Only the main resource allocates: /status and other subresources cannot change what is allocated.
+    const s = ctx.type.strategy;
+    const allocated = isStatusWrite(ctx) || subresourceStrategy(ctx) ? undefined : await s.allocate?.(updated, current, { storage: ctx.storage, random: ctx.random, dryRun: ctx.dryRun });
+    if (Array.isArray(allocated)) return invalid(ctx.type.kind, ctx.type.group, ctx.info.name, allocated);
+    let result: KubeObject | Status | undefined;
+    try {
+      result = await admitAndWrite(ctx, updated, current);
+    } finally {
+      allocated?.();
     }
+    if (result) return result;
     if (attempt >= MAX_ATTEMPTS) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
   }
+}
+
+/** admitAndWrite runs validating admission and writes the valid update: the object written (or removed), a Status, or undefined when another write raced it. */
+async function admitAndWrite(ctx: HandlerContext, updated: KubeObject, current: KubeObject): Promise<KubeObject | Status | undefined> {
+  const gr = { group: ctx.type.group, resource: ctx.type.resource };
+  const rejected = await admitValidate(ctx, attributes(ctx, 'UPDATE', updated, current));
+  if (rejected) return rejected;
+  const revision = Number(current.metadata.resourceVersion);
+  if (shouldDeleteDuringUpdate(ctx, updated, current)) {
+    const removed = await ctx.storage.remove(current, revision, ctx.dryRun);
+    if (removed.ok) {
+      persisted(ctx, removed.object);
+      // The client expects the object it updated back, not the deletion's Status (deleteWithoutFinalizers).
+      return updated;
+    }
+    if (removed.reason === 'missing') return updated;
+  } else {
+    // Stale data (stored by an older key or provider) is rewritten even unchanged, as GuaranteedUpdate does, so a replace re-encrypts it.
+    if (sameObject(updated, current) && !ctx.storage.isStale(current)) {
+      ctx.tracer.stage('persist', 'skipped', 'no change');
+      return current;
+    }
+    const written = await ctx.storage.update(updated, revision, ctx.dryRun);
+    if (written.ok) {
+      persisted(ctx, written.object);
+      return written.object;
+    }
+    if (written.reason === 'missing') return notFound(gr, ctx.info.name);
+  }
+  return undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from '../defaulting/core';
 import { initIPFamilies, normalizeClusterIPs, patchAllocatedValues } from '../defaulting/service';
 import { type ResourceType, def } from '../resources';
+import { allocateService } from './serviceAlloc';
 import { type Strategy, keepSpec } from '../strategy';
 import { podWarnings, validatePod, validatePodStatusUpdate, validatePodUpdate } from '../validation/core';
 import { preparePodStatusUpdate } from '../validation/core/pod';
@@ -118,6 +119,7 @@ const serviceStrategy: Strategy = {
     normalizeClusterIPs(spec, prev);
     initIPFamilies(spec, prev, CLUSTER_IP_FAMILIES);
   },
+  allocate: allocateService,
   validate: (svc) => [...validateService(svc), ...validateServiceIPFamilies(svc)],
   validateUpdate: (svc, old) => [...validateServiceUpdate(svc, old), ...validateServiceIPFamilies(svc)],
   validateStatusUpdate: validateServiceStatusUpdate,
