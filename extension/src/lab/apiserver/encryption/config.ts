@@ -9,6 +9,7 @@
  */
 import { type RandomBytes, cbcTransformer, gcmTransformer } from './aes';
 import { decodeConfigObject, decodeConfigText } from './decode';
+import { secretboxTransformer } from './secretbox';
 import { type PrefixTransformer, type ResourceTransformers, type TransformationRecorder, type Transformer, identity, prefixTransformers } from './transformer';
 import { type EncryptionConfiguration, type GroupResource, type Key, type ResourceConfiguration, grYAMLString, parseGroupResource } from './types';
 import { decodeBase64, validationError } from './validation';
@@ -17,12 +18,6 @@ export const AESCBC_PREFIX = 'k8s:enc:aescbc:v1:';
 export const AESGCM_PREFIX = 'k8s:enc:aesgcm:v1:';
 export const SECRETBOX_PREFIX = 'k8s:enc:secretbox:v1:';
 
-/**
- * SECRETBOX_UNAVAILABLE refuses secretbox: XSalsa20-Poly1305 is not in
- * node:crypto, and the lab takes no cryptography of its own making; it needs a
- * vetted package (tweetnacl or libsodium) that has not been approved.
- */
-export const SECRETBOX_UNAVAILABLE = 'the secretbox provider (XSalsa20-Poly1305) is not available in the lab: node:crypto does not implement it and no NaCl library (tweetnacl, libsodium) is installed; use aesgcm or aescbc';
 
 /** ENCRYPTION_CONFIG_FLAG is kube-apiserver's flag for the file. */
 export const ENCRYPTION_CONFIG_FLAG = '--encryption-provider-config';
@@ -96,7 +91,7 @@ function entryTransformers(entry: ResourceConfiguration, randomBytes: RandomByte
     let built: PrefixTransformer | { error: string };
     if (p.aesgcm) built = keyedTransformer(p.aesgcm.keys ?? [], AESGCM_PREFIX, 'AES', (key) => gcmTransformer(key, randomBytes));
     else if (p.aescbc) built = keyedTransformer(p.aescbc.keys ?? [], AESCBC_PREFIX, 'AES', (key) => cbcTransformer(key, randomBytes));
-    else if (p.secretbox) built = { error: SECRETBOX_UNAVAILABLE };
+    else if (p.secretbox) built = keyedTransformer(p.secretbox.keys ?? [], SECRETBOX_PREFIX, 'Secretbox', (key) => secretboxTransformer(key, randomBytes));
     else if (p.kms) built = { error: `could not configure KMS plugin ${JSON.stringify(p.kms.name ?? '')}: the lab has no KMS plugin to reach` };
     else if (p.identity) built = { prefix: '', transformer: identity };
     else built = { error: 'provider does not contain any of the expected providers: KMS, AESGCM, AESCBC, Secretbox, Identity' };

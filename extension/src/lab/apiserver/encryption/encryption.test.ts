@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import nacl from 'tweetnacl';
 import { cbcTransformer, gcmTransformer } from './aes';
-import { AESCBC_PREFIX, AESGCM_PREFIX, SECRETBOX_UNAVAILABLE, encryptionTransformers, loadEncryptionConfig, parseEncryptionConfiguration } from './config';
+import { secretboxTransformer } from './secretbox';
+import { AESCBC_PREFIX, AESGCM_PREFIX, encryptionTransformers, loadEncryptionConfig, parseEncryptionConfiguration } from './config';
 import { identity, prefixTransformers } from './transformer';
 
 const KEY32 = Buffer.alloc(32, 7).toString('base64');
@@ -69,9 +71,27 @@ describe('providers round trip', () => {
     assert.deepEqual(identity.fromStorage('k8s:enc:aescbc:v1:k:xyz', KEY), { ok: false, error: 'identity transformer tried to read encrypted data' });
   });
 
-  test('secretbox is refused until a NaCl library is approved', () => {
-    const t = encryptionTransformers(config([{ secretbox: { keys: [{ name: 'k', secret: KEY32 }] } }]), { randomBytes: rb });
-    assert.deepEqual(t, { error: `error while building transformers: ${SECRETBOX_UNAVAILABLE}` });
+  test('secretbox seals with XSalsa20-Poly1305: a 24-byte nonce, then the data and its 16-byte tag; a damaged value or another key does not open', () => {
+    const key = new Uint8Array(Buffer.alloc(32, 3));
+    const t = secretboxTransformer(key, rb);
+    const stored = t.toStorage(PLAIN, KEY);
+    const bytes = Buffer.from(stored, 'latin1');
+    assert.equal(bytes.length, 24 + Buffer.byteLength(PLAIN) + 16);
+    assert.ok(!stored.includes(PLAIN));
+    assert.deepEqual(t.fromStorage(stored, KEY), { ok: true, data: PLAIN, stale: false });
+    // NaCl itself opens it with the nonce in front: the layout is upstream's.
+    assert.equal(Buffer.from(nacl.secretbox.open(new Uint8Array(bytes.subarray(24)), new Uint8Array(bytes.subarray(0, 24)), key) ?? []).toString(), PLAIN);
+    const flipped = stored.slice(0, 30) + String.fromCharCode(stored.charCodeAt(30) ^ 1) + stored.slice(31);
+    assert.deepEqual(t.fromStorage(flipped, KEY), { ok: false, error: 'output array was not large enough for encryption' });
+    assert.deepEqual(secretboxTransformer(new Uint8Array(Buffer.alloc(32, 4)), rb).fromStorage(stored, KEY), { ok: false, error: 'output array was not large enough for encryption' });
+    assert.deepEqual(t.fromStorage('short', KEY), { ok: false, error: 'the stored data was shorter than the required size' });
+  });
+
+  test('a secretbox provider writes under its prefix and key name', () => {
+    const t = build([{ secretbox: { keys: [{ name: 'k', secret: KEY32 }] } }]).transformerFor('', 'secrets');
+    const stored = t.toStorage(PLAIN, KEY);
+    assert.ok(stored.startsWith('k8s:enc:secretbox:v1:k:'));
+    assert.deepEqual(t.fromStorage(stored, KEY), { ok: true, data: PLAIN, stale: false });
   });
 });
 
