@@ -24,16 +24,16 @@ import { ManifestQuickFixes } from './host/quickFixes';
 import { LabStatusBar } from './host/statusBar';
 import { registerWalkthrough } from './host/walkthrough';
 
-function labOptions(storageDir: string): LabOptions {
+function labOptions(storageDir: string, workspaceStorage: string | undefined): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
   // The front door's PKI and kubeconfig live in the extension's global storage, so terminals keep one KUBECONFIG path.
   // Node size, kube-proxy mode, admission plugins, speed and persistence come from the kubelab.* settings too.
-  return { nodes: config.get<number>('nodes', 3), seed: 1, ...labSettings(), serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
+  return { nodes: config.get<number>('nodes', 3), seed: 1, ...labSettings(workspaceStorage), serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
-    const host = new LabHost(context.extensionPath, () => labOptions(context.globalStorageUri.fsPath));
+    const host = new LabHost(context.extensionPath, () => labOptions(context.globalStorageUri.fsPath, context.storageUri?.fsPath));
     // The editor's features use the active cluster: the lab, or a kubeconfig context after KubeLab: Switch Cluster.
     const active = new ActiveCluster(host);
     // Integrated terminals get KUBECONFIG while the lab serves, so `kubectl` there talks to the lab.

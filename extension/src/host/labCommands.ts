@@ -36,8 +36,8 @@ export function registerLabCommands(host: LabHost, context: vscode.ExtensionCont
   return [
     vscode.commands.registerCommand('kubelab.reset', run(async () => {
       const nodes = vscode.workspace.getConfiguration('kubelab').get<number>('nodes', 3);
-      const saved = persistencePath();
-      const detail = `Every object in the cluster is deleted and the lab starts again empty, with ${nodes} node${nodes === 1 ? '' : 's'}.${saved ? ` The state saved in ${vscode.workspace.asRelativePath(saved)} is deleted too.` : ''}`;
+      const saved = persistencePath(context.storageUri?.fsPath);
+      const detail = `Every object in the cluster is deleted and the lab starts again empty, with ${nodes} node${nodes === 1 ? '' : 's'}.${saved ? ` The state kept for this workspace (${saved}) is deleted too.` : ''}`;
       if ((await vscode.window.showWarningMessage('Reset the lab?', { modal: true, detail }, 'Reset')) !== 'Reset') return;
       await progress('resetting the lab', async () => {
         await host.stop();

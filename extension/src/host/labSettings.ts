@@ -12,8 +12,6 @@ import type { KubeProxyMode } from '../lab/lab';
 /** RESTART_SETTINGS are the settings read when the lab starts: changing one asks for a restart. */
 export const RESTART_SETTINGS = ['nodes', 'nodeSize', 'kubeProxyMode', 'admissionPlugins', 'speed', 'persistence', 'apiServerPort', 'storeQuotaBytes', 'store.backend', 'store.etcdEndpoints'] as const;
 
-/** PERSISTENCE_FILE is the folder where kubelab.persistence: workspace keeps the durable store, under the first workspace folder. */
-export const PERSISTENCE_FILE = path.join('.kubelab', 'store');
 
 /** kubelabFolder is the first workspace folder's `.kubelab`, when that folder is on disk. */
 export function kubelabFolder(): vscode.Uri | undefined {
@@ -21,15 +19,18 @@ export function kubelabFolder(): vscode.Uri | undefined {
   return folder && folder.uri.scheme === 'file' ? vscode.Uri.joinPath(folder.uri, '.kubelab') : undefined;
 }
 
-/** persistencePath is the folder the lab's store is kept in between sessions, when kubelab.persistence is on and there is a folder to keep it in. */
-export function persistencePath(): string | undefined {
+/**
+ * persistencePath is the folder the lab's store is kept in between sessions, when
+ * kubelab.persistence is on: `store` in the extension's storage folder for this
+ * workspace (ExtensionContext.storageUri), which VS Code only gives a workspace.
+ */
+export function persistencePath(workspaceStorage: string | undefined): string | undefined {
   if (vscode.workspace.getConfiguration('kubelab').get<string>('persistence', 'off') !== 'workspace') return undefined;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder && folder.uri.scheme === 'file' ? path.join(folder.uri.fsPath, PERSISTENCE_FILE) : undefined;
+  return workspaceStorage ? path.join(workspaceStorage, 'store') : undefined;
 }
 
 /** labSettings are the start options the settings choose; the lab refuses bad values with its own message. */
-export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProxyMode' | 'admissionPlugins' | 'persistence' | 'storeQuotaBytes' | 'store'> {
+export function labSettings(workspaceStorage: string | undefined): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProxyMode' | 'admissionPlugins' | 'persistence' | 'storeQuotaBytes' | 'store'> {
   const config = vscode.workspace.getConfiguration('kubelab');
   const size = config.get<{ cpu?: string | number; memory?: string | number; pods?: string | number }>('nodeSize');
   const mode = config.get<string>('kubeProxyMode', 'iptables');
@@ -40,7 +41,7 @@ export function labSettings(): Pick<LabOptions, 'speed' | 'nodeSize' | 'kubeProx
   const speed = config.get<number>('speed', 1);
   // On a real etcd the cluster is etcd's to keep: the lab keeps no store of its own to persist.
   const etcd = config.get<string>('store.backend', 'embedded') === 'etcd';
-  const persisted = etcd ? undefined : persistencePath();
+  const persisted = etcd ? undefined : persistencePath(workspaceStorage);
   const quota = config.get<number>('storeQuotaBytes');
   const endpoints = config.get<unknown>('store.etcdEndpoints', []);
   return {
