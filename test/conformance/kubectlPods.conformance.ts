@@ -116,7 +116,7 @@ void test('logs -f streams new lines as the container writes them', { timeout: 6
 void test('exec runs a command in the container and passes its exit code through', { timeout: 60_000 }, async () => {
   assert.equal(await lab.ok(['exec', 'logs-demo', '-c', 'web', '--', 'echo', 'hello from web']), 'hello from web\n');
   const failed = await lab.kubectl(['exec', 'logs-demo', '-c', 'web', '--', 'sh', '-c', 'exit 3']);
-  assert.equal(failed.code, 3);
+  assert.equal(failed.code, 3, failed.stderr);
   assert.equal(failed.stderr, 'command terminated with exit code 3\n');
   assert.equal(await lab.ok(['exec', '-i', 'logs-demo', '-c', 'web', '--', 'cat'], { input: 'piped\n' }), 'piped\n');
   const defaulted = await lab.kubectl(['exec', 'logs-demo', '--', 'printenv', 'HOSTNAME']);
