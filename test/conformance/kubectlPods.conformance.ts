@@ -164,7 +164,7 @@ void test('port-forward reaches the pod\'s listener from a local port', { timeou
   }
 });
 
-void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 90_000 }, async () => {
+void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 150_000 }, async () => {
   // A node's usage needs two of its 15 s scrape windows since it started: until then kubectl says "metrics not available yet".
   const nodes = parseTable(await eventually(async () => {
     const top = await lab.kubectl(['top', 'nodes']);
@@ -177,7 +177,11 @@ void test('top nodes and top pods print usage from metrics.k8s.io', { timeout: 9
     assert.match(r['CPU(%)'], /^\d+%$/);
     assert.match(r['MEMORY(bytes)'], /^\d+Mi$/);
   }
-  const pods = parseTable(await lab.ok(['top', 'pods']));
+  // A pod's usage is reported once its containers have run a whole window too.
+  const pods = parseTable(await eventually(async () => {
+    const top = await lab.kubectl(['top', 'pods']);
+    return top.code === 0 && /^logs-demo\s/m.test(top.stdout) ? top.stdout : undefined;
+  }, 'kubectl top pods to list logs-demo', 60_000));
   assert.deepEqual(pods.headers, ['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
   assert.ok(pods.rows.some((r) => r.NAME === 'logs-demo'));
   const containers = parseTable(await lab.ok(['top', 'pod', 'logs-demo', '--containers']));
