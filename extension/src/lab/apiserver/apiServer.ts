@@ -28,7 +28,7 @@ import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, 
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
 import { isObject } from './handlers/common';
-import { handleDelete } from './handlers/delete';
+import { deleteAccepted, handleDelete } from './handlers/delete';
 import { handleDeleteCollection } from './handlers/deleteCollection';
 import { handleEphemeralContainers } from './handlers/ephemeralContainers';
 import { handleEviction } from './handlers/eviction';
@@ -629,7 +629,10 @@ export class ApiServer {
         const patched = await handlePatch(ctx, req.body, req.contentType ?? '');
         return 'created' in patched ? respond(patched.created as KubeObject, 201) : respond(patched);
       }
-      case 'delete': return respond(await handleDelete(ctx, req.body));
+      case 'delete': {
+        const deleted = await handleDelete(ctx, req.body);
+        return respond(deleted, deleteAccepted(deleted) ? 202 : 200);
+      }
       case 'deletecollection': return info.subresource ? respond(methodNotSupported(gr, info.verb)) : respond(await handleDeleteCollection(ctx, req.body));
       case 'watch': return respond(badRequest('watch requests must be made through watch()'));
       default: return respond(methodNotSupported(gr, info.verb));

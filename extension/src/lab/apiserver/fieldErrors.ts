@@ -47,12 +47,23 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueInternal: 'Internal error',
 };
 
+/** GoText is a bad value whose Go %#v form JSON cannot carry, printed as given. */
+export class GoText {
+  constructor(readonly text: string) {}
+}
+
+/** uint64Value is a Go uint64 bad value: ErrorBody has no simple printer for it, so %#v prints hex (`0x0`). */
+export function uint64Value(n: number): GoText {
+  return new GoText(`0x${n.toString(16)}`);
+}
+
 /** goValue prints a value as Go's %#v-ish formatting in field errors does. */
 export function goValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   // ErrorBody prints a nil value as the string "null", quoted.
   if (v === null || v === undefined) return '"null"';
+  if (v instanceof GoText) return v.text;
   if (Array.isArray(v)) return `[]interface {}{${v.map(goValue).join(', ')}}`;
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);

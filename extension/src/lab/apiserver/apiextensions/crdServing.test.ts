@@ -84,3 +84,18 @@ test('a CRD whose status write the store refuses (its quota, an outage) is synce
   await settle();
   assert.equal((await call({ method: 'GET', path: '/apis/stable.example.com/v1' })).status, 200, 'served once the retry wrote its status');
 });
+
+test('a custom resource is not updated without the resourceVersion it read, as customResourceStrategy.AllowUnconditionalUpdate', async () => {
+  const { call } = await testServer();
+  assert.equal((await call({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: crd })).status, 201);
+  await settle();
+  const created = await call({ method: 'POST', path: CRONTABS, body: { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'a' }, spec: { cronSpec: '* * * * */5' } } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const blind = await call({ method: 'PUT', path: `${CRONTABS}/a`, body: { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'a' }, spec: { cronSpec: '0 * * * *' } } });
+  assert.equal(blind.status, 422);
+  assert.equal(blind.body.message, 'crontabs.stable.example.com "a" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+  assert.equal((await call({ method: 'GET', path: `${CRONTABS}/a` })).body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+  const read = await call({ method: 'PUT', path: `${CRONTABS}/a`, body: { ...created.body, spec: { cronSpec: '0 * * * *' } } });
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.equal(read.body.spec.cronSpec, '0 * * * *');
+});

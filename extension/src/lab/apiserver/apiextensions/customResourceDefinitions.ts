@@ -13,6 +13,7 @@ import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdat
 const strategy: Strategy<CustomResourceDefinition> = {
   nameValidator: subdomainName,
   generation: true,
+  allowUnconditionalUpdate: false,
   statusSubresource: true,
   defaults: defaultCustomResourceDefinition,
   prepareForCreate(crd) {

@@ -49,6 +49,8 @@ function versionStrategy(v: CustomResourceDefinitionVersion, kind: string): Cust
   return {
     nameValidator: subdomainName,
     generation: true,
+    // customResourceStrategy.AllowUnconditionalUpdate: a PUT must carry the resourceVersion it read.
+    allowUnconditionalUpdate: false,
     statusSubresource: statusEnabled,
     decode: (body, fieldValidation) => decodeCustomResource(body, schema, kind, v.name, fieldValidation),
     defaults(obj) {

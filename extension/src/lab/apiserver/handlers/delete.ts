@@ -29,12 +29,32 @@ const FOREGROUND = 'foregroundDeletion';
 /** Deletes that race another writer are tried again, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
 
+/** kept holds the answers of deletes that left the object in place (upstream's wasDeleted=false). */
+const kept = new WeakSet<object>();
+
+function keep<T extends KubeObject | Status>(answer: T): T {
+  if (!(isStatus(answer) && answer.status === 'Failure')) kept.add(answer);
+  return answer;
+}
+
 /** handleDelete answers DELETE of one object. */
 export async function handleDelete(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
   const options = deleteOptions(ctx, body);
   if (isStatus(options)) return options;
-  if (ctx.type.group === '' && ctx.type.resource === 'namespaces') return deleteNamespace(ctx, options);
-  return deleteObject(ctx, options);
+  const answer = ctx.type.group === '' && ctx.type.resource === 'namespaces' ? await deleteNamespace(ctx, options) : await deleteObject(ctx, options);
+  if (options.orphanDependents === false && kept.has(answer)) accepted.add(answer);
+  return answer;
+}
+
+const accepted = new WeakSet<object>();
+
+/**
+ * deleteAccepted says the answer is 202 Accepted rather than 200: the object was
+ * not deleted at once and the client asked for cascading deletion with
+ * orphanDependents=false (the delete handler keeps 200 otherwise, for old clients).
+ */
+export function deleteAccepted(answer: KubeObject | Status): boolean {
+  return accepted.has(answer);
 }
 
 /** deleteObject is the generic store's Delete. */
@@ -44,12 +64,12 @@ async function deleteObject(ctx: HandlerContext, options: DeleteOptions): Promis
   const before = beforeDelete(ctx, current, options);
   if (isStatus(before)) return before;
   // A pending graceful deletion is left alone: the delete answers at once, without admission.
-  if (before.pending) return finalizeDelete(ctx, current);
+  if (before.pending) return keep(finalizeDelete(ctx, current));
   const preconditions: Preconditions = { ...options.preconditions };
   let last: KubeObject | undefined;
   if (before.graceful || current.metadata.finalizers?.length || garbageCollectionFinalizers(ctx, current, options).changed) {
     const marked = await markForDeletion(ctx, options, preconditions, current);
-    if (!('deleteNow' in marked)) return marked.answer;
+    if (!('deleteNow' in marked)) return keep(marked.answer);
     last = marked.last;
     if (last) {
       if (ctx.dryRun) return last;
@@ -77,9 +97,9 @@ async function deleteNamespace(ctx: HandlerContext, options: DeleteOptions): Pro
     return conflict(groupResource(ctx), ctx.info.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`);
   }
   options.preconditions = pre;
-  if (!meta.deletionTimestamp) return markTerminating(ctx, options, pre);
+  if (!meta.deletionTimestamp) return keep(await markTerminating(ctx, options, pre));
   const spec = current.spec as { finalizers?: unknown[] } | undefined;
-  if (spec?.finalizers?.length) return current;
+  if (spec?.finalizers?.length) return keep(current);
   return deleteObject(ctx, options);
 }
 

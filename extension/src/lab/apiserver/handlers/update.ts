@@ -9,7 +9,7 @@
 import { type KubeObject, type Status, isStatus } from '../../api/types';
 import type { HandlerContext } from '../apiServer';
 import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, invalid, notFound } from '../errors';
-import { invalidValue } from '../fieldErrors';
+import { invalidValue, uint64Value } from '../fieldErrors';
 import {
   admitValidate, attributes, checkPreconditions, dedupOwnerReferences, ensureNamespace, omitEmptyMetadata, fieldManagerFor, isObject, isStatusWrite, mutate, persisted,
   sameObject, specChanged, subresourceStrategy, trackUpdate, validateObject,
@@ -211,7 +211,7 @@ function checkResourceVersion(ctx: HandlerContext, obj: KubeObject, current: Kub
   if (rv === '' || rv === '0') {
     if (ctx.type.strategy.allowUnconditionalUpdate === false) {
       // The store names the resource where an Invalid error names a kind.
-      return invalid(ctx.type.resource, ctx.type.group, ctx.info.name, [invalidValue('metadata.resourceVersion', 0, 'must be specified for an update')]);
+      return invalid(ctx.type.resource, ctx.type.group, ctx.info.name, [invalidValue('metadata.resourceVersion', uint64Value(0), 'must be specified for an update')]);
     }
     obj.metadata.resourceVersion = current.metadata.resourceVersion;
     return undefined;

@@ -266,7 +266,7 @@ test('update: a type that needs a resourceVersion refuses an unconditional PUT (
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const res = await call({ method: 'PUT', path: '/apis/storage.k8s.io/v1/volumeattachments/va', body: { ...va, metadata: { name: 'va' } } });
   // store.go Update: the Invalid error names the resource where a kind would be
-  expectStatus(res, 422, 'Invalid', 'volumeattachments.storage.k8s.io "va" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update');
+  expectStatus(res, 422, 'Invalid', 'volumeattachments.storage.k8s.io "va" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
 });
 
 test('update: generation counts spec changes on the main resource, and a deployment\'s annotations too, never labels or status', async () => {
