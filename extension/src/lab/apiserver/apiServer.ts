@@ -104,6 +104,14 @@ export interface HandlerContext {
   server: ApiServer;
   /** authorizeVerb asks the authorizer whether the request's user may do verb to the request's object (a create on update needs create). */
   authorizeVerb(verb: string): Promise<Decision>;
+  /**
+   * admissionView is what admission sees of the stored object on a subresource
+   * write whose body is another kind (a Scale for `deployments/scale`, as ScaleREST's
+   * toScaleUpdateValidation). Set, the subresource handler has already run
+   * mutating admission on its own object, and the update runs only validating
+   * admission, on the views of the new and old objects.
+   */
+  admissionView?: (obj: KubeObject) => KubeObject;
 }
 
 export interface ApiServerOptions {

@@ -13,6 +13,7 @@ import { type FieldError, invalidValue } from '../fieldErrors';
 import { applyPatch, checkName, patchTypeOf, validatePatchOptions } from '../patch/index';
 import type { ResourceType } from '../resources';
 import { subdomainName, validateObjectMeta } from '../validation/objectMeta';
+import { attributes, mutate } from './common';
 import { fieldValidation } from './options';
 import { handleGet } from './read';
 import { decodeSubresourceBody, subresourcePatchTypes } from './subresourceBody';
@@ -102,13 +103,20 @@ async function patchScale(ctx: HandlerContext, scale: ScaleDescription, body: un
  * the UID precondition, then spec replicas and resourceVersion onto the parent.
  */
 async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (old: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
-  const updated = await updateParent(ctx, (parent) => {
+  const view = (parent: KubeObject): KubeObject => {
+    const s = scaleOf(ctx.type, scale, parent);
+    return isStatus(s) ? parent : s;
+  };
+  const updated = await updateParent({ ...ctx, admissionView: view }, async (parent) => {
     const old = scaleOf(ctx.type, scale, parent);
     if (isStatus(old)) return old;
     const requested = next(old);
     if (isStatus(requested)) return requested;
     const name = parent.metadata.name ?? '';
     if (ctx.type.namespaced) requested.metadata.namespace ||= parent.metadata.namespace;
+    // Mutating admission sees the Scales, new and old, as the handler's admission transformer of the updated object info.
+    const denied = await mutate(ctx, attributes(ctx, 'UPDATE', requested, structuredClone(old)));
+    if (denied) return denied;
     const errs = validateScale(requested, ctx.type.namespaced);
     if (errs.length) return invalid('Scale', 'autoscaling', name, errs);
     const uid = requested.metadata.uid;
@@ -128,12 +136,12 @@ async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (o
  * the one read) is a precondition; otherwise a write that raced another is built
  * again from the fresh object, as GuaranteedUpdate retries.
  */
-export async function updateParent(ctx: HandlerContext, build: (current: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
+export async function updateParent(ctx: HandlerContext, build: (current: KubeObject) => KubeObject | Status | Promise<KubeObject | Status>): Promise<KubeObject | Status> {
   const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
   for (let attempt = 1; ; attempt++) {
     const current = await ctx.storage.get(namespace, ctx.info.name);
     if (!current) return notFound({ group: ctx.type.group, resource: ctx.type.resource }, ctx.info.name);
-    const candidate = build(structuredClone(current));
+    const candidate = await build(structuredClone(current));
     if (isStatus(candidate)) return candidate;
     const requested = candidate.metadata.resourceVersion;
     const pinned = !!requested && requested !== current.metadata.resourceVersion;

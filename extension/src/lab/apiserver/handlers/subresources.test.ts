@@ -110,6 +110,31 @@ test('a dry-run scale answers the new Scale and changes nothing; admission sees 
   assert.deepEqual([a?.operation, a?.type.resource, a?.subresource, a?.dryRun], ['UPDATE', 'deployments', 'scale', true]);
 });
 
+// ScaleREST.Update: the handler's admission transformer mutates the Scale; toScaleUpdateValidation shows validating admission Scales.
+test('admission sees Scales on a scale write: a mutating plugin\'s change to the Scale reaches the parent', async () => {
+  const { plugin, seen } = recorder();
+  const mutated: Attributes[] = [];
+  const capper: AdmissionPlugin = {
+    name: 'Capper',
+    admit(a) {
+      mutated.push(a);
+      const spec = a.object?.spec as { replicas?: number } | undefined;
+      if (a.subresource === 'scale' && spec && (spec.replicas ?? 0) > 3) spec.replicas = 3;
+      return undefined;
+    },
+  };
+  const { call } = await testServer({ admission: [capper, plugin] });
+  await call({ method: 'POST', path: `${APPS}/deployments`, body: workloads.deployments });
+  const res = await call({ method: 'PATCH', path: `${APPS}/deployments/web/scale`, contentType: MERGE, body: { spec: { replicas: 9 } } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.spec.replicas, 3);
+  assert.equal((await call({ method: 'GET', path: `${APPS}/deployments/web` })).body.spec.replicas, 3);
+  const m = mutated.at(-1);
+  assert.deepEqual([m?.object?.kind, m?.object?.apiVersion, m?.oldObject?.kind, (m?.oldObject?.spec as { replicas: number }).replicas], ['Scale', 'autoscaling/v1', 'Scale', 2]);
+  const v = seen.at(-1);
+  assert.deepEqual([v?.object?.kind, (v?.object?.spec as { replicas: number }).replicas, v?.oldObject?.kind, v?.type.resource, v?.subresource], ['Scale', 3, 'Scale', 'deployments', 'scale']);
+});
+
 test('a replication controller\'s scale prints its label map as a sorted selector', async () => {
   const { call } = await testServer();
   const labels = { tier: 'fe', app: 'web' };

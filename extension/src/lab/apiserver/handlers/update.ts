@@ -143,7 +143,7 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
     const built = next(structuredClone(current));
     if (isStatus(built)) return built;
     const updated = opts.track ? trackUpdate(ctx, current, built) : built;
-    const denied = await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));
+    const denied = ctx.admissionView ? undefined : await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));
     if (denied) return denied;
     // The RBAC storages wrap the updated object's info: their escalation check sees it after the handler's admission transformer.
     const escalated = await checkEscalation(ctx, updated, current);
@@ -170,7 +170,8 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
 /** admitAndWrite runs validating admission and writes the valid update: the object written (or removed), a Status, or undefined when another write raced it. */
 async function admitAndWrite(ctx: HandlerContext, updated: KubeObject, current: KubeObject): Promise<KubeObject | Status | undefined> {
   const gr = { group: ctx.type.group, resource: ctx.type.resource };
-  const rejected = await admitValidate(ctx, attributes(ctx, 'UPDATE', updated, current));
+  const view = ctx.admissionView;
+  const rejected = await admitValidate(ctx, view ? attributes(ctx, 'UPDATE', view(updated), view(current)) : attributes(ctx, 'UPDATE', updated, current));
   if (rejected) return rejected;
   const revision = Number(current.metadata.resourceVersion);
   if (shouldDeleteDuringUpdate(ctx, updated, current)) {
