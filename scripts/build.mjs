@@ -92,6 +92,10 @@ const webOptions = {
 // The lab's OpenAPI data is generated from @kubernetes/client-node's models before bundling.
 generateOpenApi();
 cpSync(ETCD3_PROTO, join(root, 'dist', 'etcd3-proto'), { recursive: true });
+// The panels' icon font: codicons' stylesheet and font beside the panel bundles, the only place their CSP loads from.
+if (panels.length) {
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules', '@vscode', 'codicons', 'dist', file), join(root, 'dist', 'webview', 'codicons', file));
+}
 const builds = [nodeOptions, ...(panels.length ? [webOptions] : [])];
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -23,6 +23,7 @@ import { registerSwitchCluster } from './host/switchCluster';
 import { ManifestQuickFixes } from './host/quickFixes';
 import { LabStatusBar } from './host/statusBar';
 import { registerWalkthrough } from './host/walkthrough';
+import { PodsPanel } from './host/panels/podsPanel';
 
 function labOptions(storageDir: string, workspaceStorage: string | undefined): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
@@ -48,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // Open manifests are dry-run through the lab as you type, with quick fixes for the common mistakes.
     const diagnostics = new ManifestDiagnostics(active, (line) => output.appendLine(line));
     let model: ClusterModel | undefined;
+    // Panels draw the active cluster from the same model as the trees.
+    const podsPanel = new PodsPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() });
 
     const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
     const start = () => active.start();
@@ -55,7 +58,11 @@ export function activate(context: vscode.ExtensionContext): void {
     const startLab = () => (active.isLab ? host.start() : active.switchTo(undefined).then(() => host.start()));
 
     context.subscriptions.push(
-      host, active, tree, controlPlane, events, statusBar, output, diagnostics,
+      host, active, tree, controlPlane, events, statusBar, output, diagnostics, podsPanel,
+      vscode.commands.registerCommand('kubelab.openPodsPanel', () => {
+        podsPanel.show();
+        if (active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      }),
       vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new ManifestQuickFixes(diagnostics), ManifestQuickFixes.metadata),
       active.onDidChangeState((state) => {
         // Menus of the objects follow the active cluster; the lab's own commands (nodes, snapshots) only while it is the active one.
@@ -72,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
             tree.setModel(m, 'running');
             controlPlane.setModel(m.client, m, 'running');
             events.setModel(m, 'running');
+            podsPanel.setModel(m, 'running');
             statusBar.update('running', m, active);
           });
         }
@@ -81,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
           tree.setModel(undefined, state);
           controlPlane.setModel(undefined, undefined, state);
           events.setModel(undefined, state);
+          podsPanel.setModel(undefined, state);
         }
         statusBar.update(state, model, active);
       }),

@@ -11,7 +11,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 import type { RunningCodeServer } from '../../scripts/lib/toolchain.mjs' with { 'resolution-mode': 'import' };
 
@@ -119,8 +119,8 @@ export class VSCodeHarness {
     }
   }
 
-  /** Runs a command palette entry by its exact title, e.g. "KubeLab: Apply". */
-  async runCommand(title: string): Promise<void> {
+  /** Runs a command palette entry by its exact title, e.g. "KubeLab: Apply"; `opensPicker` for a command that shows a quick pick of its own. */
+  async runCommand(title: string, opensPicker = false): Promise<void> {
     const input = await this.openQuickInput('F1');
     // The palette filters the commands registered when it opened and does not refresh
     // when an extension's contributions arrive later (a fresh code-server under load
@@ -131,7 +131,7 @@ export class VSCodeHarness {
       await input.fill(`>${title}`);
       if (await rows.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
     }
-    await this.pickQuickInputRow(title);
+    await this.pickQuickInputRow(title, !opensPicker);
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
@@ -172,7 +172,7 @@ export class VSCodeHarness {
    * Clicks the quick input row whose label is exactly `text`: a prefix match would let
    * "KubeLab: Apply" pass by running "KubeLab: Apply All".
    */
-  private async pickQuickInputRow(text: string): Promise<void> {
+  private async pickQuickInputRow(text: string, closes = true): Promise<void> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const row = rows
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) }) })
@@ -185,7 +185,7 @@ export class VSCodeHarness {
       throw new Error(`no quick input entry "${text}"; showing: ${JSON.stringify(seen)}`);
     }
     await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    if (closes) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** Opens a view container from the activity bar by its title (e.g. "KubeLab"). */
@@ -341,6 +341,31 @@ export class VSCodeHarness {
       }
       await this.page.waitForTimeout(500);
     }
+  }
+
+  /**
+   * webview finds the frame of the webview panel whose page is titled `title`:
+   * VS Code hosts each panel in an iframe whose page holds the panel's own frame.
+   */
+  async webview(title: string): Promise<Frame> {
+    return this.until(`the webview "${title}"`, async () => {
+      for (const frame of this.page.frames()) {
+        const t = await frame.title().catch(() => '');
+        if (t === title) return frame;
+      }
+      return `frames: ${this.page.frames().length}`;
+    });
+  }
+
+  /**
+   * setColorTheme picks a colour theme as a user does, with Preferences: Color Theme
+   * (e.g. "Light Modern"), and waits for the workbench to wear it.
+   */
+  async setColorTheme(label: string, kind: 'vs' | 'vs-dark'): Promise<void> {
+    await this.runCommand('Preferences: Color Theme', true);
+    await this.page.locator('.quick-input-widget input').fill(label);
+    await this.pickQuickInputRow(label);
+    await this.until(`the ${label} theme`, async () => ((await this.page.locator(`.monaco-workbench.${kind}`).count()) > 0 ? {} : 'not yet'));
   }
 
   /** Saves test-results/<suite>/<nn>-<name>.png and returns its path. */

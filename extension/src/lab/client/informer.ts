@@ -50,6 +50,12 @@ export class Informer<T extends KubeObject> {
     if (this.synced) for (const obj of this.cache.values()) handler.onAdd?.(obj);
   }
 
+  /** removeEventHandler stops telling handler about changes (a closed panel's feed). */
+  removeEventHandler(handler: EventHandler<T>): void {
+    const i = this.handlers.indexOf(handler);
+    if (i >= 0) this.handlers.splice(i, 1);
+  }
+
   /** addIndexer maintains a named index (for example pods by spec.nodeName). */
   addIndexer(name: string, fn: (obj: T) => string[]): void {
     this.indexers.set(name, fn);

@@ -1,0 +1,441 @@
+/**
+ * The Pods panel's page: nodes as cards with CPU, memory and pod-count bars
+ * against allocatable, pods as chips coloured by phase and grouped by owner, a
+ * heat-map instead of cards when the cluster is large, and the selected pod's
+ * conditions, containers, events and log tail. A pure view of the host's
+ * messages: a snapshot, then deltas, drawn once per animation frame.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import './pods.css';
+import type { ClusterState, PodView, PodsFromPanel, PodsPanelState, PodsToPanel } from '../shared/protocol';
+import { onMessage, panelApi } from '../shared/vscodeApi';
+import { type Changes, PodsState, UNSCHEDULED, chipClass, formatBytes, formatCPU } from './podsState';
+import { HeatMap } from './heatMap';
+import { renderDetail } from './detail';
+
+/** Past this many nodes the cards give way to the heat-map, unless the user chose. */
+const DENSE_NODES = 100;
+
+const api = panelApi<PodsFromPanel, PodsPanelState>();
+const saved: PodsPanelState = api.state() ?? { namespace: '', labelFilter: '' };
+const state = new PodsState();
+state.setFilter(saved.namespace, saved.labelFilter);
+
+let clusterState: ClusterState = 'stopped';
+let clusterName = '';
+let selected = saved.selected;
+/** focusNode is the node the heat-map opened below itself. */
+let focusNode: string | undefined;
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  return el;
+};
+
+// The page's frame.
+const app = document.getElementById('app') as HTMLElement;
+const toolbar = h('header', 'toolbar');
+const title = h('span', 'cluster');
+const nsSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+nsSelect.setAttribute('aria-label', 'Namespace');
+nsSelect.id = 'namespace';
+const labelField = document.createElement('vscode-textfield') as HTMLElement & { value: string; invalid: boolean };
+labelField.setAttribute('placeholder', 'Label filter: app=web,tier!=db');
+labelField.setAttribute('aria-label', 'Label filter');
+labelField.id = 'labels';
+labelField.value = saved.labelFilter;
+const denseButton = document.createElement('vscode-button');
+denseButton.setAttribute('secondary', '');
+denseButton.id = 'dense';
+const summary = h('span', 'summary');
+summary.setAttribute('role', 'status');
+summary.setAttribute('aria-live', 'polite');
+toolbar.append(title, nsSelect, labelField, denseButton, summary);
+
+const legend = h('div', 'legend');
+legend.setAttribute('aria-hidden', 'true');
+for (const [cls, text] of [['running', 'Running'], ['unready', 'Not ready'], ['starting', 'Starting'], ['pending', 'Pending'], ['succeeded', 'Succeeded'], ['failed', 'Failed'], ['terminating', 'Terminating']]) {
+  const item = h('span', 'legend-item');
+  item.append(h('span', `chip ${cls}`), document.createTextNode(text));
+  legend.append(item);
+}
+
+const empty = h('div', 'empty');
+const emptyText = h('p');
+const startButton = document.createElement('vscode-button');
+startButton.textContent = 'Start Lab';
+startButton.id = 'start';
+startButton.addEventListener('click', () => api.post({ type: 'startLab' }));
+empty.append(emptyText, startButton);
+
+const layout = h('main', 'layout');
+const nodesSection = h('section', 'nodes');
+nodesSection.setAttribute('aria-label', 'Nodes and their pods');
+const heatSection = h('section', 'heat');
+const detail = h('aside', 'detail');
+detail.setAttribute('aria-label', 'Selected pod');
+layout.append(heatSection, nodesSection, detail);
+app.append(toolbar, legend, empty, layout);
+
+const heatMap = new HeatMap(heatSection, (name) => {
+  focusNode = name;
+  redrawCards(true);
+});
+
+// Cards and chips, keyed so a delta touches only what changed.
+interface Card {
+  el: HTMLElement;
+  status: HTMLElement;
+  bars: { cpu: Bar; memory: Bar; pods: Bar };
+  groups: Map<string, { el: HTMLElement; chips: HTMLElement }>;
+  body: HTMLElement;
+}
+interface Bar {
+  fill: HTMLElement;
+  value: HTMLElement;
+  el: HTMLElement;
+}
+const cards = new Map<string, Card>();
+const chips = new Map<string, HTMLElement>();
+
+function bar(label: string): Bar {
+  const el = h('div', 'bar');
+  const track = h('div', 'track');
+  const fill = h('div', 'fill');
+  track.append(fill);
+  const value = h('span', 'value');
+  el.append(h('span', 'label', label), track, value);
+  el.setAttribute('role', 'meter');
+  el.setAttribute('aria-label', label);
+  return { el, fill, value };
+}
+
+function card(name: string): Card {
+  let c = cards.get(name);
+  if (c) return c;
+  const el = h('article', name === UNSCHEDULED ? 'node unscheduled' : 'node');
+  el.dataset.node = name;
+  el.setAttribute('aria-label', name === UNSCHEDULED ? 'Pods not scheduled to a node' : `Node ${name}`);
+  const head = h('header');
+  head.append(h('span', `codicon ${name === UNSCHEDULED ? 'codicon-watch' : 'codicon-server'}`), h('span', 'name', name === UNSCHEDULED ? 'Unscheduled' : name));
+  const status = h('span', 'status');
+  head.append(status);
+  const bars = { cpu: bar('CPU'), memory: bar('Memory'), pods: bar('Pods') };
+  const barsEl = h('div', 'bars');
+  if (name !== UNSCHEDULED) barsEl.append(bars.cpu.el, bars.memory.el, bars.pods.el);
+  const body = h('div', 'groups');
+  el.append(head, barsEl, body);
+  c = { el, status, bars, groups: new Map(), body };
+  cards.set(name, c);
+  return c;
+}
+
+function setBar(b: Bar, used: number, of: number, text: string): void {
+  const share = of > 0 ? Math.min(1, used / of) : 0;
+  b.fill.style.width = `${(share * 100).toFixed(1)}%`;
+  b.fill.classList.toggle('high', share >= 0.9);
+  b.value.textContent = text;
+  b.el.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+  b.el.setAttribute('aria-valuetext', text);
+}
+
+function updateCard(name: string): void {
+  const c = card(name);
+  const n = state.nodes.get(name);
+  if (name === UNSCHEDULED) {
+    c.status.textContent = `${state.podsOn.get(UNSCHEDULED)?.size ?? 0} pending`;
+    return;
+  }
+  if (!n) return;
+  c.status.textContent = n.zone ? `${n.status} · ${n.zone}` : n.status;
+  c.el.classList.toggle('not-ready', !n.ready);
+  c.el.classList.toggle('cordoned', n.unschedulable);
+  const t = state.totalsOf(name);
+  setBar(c.bars.cpu, t.cpu, n.cpu, `${formatCPU(t.cpu)} / ${formatCPU(n.cpu)}`);
+  setBar(c.bars.memory, t.memory, n.memory, `${formatBytes(t.memory)} / ${formatBytes(n.memory)}`);
+  setBar(c.bars.pods, t.pods, n.pods, `${t.pods} / ${n.pods}`);
+}
+
+function group(c: Card, owner: string): HTMLElement {
+  let g = c.groups.get(owner);
+  if (!g) {
+    const el = h('div', 'group');
+    el.dataset.owner = owner;
+    const chipsEl = h('div', 'chips');
+    el.append(h('div', 'owner', owner || 'Bare pods'), chipsEl);
+    // Groups keep their names' order, so a card reads the same every time.
+    const after = [...c.groups.keys()].filter((k) => k > owner).sort()[0];
+    c.body.insertBefore(el, after === undefined ? null : (c.groups.get(after) as { el: HTMLElement }).el);
+    g = { el, chips: chipsEl };
+    c.groups.set(owner, g);
+  }
+  return g.chips;
+}
+
+function describePod(p: PodView): string {
+  const restarts = p.restarts ? ` · ${p.restarts} ${p.restarts === 1 ? 'restart' : 'restarts'}` : '';
+  return `${p.namespace}/${p.name} · ${p.status} · ${p.ready}/${p.containers} ready${restarts}${p.node ? ` · ${p.node}` : ''}`;
+}
+
+function chip(p: PodView, fresh: boolean): HTMLElement {
+  let el = chips.get(p.uid);
+  if (!el) {
+    el = h('span');
+    el.dataset.uid = p.uid;
+    el.tabIndex = 0;
+    el.setAttribute('role', 'button');
+    chips.set(p.uid, el);
+  }
+  const cls = chipClass(p);
+  const isSelected = selected?.namespace === p.namespace && selected.name === p.name;
+  el.className = `chip ${cls}${fresh ? ' appear' : ''}${isSelected ? ' selected' : ''}`;
+  const text = describePod(p);
+  el.title = text;
+  el.setAttribute('aria-label', text);
+  el.setAttribute('aria-pressed', String(isSelected));
+  el.textContent = p.restarts ? String(p.restarts) : '';
+  el.hidden = !state.visible(p);
+  return el;
+}
+
+function placeChip(p: PodView, fresh: boolean): void {
+  const el = chip(p, fresh);
+  if (!cardShown(p.node)) {
+    el.remove();
+    return;
+  }
+  const target = group(card(p.node), p.owner);
+  if (el.parentElement !== target) target.append(el);
+}
+
+/** dense says whether the heat-map replaces the cards. */
+function dense(): boolean {
+  return saved.dense ?? state.nodes.size > DENSE_NODES;
+}
+
+/** cardShown says whether a node's card is on the page: all of them, or in the heat-map only the one opened. */
+function cardShown(node: string): boolean {
+  if (!dense()) return node === UNSCHEDULED || state.nodes.has(node);
+  return node === focusNode;
+}
+
+function dropCard(name: string): void {
+  const c = cards.get(name);
+  if (!c) return;
+  for (const g of c.groups.values()) for (const el of g.chips.querySelectorAll<HTMLElement>('.chip')) chips.delete(el.dataset.uid ?? '');
+  c.el.remove();
+  cards.delete(name);
+}
+
+/** redrawCards lays out every card from the state: after a snapshot, a filter change or a switch of mode. */
+function redrawCards(resetChips: boolean): void {
+  if (resetChips) {
+    for (const name of [...cards.keys()]) dropCard(name);
+    chips.clear();
+    nodesSection.replaceChildren();
+  }
+  const names = [...state.nodes.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const shown = [UNSCHEDULED, ...names].filter((n) => cardShown(n) && (n !== UNSCHEDULED || (state.podsOn.get(UNSCHEDULED)?.size ?? 0) > 0));
+  for (const name of shown) {
+    const c = card(name);
+    nodesSection.append(c.el);
+    updateCard(name);
+    for (const uid of state.podsOn.get(name) ?? []) placeChip(state.pods.get(uid) as PodView, false);
+    pruneGroups(c);
+  }
+}
+
+function pruneGroups(c: Card): void {
+  for (const [owner, g] of c.groups) {
+    if (!g.chips.firstChild) {
+      g.el.remove();
+      c.groups.delete(owner);
+    }
+  }
+}
+
+/** draw applies a message's changes to the page. */
+function draw(changes: Changes): void {
+  const isDense = dense();
+  layout.classList.toggle('dense', isDense);
+  denseButton.textContent = isDense ? 'Show cards' : 'Show heat-map';
+  if (changes.full) {
+    redrawCards(true);
+  } else {
+    for (const [uid] of changes.removedPods) {
+      chips.get(uid)?.remove();
+      chips.delete(uid);
+    }
+    for (const name of changes.removedNodes) dropCard(name);
+    for (const uid of changes.pods) {
+      const p = state.pods.get(uid);
+      if (p) placeChip(p, !chips.has(uid));
+    }
+    for (const name of changes.nodes) {
+      if (!cardShown(name)) continue;
+      if (name === UNSCHEDULED && !(state.podsOn.get(UNSCHEDULED)?.size)) {
+        dropCard(UNSCHEDULED);
+        continue;
+      }
+      const fresh = !cards.has(name);
+      const c = card(name);
+      if (fresh) {
+        const next = name === UNSCHEDULED ? nodesSection.firstChild : [...cards.values()].map((x) => x.el).find((el) => el !== c.el && el.dataset.node !== UNSCHEDULED && (el.dataset.node ?? '').localeCompare(name, undefined, { numeric: true }) > 0) ?? null;
+        nodesSection.insertBefore(c.el, next);
+      }
+      updateCard(name);
+      pruneGroups(c);
+    }
+  }
+  if (isDense) heatMap.draw(state, changes, focusNode);
+  drawSummary();
+}
+
+function drawSummary(): void {
+  const phases = new Map<string, number>();
+  let visible = 0;
+  for (const p of state.pods.values()) {
+    if (!state.visible(p)) continue;
+    visible++;
+    phases.set(p.phase, (phases.get(p.phase) ?? 0) + 1);
+  }
+  const parts = [...phases].sort().map(([phase, n]) => `${n} ${phase}`);
+  summary.textContent = `${state.nodes.size} nodes · ${visible} pods${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function drawNamespaces(): void {
+  const current = state.namespace;
+  const options = ['', ...state.namespaces()];
+  if (current && !options.includes(current)) options.push(current);
+  const existing = [...nsSelect.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value') ?? '');
+  if (existing.join('\n') === options.join('\n')) return;
+  nsSelect.replaceChildren(...options.map((ns) => {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', ns);
+    o.textContent = ns || 'All namespaces';
+    if (ns === current) o.setAttribute('selected', '');
+    return o;
+  }));
+  nsSelect.value = current;
+}
+
+function drawState(): void {
+  const running = clusterState === 'running';
+  title.textContent = clusterName ? `${clusterName} · ${clusterState}` : clusterState;
+  empty.hidden = running;
+  layout.hidden = !running;
+  legend.hidden = !running;
+  emptyText.textContent = clusterState === 'stopped' ? 'The cluster is not running.' : `The cluster is ${clusterState}…`;
+  startButton.hidden = clusterState !== 'stopped';
+}
+
+function save(): void {
+  api.save({ ...saved, selected });
+}
+
+// Messages are applied to the state as they come and drawn once per frame.
+let pending: Changes | undefined;
+function schedule(changes: Changes): void {
+  if (!pending) {
+    pending = changes;
+    requestAnimationFrame(() => {
+      const c = pending as Changes;
+      pending = undefined;
+      draw(c);
+      drawNamespaces();
+    });
+    return;
+  }
+  if (changes.full) pending.full = true;
+  for (const uid of changes.pods) pending.pods.add(uid);
+  for (const [uid, p] of changes.removedPods) {
+    pending.pods.delete(uid);
+    pending.removedPods.set(uid, p);
+  }
+  for (const n of changes.nodes) pending.nodes.add(n);
+  for (const n of changes.removedNodes) pending.removedNodes.add(n);
+}
+
+onMessage<PodsToPanel>((m) => {
+  switch (m.type) {
+    case 'snapshot':
+      clusterState = m.state;
+      clusterName = m.cluster;
+      drawState();
+      schedule(state.snapshot(m.nodes, m.pods));
+      return;
+    case 'delta':
+      schedule(state.apply(m.nodes, m.pods));
+      return;
+    case 'state':
+      clusterState = m.state;
+      clusterName = m.cluster;
+      drawState();
+      if (m.state !== 'running') schedule(state.snapshot([], []));
+      return;
+    case 'detail':
+      renderDetail(detail, m.detail, (pod) => api.post({ type: 'describe', pod }), (pod) => api.post({ type: 'logs', pod }));
+      return;
+  }
+});
+
+function select(p: PodView | undefined): void {
+  const before = selected && [...state.pods.values()].find((x) => x.namespace === selected?.namespace && x.name === selected.name);
+  selected = p ? { namespace: p.namespace, name: p.name } : undefined;
+  if (before) chip(before, false);
+  if (p) chip(p, false);
+  save();
+  api.post({ type: 'select', pod: selected });
+}
+
+function podOf(target: EventTarget | null): PodView | undefined {
+  const el = (target as HTMLElement | null)?.closest?.('.chip') as HTMLElement | null;
+  const uid = el?.dataset.uid;
+  return uid ? state.pods.get(uid) : undefined;
+}
+
+nodesSection.addEventListener('click', (e) => {
+  const p = podOf(e.target);
+  if (p) select(p);
+});
+nodesSection.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  const p = podOf(e.target);
+  if (!p) return;
+  e.preventDefault();
+  select(p);
+});
+
+function refilter(): void {
+  const ok = state.setFilter(nsSelect.value ?? '', labelField.value ?? '');
+  labelField.invalid = !ok;
+  saved.namespace = state.namespace;
+  saved.labelFilter = labelField.value ?? '';
+  save();
+  for (const p of state.pods.values()) {
+    const el = chips.get(p.uid);
+    if (el) el.hidden = !state.visible(p);
+  }
+  for (const c of cards.values()) for (const g of c.groups.values()) g.el.hidden = ![...g.chips.children].some((el) => !(el as HTMLElement).hidden);
+  drawSummary();
+}
+nsSelect.addEventListener('change', refilter);
+labelField.addEventListener('input', refilter);
+denseButton.addEventListener('click', () => {
+  saved.dense = !dense();
+  focusNode = undefined;
+  save();
+  schedule({ pods: new Set(), removedPods: new Map(), nodes: new Set(), removedNodes: new Set(), full: true });
+});
+
+drawState();
+if (selected) api.post({ type: 'select', pod: selected });
+api.post({ type: 'ready' });
+
+// Tests and the bench read what was drawn through this hook; the page itself never uses it.
+(window as unknown as { kubelabPods?: unknown }).kubelabPods = { state, chips, cards };
