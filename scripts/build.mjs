@@ -86,8 +86,42 @@ const webOptions = {
   format: 'iife',
   target: 'es2022',
   outdir: 'dist/webview',
-  entryPoints: Object.fromEntries(panels.map((p) => [p, `webview/src/${p}/main.ts`])),
+  plugins: [monacoCodicons()],
+  entryPoints: {
+    ...Object.fromEntries(panels.map((p) => [p, `webview/src/${p}/main.ts`])),
+    ...monacoWorkers(),
+  },
 };
+
+/**
+ * monacoWorkers are the Request flow panel's editor workers: Monaco's editor
+ * worker and monaco-yaml's YAML language worker, bundled beside the panels (the
+ * panel's CSP lets it start workers from there).
+ */
+function monacoWorkers() {
+  const workers = { 'editor.worker': 'monaco-editor/esm/vs/editor/editor.worker.js', 'yaml.worker': 'monaco-yaml/yaml.worker.js' };
+  return panels.includes('flow') ? workers : {};
+}
+
+/**
+ * monacoCodicons drops the @font-face of Monaco's codicon.css: the panels
+ * already load @vscode/codicons' stylesheet, whose font has every glyph Monaco
+ * draws at the same code points and more, and a second, older `codicon` face
+ * declared after it would take its place for the whole page.
+ */
+function monacoCodicons() {
+  return {
+    name: 'monaco-codicons',
+    setup(build) {
+      build.onLoad({ filter: /monaco-editor[\\/]esm[\\/]vs[\\/]base[\\/]browser[\\/]ui[\\/]codicons[\\/]codicon[\\/]codicon\.css$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const fontFace = /@font-face\s*{[^}]*url\(\.\/codicon\.ttf\)[^}]*}/;
+        if (!fontFace.test(source)) throw new Error(`Monaco's codicon.css no longer declares its font as expected: update scripts/build.mjs`);
+        return { contents: source.replace(fontFace, ''), loader: 'css' };
+      });
+    },
+  };
+}
 
 // The lab's OpenAPI data is generated from @kubernetes/client-node's models before bundling.
 generateOpenApi();

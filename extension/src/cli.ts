@@ -38,6 +38,9 @@ Usage:
 
 Flags of up:
       --nodes N          simulated worker nodes (default 3)
+      --control-plane-node
+                         add a control-plane node as kubeadm makes one: tainted NoSchedule, running
+                         etcd, kube-apiserver, kube-controller-manager and kube-scheduler as static pods
       --port P           HTTPS port on 127.0.0.1; 0 picks a free one (default 6443)
       --data DIR         folder for the cluster, its PKI and kubeconfig (default ~/.kubelab);
                          a restart with the same DIR brings back the same cluster
@@ -70,6 +73,8 @@ interface UpOptions {
   encryptionProviderConfig?: string;
   /** etcdServers are the etcd members to keep the cluster in (kube-apiserver's --etcd-servers); none, the data folder's own store. */
   etcdServers?: string[];
+  /** controlPlaneNode adds kubeadm's control-plane node beside the workers. */
+  controlPlaneNode?: boolean;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -87,7 +92,7 @@ function parseUp(args: string[]): UpOptions {
     options: {
       nodes: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, kubeconfig: { type: 'string' },
       speed: { type: 'string' }, seed: { type: 'string' }, 'encryption-provider-config': { type: 'string' }, 'etcd-servers': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      'control-plane-node': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) throw new UsageError('');
@@ -103,6 +108,7 @@ function parseUp(args: string[]): UpOptions {
     seed: integer('seed', values.seed, 1, 0, 2 ** 31 - 1),
     ...(values['encryption-provider-config'] ? { encryptionProviderConfig: resolve(values['encryption-provider-config']) } : {}),
     ...(values['etcd-servers'] !== undefined ? { etcdServers: etcdServers(values['etcd-servers']) } : {}),
+    ...(values['control-plane-node'] ? { controlPlaneNode: true } : {}),
   };
 }
 
@@ -271,7 +277,8 @@ async function serveUp(o: UpOptions, encryption: Awaited<ReturnType<typeof encry
   const clock = o.speed === 1 ? new RealClock() : new ScaledClock(o.speed);
   // The PKI comes first: the controller manager publishes its CA in every namespace from the start.
   const pki = await labPki(o.data, nodeEntropy(), new RealClock().now());
-  const lab = new Lab({ nodes: o.nodes, seed: o.seed, clock, serviceAccountKey: await serviceAccountKey(o.data), rootCA: pki.ca.certPem,
+  // hostPorts: NodePort Services answer on 127.0.0.1 at their node ports, as kind's port mappings.
+  const lab = new Lab({ nodes: o.nodes, seed: o.seed, clock, serviceAccountKey: await serviceAccountKey(o.data), rootCA: pki.ca.certPem, ...(o.controlPlaneNode ? { controlPlaneNode: true } : {}), hostPorts: true,
     ...(durable ? { durable } : { store: { backend: 'etcd', endpoints: o.etcdServers ?? [] } }), ...(encryption ? { encryption } : {}) });
   await lab.start();
   if (kept) process.stderr.write(`kubelab: restored the cluster at revision ${kept.revision} (${kept.keys} keys) from ${storePath}\n`);

@@ -24,12 +24,17 @@ import { ManifestQuickFixes } from './host/quickFixes';
 import { LabStatusBar } from './host/statusBar';
 import { registerWalkthrough } from './host/walkthrough';
 import { PodsPanel } from './host/panels/podsPanel';
+import { StorePanel } from './host/panels/storePanel';
+import { FlowPanel } from './host/panels/flowPanel';
+import { NetworkPanel } from './host/panels/networkPanel';
+import { SchedulerPanel } from './host/panels/schedulerPanel';
 
 function labOptions(storageDir: string, workspaceStorage: string | undefined): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
   // The front door's PKI and kubeconfig live in the extension's global storage, so terminals keep one KUBECONFIG path.
   // Node size, kube-proxy mode, admission plugins, speed and persistence come from the kubelab.* settings too.
-  return { nodes: config.get<number>('nodes', 3), seed: 1, ...labSettings(workspaceStorage), serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
+  // The workers come with a control-plane node, as in a kubeadm cluster: kube-system shows the control plane's static pods.
+  return { nodes: config.get<number>('nodes', 3), seed: 1, controlPlaneNode: true, ...labSettings(workspaceStorage), hostPorts: true, serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -51,6 +56,14 @@ export function activate(context: vscode.ExtensionContext): void {
     let model: ClusterModel | undefined;
     // Panels draw the active cluster from the same model as the trees.
     const podsPanel = new PodsPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() });
+    // The Store panel shows the lab's own store, through the lab's control ops; another active cluster gets a note.
+    const storePanel = new StorePanel(context.extensionUri, active, (op) => host.control(op));
+    // The Request flow panel sends through the active cluster's client and reads its request traces.
+    const flowPanel = new FlowPanel(context.extensionUri, active);
+    // The Network panel draws the pod network from the same model, and traces packets through the lab's API.
+    const networkPanel = new NetworkPanel(context.extensionUri, active);
+    // The Scheduler panel reads the scheduler's decisions and configuration through the API, and writes its ConfigMap.
+    const schedulerPanel = new SchedulerPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() });
 
     const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
     const start = () => active.start();
@@ -59,6 +72,26 @@ export function activate(context: vscode.ExtensionContext): void {
 
     context.subscriptions.push(
       host, active, tree, controlPlane, events, statusBar, output, diagnostics, podsPanel,
+      storePanel,
+      flowPanel,
+      networkPanel,
+      schedulerPanel,
+      vscode.commands.registerCommand('kubelab.openSchedulerPanel', () => {
+        schedulerPanel.show();
+        if (active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      }),
+      vscode.commands.registerCommand('kubelab.openNetworkPanel', () => {
+        networkPanel.show();
+        if (active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      }),
+      vscode.commands.registerCommand('kubelab.openRequestFlowPanel', () => {
+        flowPanel.show();
+        if (active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      }),
+      vscode.commands.registerCommand('kubelab.openStorePanel', () => {
+        storePanel.show();
+        if (active.isLab && active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
+      }),
       vscode.commands.registerCommand('kubelab.openPodsPanel', () => {
         podsPanel.show();
         if (active.state === 'stopped' && vscode.workspace.getConfiguration('kubelab').get<boolean>('autoStart', true)) void start().catch(showError);
@@ -80,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): void {
             controlPlane.setModel(m.client, m, 'running');
             events.setModel(m, 'running');
             podsPanel.setModel(m, 'running');
+            schedulerPanel.setModel(m, 'running');
+            networkPanel.setModel(m, 'running');
             statusBar.update('running', m, active);
           });
         }
@@ -90,6 +125,8 @@ export function activate(context: vscode.ExtensionContext): void {
           controlPlane.setModel(undefined, undefined, state);
           events.setModel(undefined, state);
           podsPanel.setModel(undefined, state);
+          schedulerPanel.setModel(undefined, state);
+          networkPanel.setModel(undefined, state);
         }
         statusBar.update(state, model, active);
       }),

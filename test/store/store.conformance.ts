@@ -31,7 +31,7 @@ import { EtcdStore } from '../../extension/src/lab/store/etcdStore';
 import { MemoryStore } from '../../extension/src/lab/store/memoryStore';
 import { INTEGRITY_FAILED, type StoreSnapshot, decodeSnapshot, encodeSnapshot } from '../../extension/src/lab/store/snapshot';
 import {
-  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, StoreError, asStoreAdmin,
+  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, StoreError, asStoreAdmin, asStoreHistory,
   type Op, type Store, type StoreEvent, type TxnResponse, type WatchError,
 } from '../../extension/src/lab/store/store';
 import { EtcdCluster } from './etcdCluster';
@@ -420,6 +420,29 @@ const CORE_CASES: Record<string, Record<string, Case>> = {
         w.cancel();
       }
       assert.ok(w1.revision < w2.revision);
+    },
+    'a key\'s history lists every change after its `from` revision, and the value in effect at the compacted one': async (s, p) => {
+      const store = asStoreHistory(s);
+      assert.ok(store, 'the backend tells a key\'s history');
+      const key = `${p}a`;
+      const w1 = await write(s, put(key, '1'));
+      const w2 = await write(s, put(key, '2'), put(`${p}b`, 'x'));
+      const w3 = await write(s, put(key, '3'));
+      const all = await store.history(key);
+      assert.deepEqual(all.changes.map((c) => [c.type, c.kv.value, c.kv.modRevision, c.kv.version]), [['put', '1', w1.revision, 1], ['put', '2', w2.revision, 2], ['put', '3', w3.revision, 3]]);
+      assert.ok(all.from < w1.revision);
+      await s.compact(w2.revision);
+      const kept = await store.history(key);
+      assert.deepEqual(kept.changes.map((c) => [c.kv.value, c.kv.modRevision]), [['2', w2.revision], ['3', w3.revision]]);
+      assert.equal(kept.from, w2.revision);
+      // Deleted and written again: each backend lists at least every change after its `from` (etcd's reads see no deletion, so it starts at the new creation).
+      const gone = await write(s, del(key));
+      const w4 = await write(s, put(key, '4'));
+      const truth = [['put', '3', w3.revision], ['delete', '', gone.revision], ['put', '4', w4.revision]] as const;
+      const now = await store.history(key);
+      assert.ok(now.from >= w2.revision && now.from < w4.revision, `from ${now.from}`);
+      assert.deepEqual(now.changes.filter((c) => c.kv.modRevision > now.from).map((c) => [c.type, c.kv.value, c.kv.modRevision]), truth.filter(([, , r]) => r > now.from));
+      assert.deepEqual(now.changes.at(-1)?.kv.version, 1);
     },
     'compacting to an older revision than already compacted changes nothing': async (s, p) => {
       const w1 = await write(s, put(`${p}a`, '1'));

@@ -85,7 +85,7 @@ export async function applySources(client: KubeClient, sources: readonly Manifes
 }
 
 /** errorLine is kubectl's line for a failed request about a document of a source. */
-function errorLine(error: Status | string, verb: string, source: ManifestSource, doc: ParsedDocument): string {
+export function errorLine(error: Status | string, verb: string, source: ManifestSource, doc: ParsedDocument): string {
   if (typeof error === 'string') return `error: ${error.replace('from ""', `from "${source.name}"`)}`;
   return `Error from server (${error.reason ?? 'Unknown'}): error when ${verb} "${source.name}" (document ${doc.index + 1}, line ${doc.line}): ${error.message ?? ''}`;
 }

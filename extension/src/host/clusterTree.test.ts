@@ -35,7 +35,7 @@ test('the views hand VS Code items with ids, context values, icons and tooltips'
     controlPlane.setModel(model.client, model, 'running');
     assert.deepEqual(events.getChildren(), [], 'the events informer starts when the view first asks');
     assert.ok(!isStatus(await lab.client().create(DEPLOYMENTS, web)));
-    for (let i = 0; i < 100 && model.pods.list().filter((p) => p.status?.phase === 'Running').length < 2; i++) {
+    for (let i = 0; i < 100 && model.pods.list().filter((p) => p.metadata.namespace === 'default' && p.status?.phase === 'Running').length < 2; i++) {
       await clock.advance(500);
       await new Promise((r) => setImmediate(r));
     }

@@ -47,7 +47,7 @@ async function settle(lab: Lab, clock: { advance(ms: number): Promise<void> }, c
 }
 
 test('the Cluster tree shows Workloads as Deployment → ReplicaSet → Pods with kubectl columns, and Nodes with their pods', async () => {
-  const { lab, clock } = await startTestLab(3);
+  const { lab, clock } = await startTestLab(3, 7, { dns: false });
   const model = new ClusterModel(lab.client());
   const tree = new ClusterTreeModel(model);
   try {
@@ -119,7 +119,7 @@ test('the Cluster tree shows Workloads as Deployment → ReplicaSet → Pods wit
 });
 
 test('a cordoned node reads Ready,SchedulingDisabled and carries the unschedulable flag', async () => {
-  const { lab, clock } = await startTestLab(2);
+  const { lab, clock } = await startTestLab(2, 7, { dns: false });
   const model = new ClusterModel(lab.client());
   const tree = new ClusterTreeModel(model);
   try {
@@ -141,7 +141,7 @@ test('a cordoned node reads Ready,SchedulingDisabled and carries the unschedulab
 });
 
 test('a namespace lists the kinds that have objects in it, each kind its objects, as resources', async () => {
-  const { lab, clock } = await startTestLab(1);
+  const { lab, clock } = await startTestLab(1, 7, { dns: false });
   const model = new ClusterModel(lab.client());
   const tree = new ClusterTreeModel(model);
   try {

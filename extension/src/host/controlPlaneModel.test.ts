@@ -125,7 +125,7 @@ test('requestRefresh coalesces changes into one fetch per interval', async () =>
 });
 
 test('lease renewals alone fetch no componentstatuses; another change does', async () => {
-  const { lab, clock } = await startTestLab(1);
+  const { lab, clock } = await startTestLab(1, 7, { dns: false });
   let requests = 0;
   const inner = lab.client().transport;
   const client = new KubeClient({ ...inner, request: (req) => { if (req.path === '/api/v1/componentstatuses') requests++; return inner.request(req); }, watch: inner.watch.bind(inner), stream: inner.stream.bind(inner) });

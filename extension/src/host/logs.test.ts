@@ -19,7 +19,7 @@ const item = (ref: ResourceRef, kind: string, name: string) => ({ ref, kind, nam
 
 /** setup starts a one-node lab with pods running, and registers the command against it as the cluster. */
 async function setup(objects: { ref: ResourceRef; obj: Pod | Deployment }[]) {
-  const { lab, clock } = await startTestLab(1);
+  const { lab, clock } = await startTestLab(1, 7, { dns: false });
   const client = lab.client();
   for (const { ref, obj } of objects) assert.ok(!isStatus(await client.create(ref, obj)));
   await clock.advance(30_000);

@@ -27,7 +27,7 @@ const web: Deployment = {
 };
 
 async function setup(nodes = 1) {
-  const { lab, clock } = await startTestLab(nodes);
+  const { lab, clock } = await startTestLab(nodes, 7, { dns: false });
   const client = lab.client();
   assert.ok(!isStatus(await client.create(DEPLOYMENTS, web)));
   await clock.advance(30_000);

@@ -28,6 +28,10 @@ export interface LabOptions {
   storeQuotaBytes?: number;
   /** store chooses the backend: embedded (the default) or a real etcd cluster at its endpoints. */
   store?: StoreConfig;
+  /** controlPlaneNode adds kubeadm's control-plane node, with the control plane's static pods, beside the workers. */
+  controlPlaneNode?: boolean;
+  /** hostPorts listens on 127.0.0.1 for the Services' node ports (lab/network/hostPorts.ts). */
+  hostPorts?: boolean;
 }
 
 export type HostMessage =

@@ -66,7 +66,7 @@ test('control requests are answered over the channel with results or errors', as
     assert.deepEqual(await lab.control({ op: 'removeNode', name: 'node-7' }), { type: 'controlResult', id: 5, error: 'nodes "node-7" not found' });
     const saved = await lab.control({ op: 'snapshotSave' });
     const snapshot = saved.result as { revision: number; kvs: { key: string }[] };
-    assert.ok(snapshot.kvs.some((kv) => kv.key === '/registry/nodes/node-3'), 'the new node is in the snapshot');
+    assert.ok(snapshot.kvs.some((kv) => kv.key === '/registry/minions/node-3'), 'the new node is in the snapshot');
     assert.deepEqual(await lab.control({ op: 'snapshotRestore', snapshot: { revision: 0, kvs: [] } }), { type: 'controlResult', id: 7, error: 'not a KubeLab snapshot: revision: must be a positive integer' });
     const restored = await lab.control({ op: 'snapshotRestore', snapshot });
     assert.deepEqual(restored.result, { revision: snapshot.revision, nodes: ['node-1', 'node-2', 'node-3'] });

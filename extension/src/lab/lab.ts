@@ -32,8 +32,21 @@ import { NAMESPACES, NODES, PODS } from './client/resources';
 import { isStatus, type Node, type Pod } from './api/types';
 import { ControllerManager } from './controllers/controllerManager';
 import { Kubelet } from './kubelet/kubelet';
+import { CONTROL_PLANE_LABEL, CONTROL_PLANE_TAINT, EXCLUDE_FROM_LB_LABEL, controlPlaneManifests } from './controlPlane';
+import { KubeProxy } from './network/kubeProxy';
+import { kubeProxyPolicy } from './network/proxyRuleSet';
+import { installCoreDns } from './network/dns/coreDnsAddon';
+import { DnsNetwork } from './network/dns/dnsNetwork';
+import { KUBE_DNS_SERVICE_IP } from './network/dns/coreDnsAddon';
+import { ClusterNetwork } from './network/clusterNetwork';
+import { HostPorts } from './network/hostPorts';
+import { PacketTracer } from './network/packetTracer';
+import { networkPolicy } from './network/packetTrace';
 import { SeededRandom, hexString, uuid, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
+import { LOCAL_PATH_PROVISIONER_USER, LocalPathProvisioner, installLocalPathStorage } from './storage/localPathProvisioner';
+import { schedulerLabPolicy } from './scheduler/labPolicy';
+import { SERVICE_CIDR } from './apiserver/registry/serviceAlloc';
 import { isQuantity, parseQuantity } from './api/quantity';
 import { QUANTITY_FORMAT_ERROR } from './apiserver/validation/quantities';
 import { MemoryStore } from './store/memoryStore';
@@ -83,6 +96,21 @@ export interface LabConfig {
    * come from (the lab core has none). A bad configuration stops the lab from being built.
    */
   encryption?: { config: unknown; randomBytes: (n: number) => Uint8Array };
+  /** dns runs kubeadm's DNS addon at start (the coredns Deployment and the kube-dns Service in kube-system); on unless false. */
+  dns?: boolean;
+  /** hostPorts listens on 127.0.0.1 for every NodePort and LoadBalancer Service's node ports (real sockets, see network/hostPorts.ts); off unless true. */
+  hostPorts?: boolean;
+  /** schedulerReplicas is how many kube-scheduler candidates run for the kube-scheduler Lease (1 when omitted); one leads. */
+  schedulerReplicas?: number;
+  /** schedulingDecisions is how many SchedulingDecisions the API server keeps (DEFAULT_DECISION_CAPACITY when omitted); 0 turns explaining off. */
+  schedulingDecisions?: number;
+  /**
+   * controlPlaneNode adds a control-plane node as kubeadm makes one, beside the
+   * `nodes` workers: `control-plane`, labelled and tainted NoSchedule, whose
+   * kubelet runs the static pods of etcd, kube-apiserver, kube-controller-manager
+   * and kube-scheduler (mirrored in kube-system). Off unless true.
+   */
+  controlPlaneNode?: boolean;
 }
 
 /**
@@ -123,8 +151,14 @@ export class Lab {
   readonly server: ApiServer;
   readonly random: Random;
   readonly kubelets: Kubelet[] = [];
+  /** kubeProxies are the nodes' kube-proxies, one per kubelet. */
+  readonly kubeProxies: KubeProxy[] = [];
+  /** provisioner is the default StorageClass's dynamic provisioner, as kind's local-path-provisioner. */
+  private provisioner?: LocalPathProvisioner;
   /** electors run the scheduler and the controller manager, each once it holds its leader-election Lease. */
   private readonly electors: LeaderElector[] = [];
+  /** leaseOf names each elector's lease. */
+  private readonly leaseOf = new WeakMap<LeaderElector, string>();
   private compactTimer?: Timer;
   /** storeAdmin is the store's maintenance (status, defrag, alarms; compact is the store's own), when its backend has one. */
   readonly storeAdmin?: StoreAdmin;
@@ -136,11 +170,21 @@ export class Lab {
   private readonly tokens = new Map<string, UserInfo>();
   private readonly tokenOf = new Map<string, string>();
   private readonly webhookTransport: HttpTransport;
+  /** network carries the pods' DNS traffic and runs the CoreDNS processes of coredns containers. */
+  readonly network: DnsNetwork;
+  /** traffic is the pod network's data plane: the network model, each node's rules, the packet engine. */
+  readonly traffic: ClusterNetwork;
+  /** hostPorts forwards the node ports from 127.0.0.1 while the lab runs, when the config asks. */
+  hostPorts?: HostPorts;
+  private tracer?: PacketTracer;
+  /** clusterCIDR is the pod network (--cluster-cidr) the node IPAM cuts the nodes' ranges from. */
+  readonly clusterCIDR: string;
 
   constructor(readonly config: LabConfig) {
     const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode) ?? (config.storeQuotaBytes === undefined ? undefined : quotaError(config.storeQuotaBytes));
     if (badConfig) throw new Error(badConfig);
     this.random = new SeededRandom(config.seed ?? 1);
+    this.clusterCIDR = clusterCIDRFor(config.nodes);
     if (config.durable && config.store?.backend === 'etcd') throw new Error('a lab on an external etcd keeps no store of its own: drop the durable store or the etcd backend');
     this.memory = config.durable ?? new MemoryStore({ clock: config.clock, ...(config.storeQuotaBytes === undefined ? {} : { quotaBytes: config.storeQuotaBytes }) });
     const backend = config.store ?? { backend: 'embedded' };
@@ -169,6 +213,7 @@ export class Lab {
       authorizer: { authorize: (a) => (late.authorizer as Authorizer).authorize(a) },
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
+      ...(config.schedulingDecisions === undefined ? {} : { decisionCapacity: config.schedulingDecisions }),
       ...(encryption ? { encryption } : {}),
       // Audit IDs come from a stream of their own, so turning auditing on leaves the lab's generated names as they were.
       ...(config.audit ? { audit: { sink: new AuditSink(config.audit.write), random: new SeededRandom(~(config.seed ?? 1)), ...(config.audit.policy ? { policy: config.audit.policy } : {}) } } : {}),
@@ -189,6 +234,21 @@ export class Lab {
     });
     if (!Array.isArray(chain)) throw new Error(chain.error);
     this.server.useAdmission(chain);
+    this.network = new DnsNetwork(config.clock, {
+      isPodIP: (ip) => this.kubelets.some((k) => k.runtime.hasPodIP(ip)),
+      proxyStateFor: (ip) => {
+        const node = this.kubelets.find((k) => k.runtime.hasPodIP(ip))?.nodeName;
+        return (this.kubeProxies.find((p) => p.nodeName === node) ?? this.kubeProxies[0])?.state;
+      },
+      inClusterClient: (namespace, name) => this.client({ username: `system:serviceaccount:${namespace}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] }),
+    });
+    // The rules' random draws (statistic, numgen) come from a stream of their own, so traffic leaves the lab's generated names as they were.
+    this.traffic = new ClusterNetwork({
+      clock: config.clock, random: new SeededRandom((config.seed ?? 1) ^ 0x7e7f1c),
+      runtimeOf: (node) => this.kubelets.find((k) => k.nodeName === node)?.runtime,
+      proxyOf: (node) => this.kubeProxies.find((p) => p.nodeName === node),
+      clusterCIDR: this.clusterCIDR,
+    });
     if (key) tokenAuthenticators.push(new ServiceAccountTokenAuthenticator([SERVICE_ACCOUNT_ISSUER], [key], DEFAULT_API_AUDIENCES, this.server.objects, config.clock));
   }
 
@@ -225,6 +285,20 @@ export class Lab {
     for (const b of policy.clusterRoleBindings) await bootstrap.create(rbac('clusterrolebindings', false), b);
     for (const r of policy.roles) await bootstrap.create(rbac('roles', true), r);
     for (const b of policy.roleBindings) await bootstrap.create(rbac('rolebindings', true), b);
+    // The lab's own grant beside system:node-proxier: kube-proxies publish their rule sets (proxyrulesets).
+    const proxyPolicy = kubeProxyPolicy();
+    await bootstrap.create(rbac('clusterroles', false), proxyPolicy.role);
+    await bootstrap.create(rbac('clusterrolebindings', false), proxyPolicy.binding);
+    // The network components' grant (kindnet's reads, the packet tracer's and host-port forwarder's writes).
+    const netPolicy = networkPolicy();
+    await bootstrap.create(rbac('clusterroles', false), netPolicy.role);
+    await bootstrap.create(rbac('clusterrolebindings', false), netPolicy.binding);
+    // kube-scheduler's lab grants (its decisions, its configuration ConfigMap), as kubeadm adds roles of its own.
+    const schedulerPolicy = schedulerLabPolicy();
+    for (const r of schedulerPolicy.clusterRoles) await bootstrap.create(rbac('clusterroles', false), r);
+    for (const b of schedulerPolicy.clusterRoleBindings) await bootstrap.create(rbac('clusterrolebindings', false), b);
+    for (const r of schedulerPolicy.roles) await bootstrap.create(rbac('roles', true), r);
+    for (const b of schedulerPolicy.roleBindings) await bootstrap.create(rbac('rolebindings', true), b);
     // The controlplane bootstrap controller: the `kubernetes` Service and the endpoints that lead to the API server.
     for (const [ref, obj] of kubernetesServiceObjects(API_SERVER_ADDRESS, API_SERVER_PORT)) await bootstrap.create(ref, obj);
   }
@@ -237,6 +311,13 @@ export class Lab {
     // A durable store that holds a cluster already is a persisted lab: its own nodes come back.
     const persisted = snapshot !== undefined || (this.config.durable !== undefined && (await this.store.revision()) > 1);
     await this.startApiServer();
+    // kind's storage add-on: the default StorageClass and its provisioner's access (a persisted lab has them).
+    if (!persisted) await installLocalPathStorage(this.client());
+    // kubeadm's DNS addon phase, once per cluster: a persisted lab keeps what it had.
+    if (!persisted && this.config.dns !== false) {
+      const failed = await installCoreDns(this.client());
+      if (failed) throw new Error(`the DNS addon: ${failed}`);
+    }
     await this.startComponents(persisted ? await this.labNodes() : Array.from({ length: this.config.nodes }, (_, i) => i + 1));
     this.scheduleCompaction();
     this.compactor?.start();
@@ -249,16 +330,44 @@ export class Lab {
     this.server.componentProbes.set('scheduler', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('controller-manager', () => ({ healthy: this.state === 'running', message: 'ok' }));
     this.server.componentProbes.set('etcd-0', () => ({ healthy: true, message: 'ok' }));
-    for (const i of nodes) this.kubelets.push(this.newKubelet(i));
+    const controlPlane = this.config.controlPlaneNode === true ? this.newControlPlaneKubelet() : undefined;
+    if (controlPlane) {
+      this.kubelets.push(controlPlane);
+      this.kubeProxies.push(new KubeProxy(this.client(KUBE_PROXY), clock, { nodeName: CONTROL_PLANE_HOSTNAME, nodeIP: API_SERVER_ADDRESS, mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR }));
+    }
+    for (const i of nodes) {
+      this.kubelets.push(this.newKubelet(i));
+      this.kubeProxies.push(this.newKubeProxy(i));
+    }
     // The API server reaches each kubelet by node name, as over its kubelet client, for pod logs.
     for (const k of this.kubelets) this.server.kubelets.set(k.nodeName, k);
     await Promise.all([
       // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
       this.elect(KUBE_CONTROLLER_MANAGER_LEASE, CONTROLLER_MANAGER, 'kube-controller-manager', false,
-        () => new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, this.config.rootCA ? { rootCA: this.config.rootCA } : {})),
-      this.elect(KUBE_SCHEDULER_LEASE, SCHEDULER, 'default-scheduler', true, () => new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random })),
-      ...this.kubelets.map((k) => k.start()),
+        () => new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, {
+          ...(this.config.rootCA ? { rootCA: this.config.rootCA } : {}),
+          // kubeadm's --allocate-node-cidrs with the pod subnet; 24 is --node-cidr-mask-size's IPv4 default.
+          nodeIpam: { clusterCIDR: this.clusterCIDR, nodeCIDRMaskSize: NODE_CIDR_MASK_SIZE, serviceCIDR: SERVICE_CIDR },
+        })),
+      ...Array.from({ length: Math.max(1, this.config.schedulerReplicas ?? 1) }, () => this.elect(KUBE_SCHEDULER_LEASE, SCHEDULER, 'default-scheduler', true,
+        () => new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random, publishDecisions: this.config.schedulingDecisions !== 0 }))),
+      ...this.kubelets.map((k) => (k === controlPlane ? k.start().then(() => this.markControlPlane()) : k.start())),
+      ...this.kubeProxies.map((p) => p.start()),
+      // Its own random stream, so its identity leaves the lab's generated names as they were.
+      (this.provisioner = new LocalPathProvisioner(this.client(LOCAL_PATH_PROVISIONER_USER), clock, new SeededRandom(~(this.config.seed ?? 1) ^ 0x10ca1))).start(),
+      this.startNetwork(),
     ]);
+  }
+
+  /** startNetwork runs the pod network's agent, the packet tracer and, when asked, the host-port forwarder, as kindnet's service account. */
+  private async startNetwork(): Promise<void> {
+    const clock = this.config.clock;
+    const client = this.client(controllerUser('kindnet'));
+    const dns = this.config.dns === false ? {} : { dns: { server: KUBE_DNS_SERVICE_IP, exchange: this.network.exchange.bind(this.network) } };
+    this.tracer = new PacketTracer(client, clock, this.traffic, dns);
+    this.hostPorts = this.config.hostPorts ? new HostPorts(client, clock, this.traffic) : undefined;
+    await this.traffic.start(client);
+    await Promise.all([this.tracer.start(), this.hostPorts?.start()]);
   }
 
   /**
@@ -295,13 +404,51 @@ export class Lab {
       },
     });
     this.electors.push(elector);
+    this.leaseOf.set(elector, lease);
     return elector.run();
   }
 
   /** newKubelet makes node-i's kubelet: its pod CIDR, its address and the configured capacity. */
   private newKubelet(i: number): Kubelet {
     const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
-    return new Kubelet(this.client(nodeUser(`node-${i}`)), this.config.clock, this.random, { nodeName: `node-${i}`, podCIDR: podCIDRFor(i), internalIP: nodeIPFor(i), capacity });
+    const k = new Kubelet(this.client(nodeUser(`node-${i}`)), this.config.clock, this.random, { nodeName: `node-${i}`, internalIP: nodeIPFor(i), capacity, network: this.network });
+    k.runtime.traffic = this.traffic;
+    return k;
+  }
+
+  /**
+   * newControlPlaneKubelet makes the control-plane node's kubelet, as kubeadm
+   * init configures it: the node at the API server's address with the first
+   * pod range, registered with the control-plane taint, running the control
+   * plane's static pods.
+   */
+  private newControlPlaneKubelet(): Kubelet {
+    const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
+    return new Kubelet(this.client(nodeUser(CONTROL_PLANE_HOSTNAME)), this.config.clock, this.random, {
+      nodeName: CONTROL_PLANE_HOSTNAME, internalIP: API_SERVER_ADDRESS, capacity, network: this.network,
+      staticPods: controlPlaneManifests(CONTROL_PLANE_HOSTNAME, API_SERVER_ADDRESS, API_SERVER_PORT, this.clusterCIDR),
+      registerWithTaints: [CONTROL_PLANE_TAINT],
+    });
+  }
+
+  /** markControlPlane is kubeadm's mark-control-plane phase: the node's role labels (a kubelet may not set them itself) and its taint. */
+  private async markControlPlane(): Promise<void> {
+    const admin = this.client();
+    const node = await admin.get<Node>(NODES, '', CONTROL_PLANE_HOSTNAME);
+    if (isStatus(node)) return;
+    const taints = node.spec?.taints ?? [];
+    const labels = node.metadata.labels ?? {};
+    if (CONTROL_PLANE_LABEL in labels && EXCLUDE_FROM_LB_LABEL in labels && taints.some((t) => t.key === CONTROL_PLANE_TAINT.key && t.effect === CONTROL_PLANE_TAINT.effect)) return;
+    // A merge patch, as kubeadm patches the Node: the kubelet's status writes meanwhile do not conflict with it.
+    await admin.patch(NODES, '', CONTROL_PLANE_HOSTNAME, {
+      metadata: { labels: { [CONTROL_PLANE_LABEL]: '', [EXCLUDE_FROM_LB_LABEL]: '' } },
+      spec: { taints: [...taints.filter((t) => t.key !== CONTROL_PLANE_TAINT.key), CONTROL_PLANE_TAINT] },
+    });
+  }
+
+  /** newKubeProxy makes node-i's kube-proxy in the configured mode, an API client as system:kube-proxy. */
+  private newKubeProxy(i: number): KubeProxy {
+    return new KubeProxy(this.client(KUBE_PROXY), this.config.clock, { nodeName: `node-${i}`, nodeIP: nodeIPFor(i), mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR });
   }
 
   /** labNodes are the indexes of the stored Nodes named as the lab names its own (node-N), whose kubelets it runs. */
@@ -324,10 +471,14 @@ export class Lab {
   async addNode(): Promise<{ node: string } | { error: string }> {
     if (this.state !== 'running') return { error: 'the lab is not running' };
     const used = [...(await this.labNodes()), ...this.kubelets.map((k) => Number(NODE_NAME.exec(k.nodeName)?.[1] ?? 0))];
-    const k = this.newKubelet(Math.max(0, ...used) + 1);
+    const next = Math.max(0, ...used) + 1;
+    const k = this.newKubelet(next);
+    const proxy = this.newKubeProxy(next);
     this.kubelets.push(k);
+    this.kubeProxies.push(proxy);
     this.server.kubelets.set(k.nodeName, k);
     await k.start();
+    await proxy.start();
     return { node: k.nodeName };
   }
 
@@ -346,6 +497,11 @@ export class Lab {
       k.stop();
       this.kubelets.splice(this.kubelets.indexOf(k), 1);
       this.server.kubelets.delete(name);
+    }
+    const proxy = this.kubeProxies.find((p) => p.nodeName === name);
+    if (proxy) {
+      proxy.stop();
+      this.kubeProxies.splice(this.kubeProxies.indexOf(proxy), 1);
     }
     if (!isStatus(node)) {
       const deleted = await admin.delete(NODES, '', name);
@@ -408,6 +564,8 @@ export class Lab {
     // A durable store can fail to write the snapshot (a full disk): the lab then goes on over the store it had.
     const failed = await Promise.resolve(this.memory.restore(snapshot)).then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
     this.lastCompactRevision = 0;
+    // A snapshot an older lab saved keeps its objects under the old key layout: they move to upstream's first.
+    if (!failed) await this.server.migrateLegacyKeys();
     // The server's own caches relist from the restored store before any component reads through them.
     await settle();
     await this.startComponents(await this.labNodes());
@@ -417,9 +575,37 @@ export class Lab {
     return { revision: snapshot.revision, nodes: this.kubelets.map((k) => k.nodeName) };
   }
 
+  /**
+   * stopLeader stops the replica holding lease, as killing the leading
+   * kube-scheduler does: it releases the lease on the way out and a standby
+   * takes over at its next retry. The stopped replica does not come back.
+   * Returns the identity that was stopped, or an error when no replica leads.
+   */
+  async stopLeader(lease: string): Promise<{ identity: string } | { error: string }> {
+    const leader = this.electors.find((e) => e.isLeader && this.leaseOf.get(e) === lease);
+    if (!leader) return { error: `no replica holds the ${lease} lease` };
+    this.electors.splice(this.electors.indexOf(leader), 1);
+    await leader.stop();
+    return { identity: leader.identity };
+  }
+
+  /** leaders lists the identities holding each leader-election lease, as the candidates see them. */
+  leaders(): { lease: string; identity: string }[] {
+    return this.electors.filter((e) => e.isLeader).map((e) => ({ lease: this.leaseOf.get(e) ?? '', identity: e.identity }));
+  }
+
   /** stopComponents stops every component at once; the promise settles when the leaders have given up their leases. */
   private stopComponents(): Promise<void> {
     for (const k of this.kubelets) k.stop();
+    // The nodes' containers go with them: their CoreDNS processes stop watching.
+    this.network.reset();
+    for (const p of this.kubeProxies) p.stop();
+    this.kubeProxies.length = 0;
+    this.traffic.stop();
+    this.tracer?.stop();
+    void this.hostPorts?.stop();
+    this.hostPorts = undefined;
+    this.provisioner?.stop();
     const released = Promise.all(this.electors.splice(0).map((e) => e.stop()));
     this.server.kubelets.clear();
     this.kubelets.length = 0;
@@ -495,9 +681,22 @@ export function proxyModeError(mode: string | undefined): string | undefined {
   return `KubeProxyConfiguration.Mode.ProxyMode: Invalid value: ${JSON.stringify(mode)}: must be iptables, ipvs, nftables or blank (blank means the best-available proxy [currently iptables])`;
 }
 
-/** podCIDRFor gives node i a /24 of the 10.244.0.0/14 cluster CIDR, as kind's node IPAM does. */
-export function podCIDRFor(i: number): string {
-  return `10.${244 + Math.floor(i / 256)}.${i % 256}.0/24`;
+/** CLUSTER_CIDR is kind's default pod subnet, the pod network (--cluster-cidr) of a lab of up to 256 nodes. */
+export const CLUSTER_CIDR = '10.244.0.0/16';
+/** NODE_CIDR_MASK_SIZE is the size of each node's pod range (--node-cidr-mask-size): a /24, 254 addresses. */
+export const NODE_CIDR_MASK_SIZE = 24;
+
+/**
+ * clusterCIDRFor is the pod subnet a lab of n nodes is configured with, as a
+ * kind config's networking.podSubnet: kind's 10.244.0.0/16 (256 node ranges)
+ * unless the lab is bigger, then 10.244.0.0/14 (1,024), then 10.128.0.0/9
+ * (32,768), clear of the service range. The node IPAM hands the ranges out in
+ * the order nodes join; a node past the last gets none (CIDRNotAvailable).
+ */
+export function clusterCIDRFor(n: number): string {
+  if (n <= 256) return CLUSTER_CIDR;
+  if (n <= 1024) return '10.244.0.0/14';
+  return '10.128.0.0/9';
 }
 
 /** nodeIPFor gives node i an address on the 172.18.0.0/16 node network (the first host is the gateway). */

@@ -1,11 +1,14 @@
 /**
  * labControl is what the editor can do to the lab itself rather than through its
- * API: add, remove, stop and start nodes, save the store and restore it. Each op
+ * API: add, remove, stop and start nodes, save the store and restore it, look
+ * into the store (figures, keys, a key's history), compact and defrag it. Each op
  * answers a result or the reason it changed nothing.
  */
 import type { Lab } from './lab';
 import { type StoreSnapshot, validateSnapshot } from './store/snapshot';
 import { ENCRYPTED_PREFIX } from './apiserver/encryption/transformer';
+import type { KeyHistory } from './store/store';
+import { type StoreKeys, type StoreStats, storeCompact, storeDefrag, storeHistory, storeKeys, storeStats } from './storeControl';
 
 /** LabControl is one control request from the host. */
 export type LabControl =
@@ -22,7 +25,17 @@ export type LabControl =
   /** snapshotSave answers the store's whole state. */
   | { op: 'snapshotSave' }
   /** snapshotRestore rebuilds the store from a snapshot (checked first) and restarts the components over it. */
-  | { op: 'snapshotRestore'; snapshot: unknown };
+  | { op: 'snapshotRestore'; snapshot: unknown }
+  /** storeStats answers the store's revision, compacted revision, keys, size against quota and watchers (the Store panel). */
+  | { op: 'storeStats' }
+  /** storeKeys lists the keyspace under prefix one level down, now or as of revision. */
+  | { op: 'storeKeys'; prefix: string; revision?: number }
+  /** storeHistory answers a key's changes within the uncompacted history, values as stored. */
+  | { op: 'storeHistory'; key: string }
+  /** storeCompact compacts the store's history up to its current revision. */
+  | { op: 'storeCompact' }
+  /** storeDefrag gives the space compaction freed back to the backend. */
+  | { op: 'storeDefrag' };
 
 /** KubeletState is how a Node's kubelet is: running, stopped by stopNode, or none (a Node the lab did not make). */
 export type KubeletState = 'running' | 'stopped' | 'none';
@@ -36,6 +49,11 @@ export interface ControlResults {
   listNodes: { nodes: { name: string; kubelet: KubeletState }[] };
   snapshotSave: StoreSnapshot;
   snapshotRestore: { revision: number; nodes: string[] };
+  storeStats: StoreStats;
+  storeKeys: StoreKeys;
+  storeHistory: KeyHistory;
+  storeCompact: { revision: number; compactRevision: number };
+  storeDefrag: { before: number; after: number };
 }
 
 /** ControlResult is any op's answer, as the channel carries it. */
@@ -62,6 +80,16 @@ export async function runControl(lab: Lab, op: LabControl): Promise<ControlResul
       const snapshot = validateLabSnapshot(op.snapshot);
       return 'error' in snapshot ? snapshot : lab.restore(snapshot);
     }
+    case 'storeStats':
+      return storeStats(lab);
+    case 'storeKeys':
+      return storeKeys(lab, op.prefix, op.revision);
+    case 'storeHistory':
+      return storeHistory(lab, op.key);
+    case 'storeCompact':
+      return storeCompact(lab);
+    case 'storeDefrag':
+      return storeDefrag(lab);
   }
 }
 

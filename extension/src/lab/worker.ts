@@ -65,6 +65,8 @@ async function handle(m: HostMessage): Promise<void> {
           nodes: o.nodes, seed: o.seed, clock, stopwatch: () => performance.now(),
           ...(o.nodeSize ? { nodeCapacity: o.nodeSize } : {}),
           ...(o.kubeProxyMode ? { kubeProxyMode: o.kubeProxyMode } : {}),
+          ...(o.controlPlaneNode ? { controlPlaneNode: true } : {}),
+          ...(o.hostPorts ? { hostPorts: true } : {}),
           ...(o.storeQuotaBytes !== undefined ? { storeQuotaBytes: o.storeQuotaBytes } : {}),
           ...(o.admissionPlugins ? { admissionPlugins: o.admissionPlugins } : {}),
           ...(persistence ? { durable: persistence.store } : {}),

@@ -182,6 +182,11 @@ function describePod(p: PodView): string {
   return `${p.namespace}/${p.name} · ${p.status} · ${p.ready}/${p.containers} ready${restarts}${p.node ? ` · ${p.node}` : ''}`;
 }
 
+/**
+ * chip draws one pod. A delta may touch 10,000 chips in one frame, so a chip's
+ * update writes only what changed, and its long description (tooltip, and the
+ * label a screen reader speaks) is written when the pointer or focus reaches it.
+ */
 function chip(p: PodView, fresh: boolean): HTMLElement {
   let el = chips.get(p.uid);
   if (!el) {
@@ -189,18 +194,30 @@ function chip(p: PodView, fresh: boolean): HTMLElement {
     el.dataset.uid = p.uid;
     el.tabIndex = 0;
     el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', `${p.namespace}/${p.name}`);
     chips.set(p.uid, el);
   }
-  const cls = chipClass(p);
   const isSelected = selected?.namespace === p.namespace && selected.name === p.name;
-  el.className = `chip ${cls}${fresh ? ' appear' : ''}${isSelected ? ' selected' : ''}`;
+  const cls = `chip ${chipClass(p)}${fresh && animate ? ' appear' : ''}${isSelected ? ' selected' : ''}`;
+  const before = el.className;
+  if (before !== cls) {
+    el.className = cls;
+    if (before.endsWith(' selected') !== isSelected || !before) el.setAttribute('aria-pressed', String(isSelected));
+  }
+  const badge = p.restarts ? String(p.restarts) : '';
+  if (el.textContent !== badge) el.textContent = badge;
+  const hidden = !state.visible(p);
+  if (el.hidden !== hidden) el.hidden = hidden;
+  if (el === focused || el.title) describeChip(el, p);
+  return el;
+}
+
+/** describeChip writes a chip's description: its tooltip and its accessible name. */
+function describeChip(el: HTMLElement, p: PodView): void {
   const text = describePod(p);
+  if (el.title === text) return;
   el.title = text;
   el.setAttribute('aria-label', text);
-  el.setAttribute('aria-pressed', String(isSelected));
-  el.textContent = p.restarts ? String(p.restarts) : '';
-  el.hidden = !state.visible(p);
-  return el;
 }
 
 function placeChip(p: PodView, fresh: boolean): void {
@@ -259,8 +276,16 @@ function pruneGroups(c: Card): void {
   }
 }
 
+/** Chips animate in only when a handful arrive: ten thousand at once would only cost the frame. */
+const ANIMATE_MAX = 200;
+let animate = true;
+/** focused is the element with focus while a frame draws (read once, not per chip). */
+let focused: Element | null = null;
+
 /** draw applies a message's changes to the page. */
 function draw(changes: Changes): void {
+  animate = !changes.full && changes.pods.size <= ANIMATE_MAX;
+  focused = document.activeElement;
   const isDense = dense();
   layout.classList.toggle('dense', isDense);
   denseButton.textContent = isDense ? 'Show cards' : 'Show heat-map';
@@ -340,14 +365,18 @@ function save(): void {
 
 // Messages are applied to the state as they come and drawn once per frame.
 let pending: Changes | undefined;
+/** lastDrawMs is the script time of the last frame's drawing, which the panel bench reads. */
+let lastDrawMs = 0;
 function schedule(changes: Changes): void {
   if (!pending) {
     pending = changes;
     requestAnimationFrame(() => {
       const c = pending as Changes;
       pending = undefined;
+      const t0 = performance.now();
       draw(c);
       drawNamespaces();
+      lastDrawMs = performance.now() - t0;
     });
     return;
   }
@@ -379,6 +408,7 @@ onMessage<PodsToPanel>((m) => {
       if (m.state !== 'running') schedule(state.snapshot([], []));
       return;
     case 'detail':
+      layout.classList.toggle('with-detail', !!m.detail);
       renderDetail(detail, m.detail, (pod) => api.post({ type: 'describe', pod }), (pod) => api.post({ type: 'logs', pod }));
       return;
   }
@@ -397,6 +427,15 @@ function podOf(target: EventTarget | null): PodView | undefined {
   const el = (target as HTMLElement | null)?.closest?.('.chip') as HTMLElement | null;
   const uid = el?.dataset.uid;
   return uid ? state.pods.get(uid) : undefined;
+}
+
+// Descriptions are written as the pointer or focus reaches a chip (see chip()).
+for (const type of ['mouseover', 'focusin']) {
+  nodesSection.addEventListener(type, (e) => {
+    const el = (e.target as HTMLElement | null)?.closest?.('.chip') as HTMLElement | null;
+    const p = podOf(el);
+    if (el && p) describeChip(el, p);
+  });
 }
 
 nodesSection.addEventListener('click', (e) => {
@@ -438,4 +477,4 @@ if (selected) api.post({ type: 'select', pod: selected });
 api.post({ type: 'ready' });
 
 // Tests and the bench read what was drawn through this hook; the page itself never uses it.
-(window as unknown as { kubelabPods?: unknown }).kubelabPods = { state, chips, cards };
+(window as unknown as { kubelabPods?: unknown }).kubelabPods = { state, chips, cards, lastDrawMs: () => lastDrawMs };

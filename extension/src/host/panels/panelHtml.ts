@@ -13,6 +13,20 @@ export interface PanelPage {
   cspSource: string;
   script: string;
   styles: string[];
+  /**
+   * workers lets the page start web workers from the extension's own files and
+   * from blob: URLs (Monaco's editor and language workers); other panels start none.
+   * The page fetches a worker's script (connect-src) and starts it from a blob:
+   * the webview's service worker, which serves the extension's files, answers
+   * the page but not a worker's own requests.
+   */
+  workers?: boolean;
+  /**
+   * styleAttributes lets the page's HTML carry style attributes: Monaco lays out
+   * its lines with them, and no nonce can cover an attribute. <style> elements
+   * still need the nonce.
+   */
+  styleAttributes?: boolean;
 }
 
 /** nonce is 128 random bits from crypto, as a CSP nonce must be unguessable. */
@@ -27,8 +41,11 @@ export function panelHtml(page: PanelPage, scriptNonce = nonce()): string {
     `font-src ${page.cspSource}`,
     `img-src ${page.cspSource} data:`,
     `script-src 'nonce-${scriptNonce}'`,
+    ...(page.workers ? [`worker-src ${page.cspSource} blob:`, `connect-src ${page.cspSource}`] : []),
+    ...(page.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
   ].join('; ');
-  const links = page.styles.map((href) => `<link rel="stylesheet" href="${escapeAttr(href)}">`).join('\n    ');
+  // vscode-elements' buttons and icons draw codicons from the stylesheet with this id.
+  const links = page.styles.map((href) => `<link rel="stylesheet" href="${escapeAttr(href)}"${/\/codicon\.css$/.test(href) ? ' id="vscode-codicon-stylesheet"' : ''}>`).join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

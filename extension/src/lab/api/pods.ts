@@ -80,6 +80,18 @@ export function isPodReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/**
+ * isPodAvailable is podutil.IsPodAvailable: ready, and ready for longer than
+ * minReadySeconds by now (ms) when that is set.
+ */
+export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True') return false;
+  if (!minReadySeconds) return true;
+  const since = Date.parse(ready.lastTransitionTime ?? '');
+  return !Number.isNaN(since) && since + minReadySeconds * 1000 < now;
+}
+
 /** isPodActive is controller.IsPodActive: not finished and not being deleted. */
 export function isPodActive(pod: Pod): boolean {
   return pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !pod.metadata.deletionTimestamp;

@@ -42,11 +42,14 @@ import { handleGet, handleList, parseResourceVersion } from './handlers/read';
 import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
 import { handlePatch, handlePut } from './handlers/update';
 import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
+import { DecisionBuffer, isDecisions } from './schedulingDecisions';
 import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
 import { ResourceTable, type ResourceType, groupVersion } from './resources';
 import { parseFilter } from './selectors';
 import { ObjectStorage } from './storage';
+import { type MigrationResult, migrateLegacyKeys } from './storageMigration';
+import { legacyKeyPrefix } from './storagePrefix';
 import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
 import { ApiServerMetrics } from '../metrics/apiServerMetrics';
 
@@ -132,6 +135,8 @@ export interface ApiServerOptions {
   /** stopwatch is a monotonic millisecond counter for traces (defaults to the clock). */
   stopwatch?: () => number;
   traceCapacity?: number;
+  /** decisionCapacity bounds the scheduling decisions kept (schedulingdecisions.lab.kubelab.dev); 0 keeps none. */
+  decisionCapacity?: number;
   /**
    * audit writes an audit.k8s.io/v1 event for each request its policy (default
    * DEFAULT_AUDIT_POLICY) selects, as --audit-policy-file and --audit-log-path do;
@@ -154,6 +159,8 @@ const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:una
 export class ApiServer {
   readonly resources = new ResourceTable([...builtinResources, ...virtualResources]);
   readonly traces: TraceBuffer;
+  /** decisions are the scheduler's explanations, one per attempt, served from a ring. */
+  readonly decisions: DecisionBuffer;
   readonly cache: ServerCache;
   /** pods indexes pods by node for the Node authorizer. */
   readonly pods: PodIndex;
@@ -177,7 +184,7 @@ export class ApiServer {
   constructor(private readonly options: ApiServerOptions) {
     this.metrics = new ApiServerMetrics({
       clock: options.clock, stopwatch: () => this.stopwatch(), store: options.store,
-      storedResources: () => this.resources.types.filter((t) => !isVirtual(t)),
+      storedResources: () => [...this.storages].map(([t, s]) => ({ group: t.group, resource: t.resource, prefix: s.keyPrefix('') })),
     });
     this.store = this.metrics.instrumentStore(options.store);
     for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, this.newStorage(t));
@@ -191,6 +198,7 @@ export class ApiServer {
     this.apiAudiences = options.apiAudiences ?? DEFAULT_API_AUDIENCES;
     this.stopwatch = options.stopwatch ?? (() => options.clock.now());
     this.traces = new TraceBuffer(options.traceCapacity);
+    this.decisions = new DecisionBuffer(options.decisionCapacity);
     if (options.audit) {
       const { sink, policy } = options.audit;
       const random = options.audit.random ?? options.random;
@@ -219,6 +227,7 @@ export class ApiServer {
 
   /** start primes the server's caches and starts its own controllers; call it before serving. */
   async start(): Promise<void> {
+    await this.migrateLegacyKeys();
     await this.cache.start();
     await this.pods.start();
     new CrdController({
@@ -234,14 +243,27 @@ export class ApiServer {
   serveTypes(types: readonly ResourceType[]): void {
     for (const t of types) {
       // Every version of a resource shares one storage, as one etcd prefix.
-      this.storages.set(t, this.storageFor(t.group, t.resource) ?? this.newStorage(t));
+      this.storages.set(t, this.storageFor(t.group, t.resource) ?? this.newStorage(t, true));
     }
     this.resources.add(types);
   }
 
-  /** newStorage is a resource's storage, through the transformer the encryption configuration gives it. */
-  private newStorage(t: ResourceType): ObjectStorage {
-    return new ObjectStorage(t, this.store, this.options.encryption?.transformerFor(t.group, t.resource));
+  /** newStorage is a resource's storage, through the transformer the encryption configuration gives it; custom for a CRD's resource. */
+  private newStorage(t: ResourceType, custom = false): ObjectStorage {
+    return new ObjectStorage(t, this.store, this.options.encryption?.transformerFor(t.group, t.resource), custom);
+  }
+
+  /**
+   * migrateLegacyKeys moves the built-in resources' objects stored under the
+   * lab's old key layout to upstream's (storageMigration.ts); start runs it, and
+   * so must whoever restores old data into a running server. Custom resources
+   * kept their keys.
+   */
+  migrateLegacyKeys(): Promise<MigrationResult> {
+    const moves = [...new Set(this.storages.values())].map((s) => ({
+      from: legacyKeyPrefix(s.type.group, s.type.resource), to: s.keyPrefix(''), namespaced: s.type.namespaced, ...(s.transformer ? { transformer: s.transformer } : {}),
+    }));
+    return migrateLegacyKeys(this.store, moves);
   }
 
   unserveTypes(types: readonly ResourceType[]): void {
@@ -399,6 +421,12 @@ export class ApiServer {
     if ('status' in ctx) return ctx;
     run.handled = ctx.info;
     if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
+    if (isDecisions(ctx.type)) {
+      const w = this.decisions.watch(ctx, sink);
+      if ('code' in w) return respond(w);
+      run.audit?.responseStarted(200);
+      return w;
+    }
     if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
     const q = ctx.query;
     const optionErrors = validateWatchOptions(q);
@@ -548,7 +576,8 @@ export class ApiServer {
       tracer.stage('authorization', 'rejected', decision.reason);
       return respond(forbiddenRequest(attrs, decision.reason));
     }
-    tracer.stage('authorization', 'ok', decision.reason);
+    const authorized = tracer.stage('authorization', 'ok', decision.reason);
+    if (decision.rule) authorized.rule = decision.rule;
 
     if (!info.isResourceRequest) return respond(pathNotFound());
     const type = this.resources.lookup(info.group, info.version, info.resource);
@@ -658,22 +687,46 @@ export function checkBody(body: unknown): Status | undefined {
   if (typeof body === 'string') return body.length > MAX_REQUEST_BODY_BYTES ? requestEntityTooLarge(MAX_REQUEST_BODY_BYTES) : undefined;
   if (typeof body !== 'object') return undefined;
   let bytes = 0;
-  const stack: [unknown, number][] = [[body, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop() as [unknown, number];
+  // Every write walks its whole body, so the walk avoids garbage: values and depths on two stacks rather than a
+  // stack of pairs, and a container's last children that are not containers are counted at once, in the order the
+  // stack would have given them (last first), so the first limit crossed is the same as a plain walk would find.
+  const values: unknown[] = [body];
+  const depths: number[] = [1];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
     if (depth > MAX_JSON_DEPTH) return badRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH}`);
-    if (typeof v === 'string') bytes += v.length + 2;
-    else if (v === null || typeof v !== 'object') bytes += 8;
-    else if (Array.isArray(v)) {
+    if (v === null || typeof v !== 'object') {
+      bytes += typeof v === 'string' ? v.length + 2 : 8;
+      if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
+      continue;
+    }
+    let children: unknown[];
+    if (Array.isArray(v)) {
       bytes += 2 + v.length;
-      for (const x of v) stack.push([x, depth + 1]);
+      children = v;
     } else {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        bytes += k.length + 4;
-        stack.push([x, depth + 1]);
+      const obj = v as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      children = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        bytes += keys[i].length + 4;
+        children[i] = obj[keys[i]];
       }
     }
     if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
+    let last = children.length - 1;
+    for (; last >= 0; last--) {
+      const x = children[last];
+      if (x !== null && typeof x === 'object') break;
+      if (depth + 1 > MAX_JSON_DEPTH) return badRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH}`);
+      bytes += typeof x === 'string' ? x.length + 2 : 8;
+      if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
+    }
+    for (let i = 0; i <= last; i++) {
+      values.push(children[i]);
+      depths.push(depth + 1);
+    }
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * ObjectStorage persists one resource in the Store, as upstream's etcd3 storage
- * layer does: objects as JSON under /registry, resourceVersion read back from the
+ * layer does: objects as JSON under /registry (upstream's key layout, storagePrefix.ts), resourceVersion read back from the
  * key's mod_revision, writes guarded by compare-and-swap on that revision.
  */
 import type { KubeObject, WatchEvent } from '../api/types';
@@ -9,6 +9,7 @@ import { type ObjectFilter, filterMatches } from './selectors';
 import { type ResourceType, groupVersion } from './resources';
 import { type ListPage, WatchCache, type WatchFail } from './watchCache';
 import { type Transformer, fromStorageOrThrow } from './encryption/transformer';
+import { storageKeyPrefix } from './storagePrefix';
 
 /** WriteResult is the stored object, or why the compare failed. */
 export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason: 'exists' | 'conflict' | 'missing'; current?: KubeObject };
@@ -19,9 +20,12 @@ export class ObjectStorage {
   /** stale are objects read from a value the transformer would now write differently (an older key or provider): an update rewrites them even when nothing changed. */
   private readonly stale = new WeakSet<KubeObject>();
 
-  /** transformer encrypts values at rest (--encryption-provider-config); without one, values are the objects' JSON. */
-  constructor(readonly type: ResourceType, private readonly store: Store, private readonly transformer?: Transformer) {
-    this.prefix = `/registry/${type.group ? `${type.group}/` : ''}${type.resource}/`;
+  /**
+   * transformer encrypts values at rest (--encryption-provider-config); without one, values are the objects' JSON.
+   * custom marks a custom resource, filed under its group as the apiextensions server does (storagePrefix.ts).
+   */
+  constructor(readonly type: ResourceType, private readonly store: Store, readonly transformer?: Transformer, custom = false) {
+    this.prefix = storageKeyPrefix(type.group, type.resource, custom);
     this.watchCache = new WatchCache(store, this.prefix, (kv, revision) => this.decode(kv, revision), (obj, revision) => this.stamp(obj, revision));
   }
 
@@ -192,6 +196,11 @@ export class ObjectStorage {
    */
   watch(namespace: string, fromRevision: number, filter: ObjectFilter, emit: (e: WatchEvent) => void, fail: WatchFail): Watch {
     return this.watchCache.watch(this.keyPrefix(namespace), fromRevision, filter, emit, fail);
+  }
+
+  /** notified is how many watchers the change at revision was sent to, once the watch cache has fanned it out. */
+  notified(revision: number): number | undefined {
+    return this.watchCache.notified(revision);
   }
 
   /** bookmarkRevision is the revision a watch's bookmark carries: the watch cache's, confirmed by the store's progress. */

@@ -7,7 +7,8 @@
  */
 import { compare, type Operation as PatchOperation } from 'fast-json-patch';
 import type { KubeObject, Status } from '../api/types';
-import type { AdmissionContext, AdmissionPlugin, Attributes } from './admission/admission';
+import type { AdmissionContext, AdmissionPlugin, Attributes, PolicyEvaluation } from './admission/admission';
+import type { PolicyRule } from './auth/rbacTypes';
 import { timestamp } from '../api/meta';
 
 export const TRACE_GROUP = 'lab.kubelab.dev';
@@ -23,6 +24,8 @@ export interface PluginVerdict {
   /** patch is the RFC 6902 patch a mutating plugin applied to the object. */
   patch?: PatchOperation[];
   message?: string;
+  /** evaluations are the CEL expressions a policy plugin (ValidatingAdmissionPolicy) evaluated, with their results. */
+  evaluations?: PolicyEvaluation[];
 }
 
 export interface Stage {
@@ -31,6 +34,29 @@ export interface Stage {
   result: 'ok' | 'rejected' | 'skipped';
   detail?: string;
   plugins?: PluginVerdict[];
+  /** rule is, on the authorization stage, the RBAC rule that allowed the request (the reason in detail names its binding). */
+  rule?: PolicyRule;
+  /** key is, on the persist stage, the store key written (`/registry/deployments/default/web`). */
+  key?: string;
+  /** watchers is, on the persist stage, how many watches the change was sent to, once the watch cache has fanned it out. */
+  watchers?: number;
+}
+
+/**
+ * countWatchersLater gives the persist stage a watchers count read when something
+ * reads the trace: the watch cache fans a change out after the write returns. The
+ * count reads as a plain enumerable property, and settles once known.
+ */
+export function countWatchersLater(stage: Stage, notified: () => number | undefined): void {
+  Object.defineProperty(stage, 'watchers', {
+    enumerable: true,
+    configurable: true,
+    get(this: Stage): number | undefined {
+      const n = notified();
+      if (n !== undefined) Object.defineProperty(this, 'watchers', { value: n, enumerable: true, writable: true, configurable: true });
+      return n;
+    },
+  });
 }
 
 /** RequestTrace is the served object. */
@@ -98,9 +124,14 @@ export class Tracer {
     // Each plugin's "after" is the next one's "before": the chain serialises the object once per plugin, not twice.
     const before = watched ? (this.lastObject === watched ? this.lastJson : JSON.stringify(watched)) : undefined;
     const t0 = this.stopwatch();
+    a.evaluations = undefined;
     const denied = await (phase === 'mutating' ? plugin.admit?.(a, ctx) : plugin.validate?.(a, ctx));
     const verdict: PluginVerdict = { name: plugin.name, phase, verdict: denied ? 'denied' : 'admitted', durationMs: round(this.stopwatch() - t0) };
     if (denied) verdict.message = denied.message ?? '';
+    if (a.evaluations) {
+      verdict.evaluations = a.evaluations;
+      a.evaluations = undefined;
+    }
     if (before !== undefined && watched) {
       const after = JSON.stringify(watched);
       this.lastObject = watched;

@@ -69,6 +69,9 @@ interface Group {
 /** NOOP stands in a group's emits for a watcher cancelled since the last compaction. */
 const NOOP = (): void => undefined;
 
+/** NOTIFIED_KEPT is how many recent changes the cache remembers the fan-out of (for request traces). */
+const NOTIFIED_KEPT = 1024;
+
 /** The window keeps at least this many recent changes per resource. */
 const WINDOW = 10_000;
 /** The window is trimmed in batches of this many, so trimming is not a copy per change. */
@@ -86,6 +89,8 @@ export class WatchCache {
   private revision = 0;
   /** joined counts the watchers that have joined a group. */
   private joined = 0;
+  /** notifiedAt maps the revision of each recent change to how many watchers it was sent to, oldest first. */
+  private readonly notifiedAt = new Map<number, number>();
   private storeWatch?: Watch;
   /** started settles once the cache has listed and is following the store; a failed watch clears it. */
   private started?: Promise<void>;
@@ -191,6 +196,11 @@ export class WatchCache {
         if (g && leave(g, w) && g.live.length === g.cancelled && g.early.length === 0) this.groups.delete(groupKey);
       },
     };
+  }
+
+  /** notified is how many watchers the change at revision was sent to; undefined before it is fanned out, or long after. */
+  notified(revision: number): number | undefined {
+    return this.notifiedAt.get(revision);
   }
 
   /**
@@ -300,6 +310,7 @@ export class WatchCache {
         c = { revision, key, deleted: false, cur, prev };
       }
       this.window.push(c);
+      let notified = 0;
       for (const g of this.groups.values()) {
         if (g.cancelled > 0) compact(g);
         if (g.early.length > 0) promote(g, revision);
@@ -307,8 +318,11 @@ export class WatchCache {
         const out = translate(g.filter, c);
         if (!out) continue;
         const emits = g.emits;
+        notified += emits.length;
         for (let i = 0; i < emits.length; i++) emits[i](out);
       }
+      if (this.notifiedAt.size >= NOTIFIED_KEPT) this.notifiedAt.delete(this.notifiedAt.keys().next().value as number);
+      this.notifiedAt.set(revision, notified);
       this.revision = revision;
     }
     if (this.window.length > WINDOW + WINDOW_SLACK) {

@@ -103,7 +103,7 @@ test('cordon and uncordon patch spec.unschedulable and say when there is nothing
 });
 
 test('a drained node\'s pods are evicted and recreated elsewhere by their ReplicaSet; a bare pod needs force', async () => {
-  const { lab, clock } = await startTestLab(3);
+  const { lab, clock } = await startTestLab(3, 7, { dns: false });
   const client = lab.client();
   assert.ok(!isStatus(await client.create(DEPLOYMENTS, web)));
   const node = (await runningPods(client, clock, 3))[0].spec.nodeName ?? '';

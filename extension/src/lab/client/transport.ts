@@ -6,6 +6,7 @@
  */
 import type { ApiRequest, ApiResponse, ApiServer } from '../apiserver/apiServer';
 import { isStatus, type Status, type WatchEvent } from '../api/types';
+import { plainClone } from './plainClone';
 
 export interface WatchHandle {
   cancel(): void;
@@ -36,7 +37,7 @@ export class InProcessTransport implements Transport {
   }
 
   request(req: ApiRequest): Promise<ApiResponse> {
-    return this.server.handle(this.sign(req.body === undefined ? req : { ...req, body: structuredClone(req.body) }));
+    return this.server.handle(this.sign(req.body === undefined ? req : { ...req, body: plainClone(req.body) }));
   }
 
   async watch(req: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {

@@ -17,7 +17,8 @@ export class WorkQueue {
   private waiting: (() => void)[] = [];
   private shuttingDown = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** backoff sets the per-item backoff (ItemExponentialFailureRateLimiter's base and cap); client-go's default without it. */
+  constructor(private readonly clock: Clock, private readonly backoff: { baseMs: number; maxMs: number } = { baseMs: BASE_DELAY_MS, maxMs: MAX_DELAY_MS }) {}
 
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
@@ -36,7 +37,7 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    this.addAfter(key, Math.min(BASE_DELAY_MS * 2 ** n, MAX_DELAY_MS));
+    this.addAfter(key, Math.min(this.backoff.baseMs * 2 ** n, this.backoff.maxMs));
   }
 
   /** forget clears a key's failure count after it succeeds. */

@@ -24,12 +24,15 @@ export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 type Rec = Record<string, unknown>;
 
-/** endpoint is a slice's Endpoint for a pod. */
-function endpoint(b: Backend): Rec {
+/** endpoint is a slice's Endpoint for a pod: with its hostname when the pod names the Service as its subdomain (ShouldSetHostname). */
+function endpoint(b: Backend, svc: KubeObject): Rec {
   const meta = b.pod.metadata;
+  const spec = (b.pod.spec ?? {}) as { hostname?: unknown; subdomain?: unknown };
+  const hostname = typeof spec.hostname === 'string' && spec.hostname && spec.subdomain === svc.metadata.name && meta.namespace === svc.metadata.namespace ? spec.hostname : undefined;
   return {
     addresses: [b.ip],
     conditions: { ready: b.ready, serving: b.serving, terminating: b.terminating },
+    ...(hostname ? { hostname } : {}),
     ...(b.pod.spec?.nodeName ? { nodeName: b.pod.spec.nodeName } : {}),
     targetRef: { kind: 'Pod', namespace: meta.namespace, name: meta.name, uid: meta.uid },
   };
@@ -42,7 +45,7 @@ export function desiredSlices(svc: KubeObject, pods: readonly Pod[]): Map<string
     const key = portsKey(b.ports);
     const slice = out.get(key) ?? { ports: b.ports, endpoints: [] };
     out.set(key, slice);
-    slice.endpoints.push(endpoint(b));
+    slice.endpoints.push(endpoint(b, svc));
   }
   if (out.size === 0) out.set(portsKey([]), { ports: [], endpoints: [] });
   return out;

@@ -206,7 +206,7 @@ test('the scheduler keeps pods off nodes with taints they do not tolerate, with 
   const all = await pods(client);
   const stuck = all.find((p) => p.metadata.name === 'stuck') as Pod;
   assert.equal(stuck.spec.nodeName, undefined);
-  assert.equal(stuck.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message, '0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: gpu}.');
+  assert.equal(stuck.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message, '0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
   assert.ok(all.find((p) => p.metadata.name === 'tolerant')?.spec.nodeName);
   lab.stop();
 });

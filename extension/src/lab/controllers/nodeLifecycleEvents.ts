@@ -20,9 +20,9 @@ export function recordNodeEvent(recorder: EventRecorder, node: Node, reason: str
   return recorder.event(nodeRef(node), 'Normal', reason, `Node ${node.metadata.name ?? ''} event: ${event}`);
 }
 
-/** recordNodeStatusChange is RecordNodeStatusChange: `Node <name> status is now: <status>`. */
-export function recordNodeStatusChange(recorder: EventRecorder, node: Node, newStatus: string): Promise<void> {
-  return recorder.event(nodeRef(node), 'Normal', newStatus, `Node ${node.metadata.name ?? ''} status is now: ${newStatus}`);
+/** recordNodeStatusChange is RecordNodeStatusChange: `Node <name> status is now: <status>`, a Normal event unless type says otherwise. */
+export function recordNodeStatusChange(recorder: EventRecorder, node: Node, newStatus: string, type: 'Normal' | 'Warning' = 'Normal'): Promise<void> {
+  return recorder.event(nodeRef(node), type, newStatus, `Node ${node.metadata.name ?? ''} status is now: ${newStatus}`);
 }
 
 /**

@@ -21,7 +21,8 @@ const template = (app: string) => ({
       name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }, { containerPort: 443 }],
       env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }, { name: 'MODE', value: 'fast' }],
       resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-      readinessProbe: { httpGet: { path: '/healthz', port: 80 } },
+      // nginx's default site answers / (and 404 for anything else), so the probe passes as on a real node.
+      readinessProbe: { httpGet: { path: '/', port: 80 } },
       volumeMounts: [{ name: 'cache', mountPath: '/cache' }],
     }],
     volumes: [{ name: 'cache', emptyDir: {} }],
@@ -67,7 +68,7 @@ test('a pod prints its node, controller, containers with state, conditions, volu
   const text = await describe(client, PODS, 'Pod', 'default', pod.metadata.name ?? '', clock.now());
   assert.match(text, new RegExp(`^Name:             ${pod.metadata.name}\nNamespace:        default\nPriority:         0\nService Account:  default\nNode:             node-\\d/172\\.18\\.0\\.\\d+\nStart Time:       Thu, 01 Jan 2026 00:00:0\\d \\+0000\n`));
   has(text, 'Status:           Running', 'Controlled By:  ReplicaSet/' + (pod.metadata.ownerReferences?.[0].name ?? ''), '    Ports:          80/TCP, 443/TCP', '    Host Ports:     0/TCP, 0/TCP',
-    '    State:          Running', '    Ready:          True', '    Restart Count:  0', '    Readiness:  http-get http://:80/healthz delay=0s timeout=1s period=10s #success=1 #failure=3',
+    '    State:          Running', '    Ready:          True', '    Restart Count:  0', '    Readiness:  http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3',
     `      POD_NAME:  ${pod.metadata.name} (v1:metadata.name)`, '      POD_IP:     (v1:status.podIP)', '      MODE:      fast', '      /cache from cache (rw)',
     '    Type:       EmptyDir (a temporary directory that shares a pod\'s lifetime)', '    Medium:     ', '    SizeLimit:  <unset>',
     'QoS Class:                   Burstable', '  Type                        Status', '  Ready                       True ');

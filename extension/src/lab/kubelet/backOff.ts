@@ -32,6 +32,19 @@ export class BackOff {
     return this.clock.now() - eventTime < entry.backoff;
   }
 
+  /** isInBackOffSinceUpdate tells whether the key's delay, counted from its last next(), has not yet passed at eventTime. */
+  isInBackOffSinceUpdate(key: string, eventTime: number): boolean {
+    const entry = this.entries.get(key);
+    if (!entry || this.hasExpired(eventTime, entry.lastUpdate)) return false;
+    return eventTime - entry.lastUpdate < entry.backoff;
+  }
+
+  /** gc drops the keys not moved on for twice the maximum delay (Backoff.GC). */
+  gc(): void {
+    const now = this.clock.now();
+    for (const [key, entry] of [...this.entries]) if (this.hasExpired(now, entry.lastUpdate)) this.entries.delete(key);
+  }
+
   /** next moves the key to its next delay: the initial one when new or expired, else double, capped. */
   next(key: string, eventTime: number): void {
     const entry = this.entries.get(key);

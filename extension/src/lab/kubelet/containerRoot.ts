@@ -50,7 +50,8 @@ export function podFiles(pod: Pod, podIPs: string[]): PodFiles {
   for (const ip of podIPs) hosts += domain ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
   if (spec.hostAliases?.length) {
     hosts += '\n# Entries added by HostAliases.\n';
-    for (const alias of spec.hostAliases) for (const name of alias.hostnames ?? []) hosts += `${alias.ip}\t${name}\n`;
+    // One line per address, its names tab-separated (hostsEntriesFromHostAliases).
+    for (const alias of spec.hostAliases) hosts += `${alias.ip}\t${(alias.hostnames ?? []).join('\t')}\n`;
   }
   return { hostname, hosts, resolvConf: resolvConf(pod) };
 }
@@ -63,7 +64,8 @@ function resolvConf(pod: Pod): string {
   let nameservers: string[] = [];
   let searches: string[] = [];
   let options: string[] = [];
-  if (policy === 'ClusterFirst' || (policy === 'ClusterFirstWithHostNet' && spec.hostNetwork)) {
+  // getPodDNSType: ClusterFirst on the host network falls back to the node's resolver; ClusterFirstWithHostNet never does.
+  if ((policy === 'ClusterFirst' && !spec.hostNetwork) || policy === 'ClusterFirstWithHostNet') {
     nameservers = [CLUSTER_DNS];
     searches = [`${namespace}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
     options = ['ndots:5'];
@@ -134,6 +136,8 @@ export function containerRoot(ref: string, info: ImageInfo, files: PodFiles, arg
       dirs = ['/dev', '/etc', '/proc', '/sys'];
       break;
   }
+  // curl ships in the nginx image (Debian's curl) and in agnhost; the slim Debian images have none.
+  if (repo === 'docker.io/library/nginx' || repo === 'registry.k8s.io/e2e-test-images/agnhost') programs.set('/usr/bin/curl', 'curl');
   if (repo === 'docker.io/library/nginx') {
     content['/etc/nginx/nginx.conf'] = NGINX_CONF;
     content['/etc/nginx/conf.d/default.conf'] = NGINX_DEFAULT_CONF;

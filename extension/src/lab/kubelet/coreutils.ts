@@ -10,6 +10,9 @@ import type { ContainerFs } from './containerFs';
 import type { Output } from './pipe';
 import { type Proc, type Program, type ShellDialect, lookPath, sleepFor } from './process';
 import { fail, inputs, textTools } from './textTools';
+import { dnsTools } from './dnsTools';
+import { httpTools } from './httpTools';
+import { killApplet } from './shellTraps';
 
 /** ProgramTable maps a program's name (as ContainerSystem.programs names it) to its code. */
 export type ProgramTable = Record<string, Program>;
@@ -18,11 +21,11 @@ export type ProgramTable = Record<string, Program>;
 export const BUSYBOX_APPLETS = [
   'basename', 'cat', 'cut', 'date', 'dirname', 'echo', 'env', 'false', 'grep', 'head', 'hostname', 'id', 'ls', 'mkdir', 'printenv',
   'printf', 'ps', 'pwd', 'rm', 'seq', 'sleep', 'sort', 'tail', 'tee', 'test', '[', 'touch', 'tr', 'true', 'uname', 'uniq', 'wc', 'which',
-  'whoami', 'yes',
+  'whoami', 'yes', 'nslookup', 'kill', 'wget',
 ];
 
-/** GNU_PROGRAMS are the Debian programs the lab simulates (procps's ps is not in the slim images). */
-export const GNU_PROGRAMS = BUSYBOX_APPLETS.filter((p) => p !== 'ps');
+/** GNU_PROGRAMS are the Debian programs the lab simulates (procps's ps and dnsutils' nslookup are not in the slim images; libc-bin's getent is). */
+export const GNU_PROGRAMS = [...BUSYBOX_APPLETS.filter((p) => p !== 'ps' && p !== 'nslookup' && p !== 'kill' && p !== 'wget'), 'getent'];
 
 const ok = (out: Output, text: string): number => {
   out.write(text);
@@ -203,6 +206,9 @@ export function coreutils(programs: () => ProgramTable): ProgramTable {
   const busybox = (p: Proc): boolean => p.system.userland === 'busybox';
   const table: ProgramTable = {
     ...textTools(),
+    ...dnsTools(),
+    ...httpTools(),
+    kill: killApplet,
     true: () => Promise.resolve(0),
     false: () => Promise.resolve(1),
     echo: (p, argv) => Promise.resolve(echoBuiltin(busybox(p) ? 'ash' : 'bash', argv, p.stdout)),

@@ -38,6 +38,12 @@ const CATALOGUE: Record<string, ImageInfo> = {
     env: [['PATH', `/usr/local/apache2/bin:${DEFAULT_PATH}`], ['HTTPD_PREFIX', '/usr/local/apache2'], ['HTTPD_VERSION', '2.4.63']],
   },
   'docker.io/hashicorp/http-echo': { sizeBytes: 3_800_000, base: 'distroless', entrypoint: ['/http-echo'], env: [PATH] },
+  'registry.k8s.io/coredns/coredns': { sizeBytes: 18_562_039, base: 'distroless', entrypoint: ['/coredns'], env: [PATH] },
+  // kubeadm's control plane: the static pods' images (their command comes from the manifest).
+  'registry.k8s.io/kube-apiserver': { sizeBytes: 28_671_624, base: 'distroless', env: [PATH] },
+  'registry.k8s.io/kube-controller-manager': { sizeBytes: 26_259_392, base: 'distroless', env: [PATH] },
+  'registry.k8s.io/kube-scheduler': { sizeBytes: 20_657_536, base: 'distroless', env: [PATH] },
+  'registry.k8s.io/etcd': { sizeBytes: 57_680_541, base: 'distroless', env: [PATH] },
   'registry.k8s.io/e2e-test-images/agnhost': { sizeBytes: 51_200_000, base: 'debian', entrypoint: ['/agnhost'], env: [PATH] },
   'docker.io/library/redis': { sizeBytes: 45_000_000, base: 'debian', entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], workingDir: '/data', env: [PATH, ['REDIS_VERSION', '7.4.2']] },
   'docker.io/library/postgres': {

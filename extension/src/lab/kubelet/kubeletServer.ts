@@ -266,7 +266,8 @@ export function kubeletConfiguration(source: KubeletServerSource): Record<string
     runtimeRequestTimeout: goDuration(120_000),
     hairpinMode: 'promiscuous-bridge',
     maxPods: Number(source.capacity.pods),
-    podCIDR: source.podCIDR,
+    // --pod-cidr, omitted (omitempty) when the range comes from the Node.
+    ...(source.podCIDR ? { podCIDR: source.podCIDR } : {}),
     podPidsLimit: -1,
     resolvConf: '/etc/resolv.conf',
     cpuCFSQuota: true,

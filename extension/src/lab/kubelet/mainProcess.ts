@@ -22,6 +22,11 @@ const IMAGE_SERVERS: Record<string, string[]> = {
   'registry.k8s.io/e2e-test-images/agnhost': ['agnhost'],
   'docker.io/library/redis': ['redis-server'],
   'docker.io/library/postgres': ['postgres'],
+  'registry.k8s.io/coredns/coredns': ['coredns'],
+  'registry.k8s.io/kube-apiserver': ['kube-apiserver'],
+  'registry.k8s.io/kube-controller-manager': ['kube-controller-manager'],
+  'registry.k8s.io/kube-scheduler': ['kube-scheduler'],
+  'registry.k8s.io/etcd': ['etcd'],
 };
 
 /**

@@ -27,6 +27,8 @@ export interface ContainerView {
   previous?: ContainerRecord;
   /** waiting, when set, is the state reported instead of the current instance's: it is to be (re)started. */
   waiting?: Waiting;
+  /** probe is what the probes say of a running current instance; without probes it is started and ready. */
+  probe?: { started: boolean; ready: boolean };
 }
 
 /** PodStatusInput is what the status is made of besides the pod. */
@@ -60,21 +62,38 @@ export function containerStatus(spec: Container, v: ContainerView): ContainerSta
   if (!c) return { ...base, ready: false, started: false, restartCount, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
   const lastState: ContainerState = v.previous?.finishedAt !== undefined ? { terminated: terminatedState(v.previous) } : {};
   if (exited) return { ...base, ready: false, started: false, restartCount, state: { terminated: terminatedState(c) }, lastState };
-  return { ...base, ready: true, started: true, restartCount, state: { running: { startedAt: timestamp(c.startedAt ?? 0) } }, lastState };
+  const { started, ready } = v.probe ?? { started: true, ready: true };
+  return { ...base, ready, started, restartCount, state: { running: { startedAt: timestamp(c.startedAt ?? 0) } }, lastState };
 }
 
-/** initContainerStatus is an init container's status: one that completed is ready, and never counts as started. */
+/** isSidecar is IsRestartableInitContainer: an init container with restartPolicy Always runs beside the containers. */
+export function isSidecar(c: Container): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+/**
+ * initContainerStatus is an init container's status: one that completed is
+ * ready, and never counts as started; a sidecar's is a container's, started
+ * and ready as its probes say.
+ */
 function initContainerStatus(spec: Container, v: ContainerView): ContainerStatus {
   const s = containerStatus(spec, v);
+  if (isSidecar(spec)) return s;
   if (s.state.terminated) return { ...s, ready: s.state.terminated.exitCode === 0, started: false };
   if (s.state.running) return { ...s, ready: false };
   return s;
 }
 
-/** initialized tells whether an init container has completed: it exited with 0 (now, or before a restart it waits for). */
-function initialized(s: ContainerStatus): boolean {
+/** initialized tells whether an init container has done its part: a sidecar once started, another once it exited with 0 (now, or before a restart it waits for). */
+function initialized(spec: Container, s: ContainerStatus): boolean {
+  if (isSidecar(spec)) return s.state.running !== undefined && s.started === true;
   const t = s.state.terminated ?? (s.state.waiting ? s.lastState.terminated : undefined);
   return t?.exitCode === 0;
+}
+
+/** anyRegularContainerStarted is HasAnyRegularContainerStarted: once one has, initialization is over for good. */
+function anyRegularContainerStarted(main: ContainerStatus[]): boolean {
+  return main.some((s) => s.state.running !== undefined || s.state.terminated !== undefined);
 }
 
 /** failed tells whether an init container's last run failed. */
@@ -83,17 +102,34 @@ function failed(s: ContainerStatus): boolean {
   return t !== undefined && t.exitCode !== 0;
 }
 
-/** podPhase is the kubelet's getPhase. */
+/**
+ * podPhase is the kubelet's getPhase: regular init containers pending or
+ * failed keep the pod Pending (Failed under Never); a sidecar not yet started
+ * does too until a container has run; running sidecars count as running.
+ */
 export function podPhase(pod: Pod, init: ContainerStatus[], main: ContainerStatus[]): NonNullable<PodStatus['phase']> {
   const policy = pod.spec.restartPolicy ?? 'Always';
-  const pendingInit = init.filter((s) => !initialized(s) && !failed(s)).length;
-  const failedInit = init.filter(failed).length;
-  if (failedInit > 0 && policy === 'Never') return 'Failed';
-  if (pendingInit > 0 || failedInit > 0) return 'Pending';
+  const specs = pod.spec.initContainers ?? [];
+  const regular = init.filter((_, i) => !isSidecar(specs[i] ?? { name: '' }));
+  const sidecars = init.filter((_, i) => isSidecar(specs[i] ?? { name: '' }));
+  const pendingInit = regular.filter((s) => !initialized({ name: s.name }, s) && !failed(s)).length;
+  const failedInit = regular.filter(failed).length;
   let running = 0;
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
+  let pendingSidecars = 0;
+  for (const s of sidecars) {
+    if (s.state.running) {
+      running++;
+      if (!s.started) pendingSidecars++;
+    } else if (!s.state.terminated && !s.lastState.terminated) {
+      pendingSidecars++;
+      waiting++;
+    }
+  }
+  if (failedInit > 0 && policy === 'Never') return 'Failed';
+  if (pendingInit > 0 || failedInit > 0 || (pendingSidecars > 0 && !anyRegularContainerStarted(main))) return 'Pending';
   for (const s of main) {
     if (s.state.running) running++;
     else if (s.state.terminated) {
@@ -118,13 +154,15 @@ export function podStatus(pod: Pod, input: PodStatusInput): FullPodStatus {
   const inits = pod.spec.initContainers ?? [];
   const initStatuses = inits.map((c) => initContainerStatus(c, input.view(c.name)));
   const statuses = pod.spec.containers.map((c) => containerStatus(c, input.view(c.name)));
+  const sidecarStatuses = initStatuses.filter((_, i) => isSidecar(inits[i]));
   const phase = podPhase(pod, initStatuses, statuses);
   let conditions: Condition[] = pod.status?.conditions ?? [];
   const set = (type: string, ok: boolean, reason?: string, message?: string): void => {
     conditions = setCondition(conditions, { type, status: ok ? 'True' : 'False', ...(reason ? { reason } : {}), ...(message ? { message } : {}), lastProbeTime: null, lastTransitionTime: now });
   };
-  const incomplete = initStatuses.filter((s) => !initialized(s)).map((s) => s.name);
-  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  const incomplete = anyRegularContainerStarted(statuses) ? [] : initStatuses.filter((s, i) => !initialized(inits[i], s)).map((s) => s.name);
+  // Sidecars' readiness counts towards the pod's, before the containers'.
+  const unready = [...sidecarStatuses, ...statuses].filter((s) => !s.ready).map((s) => s.name);
   set('PodReadyToStartContainers', input.podIP !== undefined);
   set('Initialized', incomplete.length === 0, incomplete.length ? 'ContainersNotInitialized' : undefined, incomplete.length ? `containers with incomplete status: [${incomplete.join(' ')}]` : undefined);
   const terminal = phase === 'Succeeded' ? 'PodCompleted' : phase === 'Failed' ? 'PodFailed' : undefined;

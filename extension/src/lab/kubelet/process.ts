@@ -6,8 +6,11 @@
  * and their argv that resolve with the exit status.
  */
 import type { Clock, Timer } from '../clock';
+import type { ContainerNetwork } from '../network/dns/podNetwork';
+import type { TcpNetwork } from '../network/clusterNetwork';
 import { type ContainerFs, resolvePath } from './containerFs';
 import type { Output } from './pipe';
+import type { ProcessSignals } from './signals';
 import type { Tty } from './tty';
 
 /** Reader is a process's input: a pipe, a file's content, or a terminal. */
@@ -26,6 +29,8 @@ export type ShellDialect = 'ash' | 'dash' | 'bash';
 export interface ProcessEntry {
   pid: number;
   argv: string[];
+  /** signals delivers `kill`'s signals to the process, when it can receive them. */
+  signals?: ProcessSignals;
 }
 
 /** ContainerSystem is the container a process runs in. */
@@ -39,8 +44,12 @@ export interface ContainerSystem {
   kernelVersion: string;
   /** processes lists what runs in the container now (`ps`). */
   processes(): ProcessEntry[];
-  /** spawn registers a new process and returns its PID and a function that removes it again. */
-  spawn(argv: string[]): { pid: number; exit(): void };
+  /** spawn registers a new process (with how it receives signals) and returns its PID and a function that removes it again. */
+  spawn(argv: string[], signals?: ProcessSignals): { pid: number; exit(): void };
+  /** network is the pod network as the container reaches it; none, nothing answers. */
+  network?: ContainerNetwork;
+  /** tcp opens connections from the pod's IP through the modelled network (wget, curl); none, nothing answers. */
+  tcp?: TcpNetwork;
 }
 
 /** Interrupt is a process's SIGINT/SIGKILL: waits end early once it fires. */
@@ -100,6 +109,8 @@ export interface Proc {
   signal: Interrupt;
   /** tty is set when stdin and stdout are a terminal. */
   tty?: Tty;
+  /** signals is where the process's other signals (SIGTERM, `kill`) arrive, when something can send it any. */
+  signals?: ProcessSignals;
 }
 
 /** Program is an executable: it runs with argv (argv[0] its name) and resolves with the exit status. */

@@ -14,6 +14,7 @@ import type { Clock } from '../clock';
 import { hexString, type Random } from '../random';
 import { type PodFiles, containerRoot } from './containerRoot';
 import { ContainerLog, type LogStream } from './containerLog';
+import { controlPlaneStartup } from './controlPlaneLogs';
 import { type ProgramTable, coreutils } from './coreutils';
 import { digestOf, imageInfo, nginxVersion, normalizeImage, processArgv, repository } from './images';
 import { type Connection, type Listener, listenersFor } from './listeners';
@@ -22,7 +23,10 @@ import { ContainerOutput, resolveMainProcess } from './mainProcess';
 import { Pipe, closedPipe } from './pipe';
 import { type ContainerSystem, Interrupt, type ProcessEntry, type Reader, lookPath } from './process';
 import { shellProgram } from './shell';
+import { ProcessSignals, SIGNALS, SIGTERM } from './signals';
 import { Tty } from './tty';
+import type { PodNetwork } from '../network/dns/podNetwork';
+import type { TcpNetwork } from '../network/clusterNetwork';
 
 /** Simulated registry bandwidth: pulls take size / bandwidth. */
 export const PULL_BYTES_PER_SECOND = 40_000_000;
@@ -61,6 +65,8 @@ export interface ContainerProcess {
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
+  /** serviceAccount is the pod's, as whom an in-cluster process (CoreDNS) talks to the API server. */
+  serviceAccount?: { namespace: string; name: string };
 }
 
 export interface ContainerRecord {
@@ -109,6 +115,8 @@ export interface Sandbox {
   previous: Map<string, ContainerRecord>;
   /** listeners are the servers bound in the pod's network namespace, by port. */
   listeners: Map<number, Listener>;
+  /** hostNetwork is set for a pod in the node's network namespace: its IP is the node's, not the pod range's. */
+  hostNetwork?: boolean;
 }
 
 /** NodeFacts are what a container sees of its node: the CPU count (nginx starts one worker per CPU) and the kernel. */
@@ -135,8 +143,14 @@ export class SimulatedRuntime {
   private readonly images = new Map<string, PulledImage>();
   private readonly pulls = new Map<string, Promise<PulledImage>>();
   private readonly sandboxes = new Map<string, Sandbox>();
+  /** byIP finds a sandbox by its pod IP, as the node's routes do. */
+  private readonly byIP = new Map<string, Sandbox>();
   /** programs are the executables every image's files may name: the shells and the tools. */
   readonly programs: ProgramTable;
+  /** network is the cluster network the sandboxes are plugged into; none, containers reach nothing. */
+  network?: PodNetwork;
+  /** traffic carries the sandboxes' TCP connections through the modelled network; none, containers connect nowhere. */
+  traffic?: { attach(podIP: string): TcpNetwork };
 
   constructor(private readonly clock: Clock, private readonly random: Random, private readonly allocateIP: () => string | undefined, private readonly releaseIP: (ip: string) => void,
     private readonly node: NodeFacts = { cpus: 1, kernelVersion: '' }) {
@@ -173,18 +187,23 @@ export class SimulatedRuntime {
     return p;
   }
 
-  /** runPodSandbox creates the pod's network namespace and pause container; undefined when no IP is left. */
-  async runPodSandbox(podUID: string): Promise<Sandbox | undefined> {
+  /**
+   * runPodSandbox creates the pod's network namespace and pause container;
+   * undefined when no IP is left. A hostNetwork pod (hostIP given) shares the
+   * node's namespace and address instead.
+   */
+  async runPodSandbox(podUID: string, hostIP?: string): Promise<Sandbox | undefined> {
     const existing = this.sandboxes.get(podUID);
     if (existing) return existing;
-    const ip = this.allocateIP();
+    const ip = hostIP ?? this.allocateIP();
     if (!ip) return undefined;
     await this.sleep(SANDBOX_MS);
     const id = hexString(this.random, 64);
     // containerd names the namespace cni-<uuid>; derive it from the sandbox ID so no random draw is spent.
     const netns = `/var/run/netns/cni-${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-a${id.slice(17, 20)}-${id.slice(20, 32)}`;
-    const sandbox: Sandbox = { id, podUID, ip, netns, containers: new Map(), previous: new Map(), listeners: new Map() };
+    const sandbox: Sandbox = { id, podUID, ip, netns, containers: new Map(), previous: new Map(), listeners: new Map(), ...(hostIP ? { hostNetwork: true } : {}) };
     this.sandboxes.set(podUID, sandbox);
+    if (!hostIP) this.byIP.set(ip, sandbox);
     return sandbox;
   }
 
@@ -228,12 +247,14 @@ export class SimulatedRuntime {
     const system: ContainerSystem = {
       fs: root.fs, hostname: files.hostname, clock: this.clock, userland: root.userland, programs: root.programs, kernelVersion: this.node.kernelVersion,
       processes: () => [...processes],
-      spawn: (argv) => {
-        const entry = { pid: nextPid++, argv };
+      spawn: (argv, signals) => {
+        const entry: ProcessEntry = { pid: nextPid++, argv, ...(signals ? { signals } : {}) };
         processes.push(entry);
         return { pid: entry.pid, exit: () => void processes.splice(processes.indexOf(entry), 1) };
       },
     };
+    if (this.network && sandbox) system.network = this.network.attach(sandbox.ip);
+    if (this.traffic && sandbox) system.tcp = this.traffic.attach(sandbox.ip);
     c.system = system;
     const main = resolveMainProcess(ref, argv, system, c.env, c.cwd, this.programs);
     if (main.kind === 'startError') {
@@ -246,19 +267,38 @@ export class SimulatedRuntime {
     c.output = output;
     if (main.kind === 'program') {
       const io = this.mainInput(c, output);
-      const proc = { system, env: new Map(c.env), cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: c.stopped, ...(c.tty ? { tty: c.tty } : {}) };
-      void main.program(proc, main.argv).then((status) => this.finish(c, c.stopped.isFired ? KILLED_STATUS : status));
+      // PID 1 dies only of a signal it has no handler for that may kill an init: SIGKILL from outside; a shell's trap may catch the others.
+      let killedBy: number | undefined;
+      const signals = new ProcessSignals(true, (n) => {
+        killedBy = n;
+        c.stopped.fire();
+      });
+      processes[0].signals = signals;
+      c.term.onFire(() => signals.send(SIGTERM));
+      const proc = { system, env: new Map(c.env), cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: c.stopped, signals, ...(c.tty ? { tty: c.tty } : {}) };
+      void main.program(proc, main.argv).then((status) => this.finish(c, killedBy !== undefined ? 128 + killedBy : c.stopped.isFired ? KILLED_STATUS : status));
       return undefined;
     }
-    for (const [stream, line] of startupOutput(ref, argv, this.node, c.startedAt)) c.log.append(c.startedAt, stream, line);
+    for (const [stream, line] of [...startupOutput(ref, argv, this.node, c.startedAt), ...controlPlaneStartup(ref, argv, c.startedAt)]) c.log.append(c.startedAt, stream, line);
     const log = (stream: LogStream, line: string): void => output[stream].write(`${line}\n`);
-    for (const l of listenersFor(ref, argv, { clock: this.clock, fs: root.fs, hostname: files.hostname, log })) {
+    const ctx = { clock: this.clock, fs: root.fs, hostname: files.hostname, log };
+    // Servers the lab runs outside the kubelet (CoreDNS) start in the sandbox too, and stop with the container.
+    const served = sandbox && this.network?.serve({ ref, argv, podIP: sandbox.ip, serviceAccount: c.process.serviceAccount ?? { namespace: 'default', name: 'default' }, ctx });
+    if (served) c.stopped.onFire(() => served.stop());
+    for (const l of [...listenersFor(ref, argv, ctx), ...(served?.listeners ?? [])]) {
       if (!sandbox || sandbox.listeners.has(l.port)) continue;
       sandbox.listeners.set(l.port, l);
       c.ports.push(l.port);
     }
-    // The images' servers shut down cleanly on SIGTERM.
-    c.term.onFire(() => this.finish(c, 0));
+    // The images' servers shut down cleanly on SIGTERM, SIGINT and SIGQUIT, whoever sends it.
+    const signals = new ProcessSignals(true, () => this.kill(c));
+    signals.catch((n) => {
+      if (n !== SIGTERM && n !== SIGNALS.INT && n !== SIGNALS.QUIT) return 'default';
+      this.finish(c, 0);
+      return 'caught';
+    });
+    processes[0].signals = signals;
+    c.term.onFire(() => signals.send(SIGTERM));
     return undefined;
   }
 
@@ -329,6 +369,12 @@ export class SimulatedRuntime {
     this.finish(c, KILLED_STATUS);
   }
 
+  /** oomKill is the kernel's OOM killer ending a container that passed its memory limit: SIGKILL, which containerd reports as OOMKilled. */
+  oomKill(c: ContainerRecord): void {
+    if (c.finishedAt !== undefined || c.startedAt === undefined) return;
+    this.finish(c, KILLED_STATUS, 'OOMKilled');
+  }
+
   /**
    * exec runs argv in a running container, as CRI Exec with runc: the program
    * is looked up on the container's PATH, and one the image does not have is
@@ -351,12 +397,17 @@ export class SimulatedRuntime {
       const kind = system.fs.kind(name.startsWith('/') ? name : `${c.cwd}/${name}`);
       return refuse(kind === 'dir' ? 'is a directory' : kind === 'file' ? 'permission denied' : `stat ${name}: no such file or directory`);
     }
-    const process = system.spawn(argv);
     const kill = c.stopped.child();
+    let killedBy: number | undefined;
+    const signals = new ProcessSignals(false, (n) => {
+      killedBy = n;
+      kill.fire();
+    });
+    const process = system.spawn(argv, signals);
     const off = signal.onFire(() => kill.fire());
     try {
-      const exitCode = await program({ system, env, cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: kill, ...(io.tty ? { tty: io.tty } : {}) }, argv);
-      return { exitCode };
+      const exitCode = await program({ system, env, cwd: c.cwd, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: kill, signals, ...(io.tty ? { tty: io.tty } : {}) }, argv);
+      return { exitCode: killedBy !== undefined ? 128 + killedBy : exitCode };
     } finally {
       off();
       kill.release();
@@ -381,15 +432,26 @@ export class SimulatedRuntime {
     return undefined;
   }
 
+  /** listenerAt is the server listening on port in the sandbox of the pod IP ip, as a connection from the node reaches it. */
+  listenerAt(ip: string, port: number): Listener | undefined {
+    return this.byIP.get(ip)?.listeners.get(port);
+  }
+
+  /** hasPodIP tells whether a sandbox on this node has the IP. */
+  hasPodIP(ip: string): boolean {
+    return this.byIP.has(ip);
+  }
+
   removePodSandbox(podUID: string): void {
     const s = this.sandboxes.get(podUID);
     if (!s) return;
     this.sandboxes.delete(podUID);
+    if (!s.hostNetwork) this.byIP.delete(s.ip);
     for (const c of s.containers.values()) {
       if (c.finishedAt === undefined && c.startedAt !== undefined) this.kill(c);
       else this.tearDown(c);
     }
-    this.releaseIP(s.ip);
+    if (!s.hostNetwork) this.releaseIP(s.ip);
   }
 
   /** podSandboxes lists the node's pod sandboxes (ListPodSandbox). */

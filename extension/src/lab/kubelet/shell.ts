@@ -16,6 +16,8 @@ import { redirect } from './shellRedirect';
 import type { AndOr, Command, List, Pipeline } from './shellAst';
 import { ShellSyntaxError, parseScript } from './shellParser';
 import { ExitSignal, ExpansionError, type Io, LoopSignal } from './shellSignals';
+import { EXIT, Traps } from './shellTraps';
+import { ProcessSignals, SIGNALS } from './signals';
 
 /** Loops yield a millisecond of lab time every this many iterations, so a busy loop cannot starve the lab. */
 const ITERATIONS_PER_YIELD = 1000;
@@ -45,27 +47,44 @@ export function shellProgram(dialect: ShellDialect, programs: () => ProgramTable
     }
     const rest = argv.slice(i);
     const shell = new Shell(proc, dialect, programs, name, flags);
-    if (command !== undefined) {
-      if (!rest.length) {
-        proc.stderr.write(dialect === 'bash' ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`);
-        return 2;
-      }
-      shell.positionalArgs = rest.slice(2);
-      if (rest.length > 1) shell.dollarZero = rest[1];
-      return shell.runSource(rest[0]);
+    // The shell catches the signals its traps name; the others take their default action, but an interactive shell ignores SIGTERM and SIGQUIT.
+    const uncatch = proc.signals?.catch((n) => (shell.interactive && (n === SIGNALS.TERM || n === SIGNALS.QUIT) && !shell.traps.actions.has(n) ? 'ignored' : shell.traps.receive(n)));
+    try {
+      return await runShell(shell, proc, dialect, name, command, rest, forceInteractive);
+    } finally {
+      uncatch?.();
     }
-    if (rest.length) {
-      const file = proc.system.fs.read(resolvePath(proc.cwd, rest[0]));
-      if (typeof file === 'string') {
-        proc.stderr.write(dialect === 'dash' ? `${name}: 0: cannot open ${rest[0]}: No such file\n` : dialect === 'bash' ? `${name}: ${rest[0]}: No such file or directory\n` : `${name}: can't open '${rest[0]}': No such file or directory\n`);
-        return dialect === 'bash' ? 127 : 2;
-      }
-      shell.dollarZero = rest[0];
-      shell.positionalArgs = rest.slice(1);
-      return shell.runSource(file.toString());
-    }
-    return shell.runInput(forceInteractive || proc.tty !== undefined);
   };
+}
+
+/** runShell runs what the command line asks: a -c string, a script file, or stdin. */
+async function runShell(shell: Shell, proc: Proc, dialect: ShellDialect, name: string, command: string | undefined, rest: string[], forceInteractive: boolean): Promise<number> {
+  if (command !== undefined) {
+    if (!rest.length) {
+      proc.stderr.write(dialect === 'bash' ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`);
+      return 2;
+    }
+    shell.positionalArgs = rest.slice(2);
+    if (rest.length > 1) shell.dollarZero = rest[1];
+    return shell.runSource(rest[0]);
+  }
+  if (rest.length) {
+    const file = proc.system.fs.read(resolvePath(proc.cwd, rest[0]));
+    if (typeof file === 'string') {
+      proc.stderr.write(dialect === 'dash' ? `${name}: 0: cannot open ${rest[0]}: No such file\n` : dialect === 'bash' ? `${name}: ${rest[0]}: No such file or directory\n` : `${name}: can't open '${rest[0]}': No such file or directory\n`);
+      return dialect === 'bash' ? 127 : 2;
+    }
+    shell.dollarZero = rest[0];
+    shell.positionalArgs = rest.slice(1);
+    return shell.runSource(file.toString());
+  }
+  return shell.runInput(forceInteractive || proc.tty !== undefined);
+}
+
+/** Job is a background job: its process's PID and its exit status once done. */
+export interface Job {
+  pid: number;
+  done: Promise<number>;
 }
 
 /** Shell is one running shell process: its variables, options and position. */
@@ -82,8 +101,12 @@ export class Shell implements ExpansionHost {
   private iterations = 0;
   /** substStatus is the status of the last command substitution, which an assignment-only command ends with. */
   private substStatus = 0;
-  private readonly jobs: Promise<number>[] = [];
+  private readonly jobs: Job[] = [];
+  /** lastJob is the PID of the last background job, `$!`. */
+  private lastJob?: number;
   readonly pid: number;
+  /** traps are the shell's trap actions; a subshell starts with none but those that ignore a signal. */
+  traps = new Traps();
 
   constructor(readonly proc: Proc, readonly dialect: ShellDialect, private readonly programs: () => ProgramTable, readonly name: string, readonly flags: { errexit: boolean; xtrace: boolean }) {
     for (const [k, v] of proc.env) {
@@ -121,8 +144,43 @@ export class Shell implements ExpansionHost {
       else if (err instanceof LoopSignal) this.status = 0;
       else throw err;
     }
-    await Promise.all(this.jobs);
-    return this.status;
+    // Output of background jobs still reaches an exec's streams; a container's PID 1 exiting ends them instead.
+    if (this.pid !== 1) await Promise.all(this.jobs.map((j) => j.done));
+    return this.exitWith(this.status, io);
+  }
+
+  /** exitWith runs the EXIT trap, once, as the shell ends with status; an `exit` in it changes the status. */
+  async exitWith(status: number, io: Io = this.io()): Promise<number> {
+    const action = this.traps.actions.get(EXIT);
+    this.traps.actions.delete(EXIT);
+    if (!action) return status;
+    this.status = status;
+    try {
+      await this.evaluate(action, io);
+    } catch (err) {
+      if (err instanceof ExitSignal) return err.status;
+      if (!(err instanceof LoopSignal)) throw err;
+    }
+    return status;
+  }
+
+  /** runTraps runs the actions of the trapped signals that arrived, between commands; $? is kept across them. */
+  async runTraps(io: Io): Promise<void> {
+    if (!this.traps.hasPending || this.traps.running) return;
+    this.traps.running = true;
+    try {
+      while (this.traps.hasPending) {
+        for (const n of this.traps.takePending()) {
+          const action = this.traps.actions.get(n);
+          if (!action) continue;
+          const saved = this.status;
+          await this.evaluate(action, io);
+          this.status = saved;
+        }
+      }
+    } finally {
+      this.traps.running = false;
+    }
   }
 
   /**
@@ -131,6 +189,10 @@ export class Shell implements ExpansionHost {
    * a script piped in.
    */
   async runInput(interactive: boolean): Promise<number> {
+    return this.exitWith(await this.readCommands(interactive));
+  }
+
+  private async readCommands(interactive: boolean): Promise<number> {
     this.interactive = interactive;
     const tty = this.proc.tty;
     const previousHandler = tty?.onInterrupt;
@@ -227,7 +289,7 @@ export class Shell implements ExpansionHost {
       case '$': return String(this.pid);
       case '#': return String(this.positionalArgs.length);
       case '0': return this.dollarZero;
-      case '!': return this.jobs.length ? String(this.pid + this.jobs.length) : '';
+      case '!': return this.lastJob !== undefined ? String(this.lastJob) : '';
       case '-': return `${this.flags.errexit ? 'e' : ''}${this.flags.xtrace ? 'x' : ''}${this.interactive ? 'i' : ''}`;
     }
     if (/^[1-9]$/.test(name)) return this.positionalArgs[Number(name) - 1];
@@ -277,6 +339,8 @@ export class Shell implements ExpansionHost {
     s.interactive = false;
     s.lineNo = this.lineNo;
     s.signal = this.signal;
+    // A subshell keeps the signals its parent ignores; the other traps are reset.
+    for (const [n, action] of this.traps.actions) if (action === '' && n !== EXIT) s.traps.actions.set(n, '');
     return s;
   }
 
@@ -292,17 +356,57 @@ export class Shell implements ExpansionHost {
   async runList(list: List, io: Io): Promise<number> {
     let status = this.status;
     for (const item of list.items) {
+      await this.runTraps(io);
       if (this.signal.isFired) return INTERRUPTED_STATUS;
       if (item.background) {
-        const job = this.clone();
-        this.jobs.push(job.runAndOr(item.andOr, { ...io, stdin: closedPipe() }).catch(() => 0));
+        this.startJob(item.andOr, io);
         status = 0;
       } else {
         status = await this.runAndOr(item.andOr, io);
       }
       this.status = status;
     }
+    await this.runTraps(io);
     return status;
+  }
+
+  /**
+   * startJob runs an and-or list in the background, in a subshell process of
+   * its own: `$!` is its PID, `kill` signals it (SIGTERM ends it with 143),
+   * and `wait` collects its status.
+   */
+  private startJob(andOr: AndOr, io: Io): void {
+    const job = this.clone();
+    job.signal = this.signal.child();
+    let killedBy: number | undefined;
+    const signals = new ProcessSignals(false, (n) => {
+      killedBy = n;
+      job.signal.fire();
+    });
+    const argv = this.proc.system.processes().find((p) => p.pid === this.pid)?.argv ?? [this.name];
+    const entry = this.proc.system.spawn(argv, signals);
+    const done = job.runAndOr(andOr, { ...io, stdin: closedPipe() })
+      .catch((err: unknown) => (err instanceof ExitSignal ? err.status : 0))
+      .then((status) => (killedBy !== undefined ? 128 + killedBy : status))
+      .finally(() => {
+        entry.exit();
+        job.signal.release();
+      });
+    this.jobs.push({ pid: entry.pid, done });
+    this.lastJob = entry.pid;
+  }
+
+  /** job is the background job of a PID, while it is known. */
+  job(pid: number): Job | undefined {
+    return this.jobs.find((j) => j.pid === pid);
+  }
+
+  /** jobPid reads a job spec (`%1`, `%%`, `%+`, `%-`) as its PID. */
+  jobPid(spec: string): number | undefined {
+    const body = spec.slice(1);
+    if (body === '%' || body === '+' || body === '') return this.jobs.at(-1)?.pid;
+    if (body === '-') return this.jobs.at(-2)?.pid;
+    return /^\d+$/.test(body) ? this.jobs[Number(body) - 1]?.pid : undefined;
   }
 
   private async runAndOr(andOr: AndOr, io: Io): Promise<number> {
@@ -474,10 +578,16 @@ export class Shell implements ExpansionHost {
       io.stderr.write(`${this.errorPrefix()}${argv[0]}: ${this.dialect === 'bash' ? (argv[0].includes('/') ? 'No such file or directory' : 'command not found') : 'not found'}\n`);
       return 127;
     }
-    const child = system.spawn(argv);
     const signal = this.signal.child();
+    let killedBy: number | undefined;
+    const signals = new ProcessSignals(false, (n) => {
+      killedBy = n;
+      signal.fire();
+    });
+    const child = system.spawn(argv, signals);
     try {
-      return await program({ system, env, cwd: this.cwdPath, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal, ...(this.proc.tty ? { tty: this.proc.tty } : {}) }, argv);
+      const status = await program({ system, env, cwd: this.cwdPath, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal, signals, ...(this.proc.tty ? { tty: this.proc.tty } : {}) }, argv);
+      return killedBy !== undefined ? 128 + killedBy : status;
     } finally {
       signal.release();
       child.exit();
@@ -512,7 +622,18 @@ export class Shell implements ExpansionHost {
     }
   }
 
+  /** waitJobs waits for every background job and forgets them, as `wait` does. */
   waitJobs(): Promise<number[]> {
-    return Promise.all(this.jobs.splice(0));
+    const jobs = [...this.jobs];
+    return Promise.all(jobs.map((j) => j.done)).then((statuses) => {
+      for (const j of jobs) this.forgetJob(j);
+      return statuses;
+    });
+  }
+
+  /** forgetJob drops a job `wait` has collected. */
+  forgetJob(job: Job): void {
+    const i = this.jobs.indexOf(job);
+    if (i >= 0) this.jobs.splice(i, 1);
   }
 }

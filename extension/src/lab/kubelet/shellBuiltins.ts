@@ -7,6 +7,7 @@ import { resolvePath } from './containerFs';
 import { echoBuiltin, printf, test } from './coreutils';
 import { lookPath } from './process';
 import type { Shell } from './shell';
+import { killBuiltin, trapBuiltin, waitBuiltin } from './shellTraps';
 import { ExitSignal, type Io, LoopSignal } from './shellSignals';
 
 type Builtin = (sh: Shell, argv: string[], io: Io) => Promise<number> | number;
@@ -131,8 +132,9 @@ export const BUILTINS: Record<string, Builtin> = {
     const status = await sh.runExternal(argv.slice(1), io, sh.exportedEnv());
     throw new ExitSignal(status);
   },
-  wait: async (sh) => (await sh.waitJobs()).at(-1) ?? 0,
-  trap: () => 0,
+  wait: waitBuiltin,
+  trap: trapBuiltin,
+  kill: killBuiltin,
   umask: (_sh, argv, io) => {
     if (argv.length === 1) io.stdout.write('0022\n');
     return 0;

@@ -39,8 +39,8 @@ export interface ApiServerMetricsOptions {
   stopwatch: () => number;
   /** store is where the objects are counted, read directly so a scrape does not count as the server's own store calls. */
   store: Store;
-  /** storedResources lists the stored group/resources, each counted under its `/registry/` prefix. */
-  storedResources: () => Iterable<{ group: string; resource: string }>;
+  /** storedResources lists the stored group/resources, each counted under its key prefix (`/registry/deployments/`). */
+  storedResources: () => Iterable<{ group: string; resource: string; prefix: string }>;
 }
 
 /** LongRunning is one open long-running request; end it when its stream closes. */
@@ -231,12 +231,12 @@ export class ApiServerMetrics {
   /** countObjects is the storage object counter's check: each stored resource's keys, -1 where the count failed. */
   private async countObjects(): Promise<void> {
     const seen = new Set<string>();
-    for (const { group, resource } of this.options.storedResources()) {
+    for (const { group, resource, prefix } of this.options.storedResources()) {
       const label = group ? `${resource}.${group}` : resource;
       if (seen.has(label)) continue;
       seen.add(label);
       try {
-        const { kvs } = await this.options.store.range(`/registry/${group ? `${group}/` : ''}${resource}/`);
+        const { kvs } = await this.options.store.range(prefix);
         this.storageObjects.set([label], kvs.length);
       } catch {
         this.storageObjects.set([label], -1);

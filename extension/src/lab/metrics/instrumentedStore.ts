@@ -3,17 +3,18 @@
  * storage layer records etcd_request_duration_seconds around each call: the
  * operation (`get`, `list`, `create`, `update`, `delete`) and the object type,
  * the group-resource the key belongs to (`pods`, `deployments.apps`), read off
- * the `/registry/<group>/<resource>/` key layout.
+ * upstream's key layout (storagePrefix.ts).
  */
 import type { KeyValue, OnEvents, RangeOptions, RangeResponse, Store, TxnRequest, TxnResponse, Watch, WatchError, WatchOptions } from '../store/store';
 import type { StoreMetrics } from './storeMetrics';
+import { builtinResources } from '../apiserver/registry';
+import { KeyResolver } from '../apiserver/storagePrefix';
 
 /** StoreObserver receives one timed store call. */
 export type StoreObserver = (operation: string, type: string, seconds: number) => void;
 
-const REGISTRY = '/registry/';
-/** The API groups whose names have no dot; any other first key segment without one is a core resource. */
-const DOTLESS_GROUPS = new Set(['apps', 'autoscaling', 'batch', 'extensions', 'policy']);
+/** builtinKeys resolves keys to the built-in resources, made on first use. */
+let builtinKeys: KeyResolver | undefined;
 
 /**
  * InstrumentedStore is a Store that reports each get, range and transaction to
@@ -98,15 +99,6 @@ export function txnOperation(request: TxnRequest): string {
 
 /** groupResourceOfKey is schema.GroupResource.String() of a key's resource: `pods`, `deployments.apps`, or '' outside /registry. */
 export function groupResourceOfKey(key: string): string {
-  if (!key.startsWith(REGISTRY)) return '';
-  const first = segment(key, REGISTRY.length);
-  if (!first.includes('.') && !DOTLESS_GROUPS.has(first)) return first;
-  const second = segment(key, REGISTRY.length + first.length + 1);
-  return second ? `${second}.${first}` : first;
-}
-
-function segment(key: string, from: number): string {
-  if (from >= key.length) return '';
-  const end = key.indexOf('/', from);
-  return end < 0 ? key.slice(from) : key.slice(from, end);
+  builtinKeys ??= new KeyResolver(builtinResources);
+  return builtinKeys.resourceOf(key);
 }

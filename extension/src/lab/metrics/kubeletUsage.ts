@@ -7,7 +7,7 @@ import { milliValue, parseQuantity } from '../api/quantity';
 import type { Pod } from '../api/types';
 import type { Sandbox } from '../kubelet/runtime';
 import { type ContainerUsageInput, type NodeUsage, type PodUsageInput, nodeUsage } from './nodeUsage';
-import { usageProfile } from './usageProfile';
+import { annotatedProfile, usageProfile } from './usageProfile';
 
 /** KubeletNode is the node as its kubelet knows it: name, start and CPU capacity. */
 export interface KubeletNode {
@@ -31,7 +31,7 @@ export function kubeletUsage(node: KubeletNode, pods: readonly Pod[], sandboxOf:
       const memoryLimit = parseQuantity(resources?.limits?.memory);
       return {
         name: c.name, id: c.id, startedAt: c.startedAt, finishedAt: c.finishedAt,
-        profile: usageProfile(c.image.ref, c.process, cpus, resources),
+        profile: annotatedProfile(usageProfile(c.image.ref, c.process, cpus, resources), pod.metadata.annotations, c.name),
         cpuRequestMilli: milliValue(resources?.requests?.cpu),
         ...(cpuLimit !== undefined ? { cpuLimitMilli: milliValue(cpuLimit) } : {}),
         ...(memoryLimit !== undefined ? { memoryLimitBytes: memoryLimit } : {}),

@@ -82,7 +82,7 @@ const items = (res: TestResponse): Metrics[] => res.body.items as Metrics[];
 /** lab runs a two-node lab on a manual clock with a few pods, a minute on. */
 async function lab(): Promise<{ lab: Lab; clock: ManualClock; get: (path: string, user?: string) => Promise<TestResponse> }> {
   const clock = new ManualClock();
-  const l = new Lab({ nodes: 2, clock, seed: 5 });
+  const l = new Lab({ nodes: 2, clock, seed: 5, dns: false });
   const started = l.start();
   await clock.advance(0);
   await started;

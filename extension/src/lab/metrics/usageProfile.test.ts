@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizeImage } from '../kubelet/images';
-import { type ProcessArgs, type UsageProfile, usageProfile } from './usageProfile';
+import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION, type ProcessArgs, type UsageProfile, annotatedProfile, usageProfile } from './usageProfile';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -35,3 +35,12 @@ for (const [what, image, process, want, resources] of cases) {
     assert.deepEqual({ cpuMilli: Math.round(p.cpuMilli * 1000) / 1000, memoryBytes: p.memoryBytes }, want);
   });
 }
+
+test('the usage annotations set a container\'s CPU and memory, for every container or by name', () => {
+  const idle = { cpuMilli: 0.3, cpuJitter: 0.9, memoryBytes: 3_000_000 };
+  assert.deepEqual(annotatedProfile(idle, { [CPU_USAGE_ANNOTATION]: '250m' }, 'web'), { cpuMilli: 250, cpuJitter: 0.05, memoryBytes: 3_000_000 });
+  assert.deepEqual(annotatedProfile(idle, { [CPU_USAGE_ANNOTATION]: 'web=1500m, sidecar=10m', [MEMORY_USAGE_ANNOTATION]: '128Mi' }, 'sidecar'), { cpuMilli: 10, cpuJitter: 0.05, memoryBytes: 128 * 1024 * 1024 });
+  assert.deepEqual(annotatedProfile(idle, { [CPU_USAGE_ANNOTATION]: 'web=1500m' }, 'sidecar'), idle);
+  assert.deepEqual(annotatedProfile(idle, { [CPU_USAGE_ANNOTATION]: 'lots' }, 'web'), idle);
+  assert.deepEqual(annotatedProfile(idle, undefined, 'web'), idle);
+});

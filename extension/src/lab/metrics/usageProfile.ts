@@ -6,10 +6,26 @@
  * sleep, `yes`, or `stress --cpu 2` wants whole cores; an image the catalogue
  * does not know uses a small share of what the pod asked for. Limits and the
  * node's other tenants are applied later (nodeUsage).
+ *
+ * A pod can also say what its containers use, to drive `kubectl top` and the
+ * HorizontalPodAutoscaler: the annotations `lab.kubelab.dev/cpu-usage` and
+ * `lab.kubelab.dev/memory-usage` hold a quantity every container of the pod
+ * uses (`250m`, `128Mi`), or `container=quantity` pairs separated by commas
+ * (`web=250m,sidecar=10m`). Put them on a workload's pod template, or change
+ * them on a running pod with `kubectl annotate --overwrite` to move its load;
+ * a value that is not a quantity is ignored. Limits still cap the CPU and the
+ * working set, as for any other demand.
  */
 import { milliValue, parseQuantity } from '../api/quantity';
 import type { ResourceList } from '../api/types';
 import { repository } from '../kubelet/images';
+
+/** CPU_USAGE_ANNOTATION sets the CPU a pod's containers use (see the file comment for its forms). */
+export const CPU_USAGE_ANNOTATION = 'lab.kubelab.dev/cpu-usage';
+/** MEMORY_USAGE_ANNOTATION sets the working set a pod's containers settle at. */
+export const MEMORY_USAGE_ANNOTATION = 'lab.kubelab.dev/memory-usage';
+/** ANNOTATED_JITTER is how much an annotated CPU demand varies between intervals: a little, as a real steady load does. */
+const ANNOTATED_JITTER = 0.05;
 
 /** UsageProfile is a process's appetite, before limits and contention. */
 export interface UsageProfile {
@@ -162,4 +178,27 @@ function basename(path: string): string {
 
 function unquote(s: string): string {
   return s.replace(/^["']|["']$/g, '');
+}
+
+/** annotatedProfile is profile with what the pod's usage annotations set for container, if they name it. */
+export function annotatedProfile(profile: UsageProfile, annotations: Readonly<Record<string, string>> | undefined, container: string): UsageProfile {
+  const cpu = annotatedQuantity(annotations?.[CPU_USAGE_ANNOTATION], container);
+  const memory = annotatedQuantity(annotations?.[MEMORY_USAGE_ANNOTATION], container);
+  if (cpu === undefined && memory === undefined) return profile;
+  return {
+    cpuMilli: cpu !== undefined ? cpu * 1000 : profile.cpuMilli,
+    cpuJitter: cpu !== undefined ? ANNOTATED_JITTER : profile.cpuJitter,
+    memoryBytes: memory ?? profile.memoryBytes,
+  };
+}
+
+/** annotatedQuantity reads `q` (every container) or `name=q,…` (per container) for container: the quantity in base units, if it is one. */
+export function annotatedQuantity(value: string | undefined, container: string): number | undefined {
+  if (value === undefined) return undefined;
+  let text: string | undefined = value.trim();
+  if (text.includes('=')) {
+    text = text.split(',').map((pair) => pair.split('=', 2).map((s) => s.trim())).find(([name]) => name === container)?.[1];
+  }
+  const q = text === undefined ? undefined : parseQuantity(text);
+  return q !== undefined && q >= 0 ? q : undefined;
 }

@@ -28,7 +28,7 @@ import type { Adapter, Low } from 'lowdb' with { 'resolution-mode': 'import' };
 import { MemoryStore, type MemoryStoreOptions } from './memoryStore';
 import { recordBytes, txnCost } from './quota';
 import { type StoreSnapshot, validateSnapshot } from './snapshot';
-import { compareHolds, type AlarmType, type KeyValue, type OnEvents, type Op, type RangeOptions, type RangeResponse, type Store, type StoreAdmin, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions } from './store';
+import { compareHolds, type AlarmType, type KeyHistory, type KeyValue, type OnEvents, type Op, type RangeOptions, type RangeResponse, type Store, type StoreAdmin, type StoreHistory, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions } from './store';
 import { type StoreFiles, nodeStoreFiles } from './storeFiles';
 import { Wal } from './wal';
 
@@ -115,7 +115,7 @@ class CheckpointFile implements Adapter<Checkpoint> {
   }
 }
 
-export class DurableStore implements Store, StoreAdmin {
+export class DurableStore implements Store, StoreAdmin, StoreHistory {
   private readonly jobs: Job[] = [];
   private draining = false;
   private closed = false;
@@ -191,6 +191,11 @@ export class DurableStore implements Store, StoreAdmin {
 
   watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options?: WatchOptions): Watch {
     return this.memory.watch(prefix, fromRevision, onEvents, onError, options);
+  }
+
+  /** history is the acknowledged history of key since the last checkpoint or compaction. */
+  history(key: string): Promise<KeyHistory> {
+    return this.memory.history(key);
   }
 
   status(): Promise<StoreStatus> {

@@ -14,7 +14,7 @@ import { ETCD_DEFAULT_QUOTA_BYTES } from './quota';
 import { type StoreSnapshot, validateSnapshot } from './snapshot';
 import {
   ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError,
-  type AlarmType, type StoreAdmin, type StoreStatus,
+  type AlarmType, type StoreAdmin, type StoreStatus, type KeyChange, type KeyHistory, type StoreHistory,
   type Compare, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store,
   type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
@@ -178,7 +178,7 @@ interface Member {
   client: Etcd3;
 }
 
-export class EtcdStore implements Store, StoreAdmin {
+export class EtcdStore implements Store, StoreAdmin, StoreHistory {
   readonly endpoints: readonly string[];
   private readonly timeoutMs: number;
   readonly clock: Clock;
@@ -352,6 +352,37 @@ export class EtcdStore implements Store, StoreAdmin {
       quotaBytes: await this.quotaBytes(members[this.preferred].endpoint),
       alarms,
     };
+  }
+
+  /**
+   * history walks key's revisions back from its current value, each read at the
+   * revision before the one found, down to the key's creation or the compacted
+   * revision: etcd's KV API has no history call. A deletion leaves nothing such
+   * a read finds, so the history is complete only since the key's latest
+   * creation (`from`), and a key deleted now has none to tell.
+   */
+  async history(key: string): Promise<KeyHistory> {
+    const revision = await this.revision();
+    const compactRevision = await this.compactRevision();
+    const at = async (rev: number): Promise<KeyValue | 'compacted' | undefined> => {
+      try {
+        const res = await this.call((c, o) => c.kv.range({ key: Buffer.from(key), revision: rev }, o));
+        return res.kvs.length ? keyValue(res.kvs[0]) : undefined;
+      } catch (err) {
+        if (err instanceof Error && err.message === ERR_COMPACTED) return 'compacted';
+        throw err;
+      }
+    };
+    const changes: KeyChange[] = [];
+    let kv = await at(revision);
+    let from = revision;
+    while (kv && kv !== 'compacted') {
+      changes.unshift({ type: 'put', kv });
+      from = Math.max(compactRevision, kv.createRevision - 1);
+      if (kv.version <= 1 || kv.modRevision - 1 < compactRevision) break;
+      kv = await at(kv.modRevision - 1);
+    }
+    return { key, revision, compactRevision, from, changes };
   }
 
   /**

@@ -11,8 +11,8 @@ import type { StoreSnapshot } from './snapshot';
 import { SortedKeys } from './sortedKeys';
 import {
   ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError, compareHolds,
-  type AlarmType, type Compare, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreAdmin,
-  type StoreEvent, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
+  type AlarmType, type Compare, type KeyChange, type KeyHistory, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreAdmin,
+  type StoreEvent, type StoreHistory, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
 
 /** WATCH_BUFFER_LIMIT is how many batches a watcher may have waiting for its consumer, as etcd's chanBufLen; past it the watch is canceled. */
@@ -53,7 +53,7 @@ interface Watcher {
   sawEvents: boolean;
 }
 
-export class MemoryStore implements Store, StoreAdmin {
+export class MemoryStore implements Store, StoreAdmin, StoreHistory {
   private rev = 1;
   private compacted = 0;
   private readonly keys = new Map<string, KeyValue>();
@@ -216,6 +216,23 @@ export class MemoryStore implements Store, StoreAdmin {
         return { prevKv: prev };
       }
     }
+  }
+
+  /**
+   * history is key's changes after the compacted revision, read from the event
+   * log, led by the key's value in effect at the compacted revision (kept by the
+   * compaction, as etcd keeps each key's latest revision at or before it).
+   */
+  history(key: string): Promise<KeyHistory> {
+    const changes: KeyChange[] = [];
+    if (this.compacted > 0) {
+      const kept = this.compacted >= this.rev ? this.keys.get(key) : this.rangeAt(this.compacted, key, key).next().value;
+      if (kept?.key === key) changes.push({ type: 'put', kv: kept });
+    }
+    for (const entry of this.log) {
+      for (const e of entry.events) if (e.kv.key === key) changes.push({ type: e.type, kv: e.kv });
+    }
+    return Promise.resolve({ key, revision: this.rev, compactRevision: this.compacted, from: this.compacted, changes });
   }
 
   watch(prefix: string, fromRevision: number, onEvents: OnEvents, onError: (error: WatchError) => void, options: WatchOptions = {}): Watch {

@@ -130,6 +130,37 @@ export interface Store {
   compact(revision: number): Promise<void>;
 }
 
+/** KeyChange is one change of a key: a put with the key as written, or a deletion with its tombstone (modRevision the deletion's revision). */
+export interface KeyChange {
+  type: 'put' | 'delete';
+  kv: KeyValue;
+}
+
+/**
+ * KeyHistory is what a store still knows of one key's past: its changes in
+ * revision order, complete after revision `from` (every change of the key after
+ * it is listed). The first change may be older than `from`: the key's value in
+ * effect at `from`, which a compaction keeps.
+ */
+export interface KeyHistory {
+  key: string;
+  /** revision is the store's revision when the history was read. */
+  revision: number;
+  compactRevision: number;
+  from: number;
+  changes: KeyChange[];
+}
+
+/** StoreHistory is a store that can list a key's changes within its uncompacted history, as `etcdctl watch --rev` replays them. */
+export interface StoreHistory {
+  history(key: string): Promise<KeyHistory>;
+}
+
+/** asStoreHistory is a store's key history, when it can tell one. */
+export function asStoreHistory(store: Store): (Store & StoreHistory) | undefined {
+  return typeof (store as Partial<StoreHistory>).history === 'function' ? (store as Store & StoreHistory) : undefined;
+}
+
 /** ERR_FUTURE_REV is etcd's error for a read at a revision not yet written. */
 export const ERR_FUTURE_REV = 'mvcc: required revision is a future revision';
 /** ERR_COMPACTED is etcd's wording for a watch or read below the compacted revision. */

@@ -30,6 +30,21 @@ export interface Attributes {
   warnings: string[];
   /** auditAnnotations go on the request's audit event (`<plugin>.k8s.io/<key>` as upstream names them). */
   auditAnnotations: Record<string, string>;
+  /** evaluations collect, for the request's trace, the CEL expressions the running plugin evaluated; the tracer clears them around each plugin. */
+  evaluations?: PolicyEvaluation[];
+}
+
+/** PolicyEvaluation is one CEL validation of a policy, under one binding, and what it came to. */
+export interface PolicyEvaluation {
+  policy: string;
+  binding: string;
+  expression: string;
+  /** result is true or false, or error when the expression failed to evaluate or gave no bool. */
+  result: 'true' | 'false' | 'error';
+  /** message is the failure message (or the error) when the result is not true. */
+  message?: string;
+  /** actions are the binding's validationActions, which decide what a false result does (Deny, Warn, Audit). */
+  actions: string[];
 }
 
 /** AdmissionContext lets plugins read cluster state, as plugins read it through informers upstream. */

@@ -15,7 +15,7 @@ import { evaluate } from '../../cel/environment';
 import { toCel } from '../../cel/values';
 import { forbidden } from '../errors';
 import type { ResourceType } from '../resources';
-import type { AdmissionContext, AdmissionPlugin, Attributes } from './admission';
+import type { AdmissionContext, AdmissionPlugin, Attributes, PolicyEvaluation } from './admission';
 import { type CompiledPolicy, compilePolicy } from './policy/compile';
 import { matchesResources } from './policy/matching';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from './policy/types';
@@ -95,16 +95,22 @@ export function newValidatingAdmissionPolicy(resolveKind: KindResolver): Admissi
             program.validations.forEach((v, i) => {
               const spec = policy.spec.validations?.[i];
               const r = evaluate(v.program, activation);
+              const evaluation: PolicyEvaluation = { policy: name, binding: bindingName, expression: v.program.expression, result: 'error', actions: binding.spec.validationActions ?? [] };
+              (a.evaluations ??= []).push(evaluation);
               let message: string;
               let reason = spec?.reason;
               if (r.error !== undefined || typeof r.value !== 'boolean') {
+                evaluation.message = r.error !== undefined ? `expression '${v.program.expression}' resulted in error: ${r.error}` : `expression '${v.program.expression}' resulted in a non-bool value`;
                 if (!failClosed) return;
-                message = r.error !== undefined ? `expression '${v.program.expression}' resulted in error: ${r.error}` : `expression '${v.program.expression}' resulted in a non-bool value`;
+                message = evaluation.message;
                 reason = undefined;
               } else if (r.value) {
+                evaluation.result = 'true';
                 return;
               } else {
                 message = failureMessage(v.message, spec?.message, v.program.expression, activation);
+                evaluation.result = 'false';
+                evaluation.message = message;
               }
               for (const action of binding.spec.validationActions ?? []) {
                 if (action === 'Deny') denials.push({ policy: name, binding: bindingName, message, ...(reason ? { reason } : {}) });

@@ -141,6 +141,9 @@ const ROLES: Record<string, () => PolicyRule[]> = {
   'service-account-controller': () => [rule(['create'], [CORE], ['serviceaccounts']), eventsRule()],
   'service-controller': () => [
     rule(['get', 'list', 'watch'], [CORE], ['services']),
+    // Beyond kube-controller-manager's role: the lab runs the cloud-controller-manager's service controller as this
+    // account, and it patches the load-balancer-cleanup finalizer, as system:cloud-controller-manager may.
+    rule(['patch', 'update'], [CORE], ['services']),
     rule(['patch', 'update'], [CORE], ['services/status']),
     rule(['list', 'watch'], [CORE], ['nodes']),
     eventsRule(),

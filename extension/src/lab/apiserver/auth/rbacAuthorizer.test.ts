@@ -263,7 +263,11 @@ const reasonCases: { name: string; fixture: Fixture; request: AuthorizationAttri
 
 for (const c of reasonCases) {
   test(`RBAC reason: ${c.name}`, () => {
-    assert.deepEqual(new RBACAuthorizer(cacheOf(c.fixture)).authorize(c.request), { decision: c.decision, reason: c.reason });
+    const { rule, ...decision } = new RBACAuthorizer(cacheOf(c.fixture)).authorize(c.request);
+    assert.deepEqual(decision, { decision: c.decision, reason: c.reason });
+    // An allow carries the rule that allowed it (for the request trace); no opinion carries none.
+    assert.equal(rule !== undefined, c.decision === 'allow');
+    if (rule) assert.ok(rule.verbs.includes(c.request.verb) || rule.verbs.includes('*'), JSON.stringify(rule));
   });
 }
 

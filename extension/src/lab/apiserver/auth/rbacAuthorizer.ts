@@ -203,15 +203,17 @@ export class RBACAuthorizer implements Authorizer {
   authorize(a: AuthorizationAttributes): Decision {
     const errors: string[] = [];
     let allowedBy: string | undefined;
+    let allowing: PolicyRule | undefined;
     this.resolver.visitRulesFor(a.user, a.namespace, (rule, source, error) => {
       if (rule && source && ruleAllows(a, rule)) {
         allowedBy = source();
+        allowing = rule;
         return false;
       }
       if (error) errors.push(error);
       return true;
     });
-    if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}` };
+    if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}`, ...(allowing ? { rule: allowing } : {}) };
     return { decision: 'noOpinion', reason: errors.length ? `RBAC: ${aggregateMessage(errors)}` : '' };
   }
 

@@ -3,6 +3,7 @@
  * k8s.io/apiserver/pkg/authentication/user and pkg/authorization/authorizer.
  */
 import type { KubeObject } from '../../api/types';
+import type { PolicyRule } from './rbacTypes';
 
 /** UserInfo is who a request acts as. */
 export interface UserInfo {
@@ -46,6 +47,11 @@ export interface AuthorizationAttributes {
 export interface Decision {
   decision: 'allow' | 'deny' | 'noOpinion';
   reason: string;
+  /**
+   * rule is the RBAC rule that allowed the request, of the binding the reason
+   * names. Upstream's Decision has no such field; the lab's request traces show it.
+   */
+  rule?: PolicyRule;
 }
 
 export interface Authorizer {

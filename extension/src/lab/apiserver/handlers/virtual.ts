@@ -15,11 +15,14 @@ import { defaultRuleResolver, selfSubjectRulesReview } from '../auth/rulesReview
 import { selfSubjectReview, tokenReview } from '../auth/tokenReview';
 import { METRICS_GROUP, metricsResources } from '../registry/metrics';
 import { handleResourceMetrics } from '../../metrics/metricsServer';
+import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION } from '../../scheduler/decision';
+import { isDecisions } from '../schedulingDecisions';
 
 const readOnly = { nameValidator: () => [], generation: false, statusSubresource: false };
 
 /** virtualResources are served without storage; their handlers live here. */
 export const virtualResources: readonly ResourceType[] = [
+  def({ group: DECISION_GROUP, version: DECISION_VERSION, resource: DECISION_RESOURCE, kind: 'SchedulingDecision', singularName: 'schedulingdecision', namespaced: true, subresources: [], verbs: ['create', 'get', 'list', 'watch'], strategy: readOnly }),
   def({ group: TRACE_GROUP, version: TRACE_VERSION, resource: 'requesttraces', kind: 'RequestTrace', singularName: 'requesttrace', namespaced: false, subresources: [], verbs: ['get', 'list'], strategy: readOnly }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', singularName: 'subjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
   def({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singularName: 'selfsubjectaccessreview', namespaced: false, subresources: [], verbs: ['create'], strategy: readOnly }),
@@ -31,7 +34,7 @@ export const virtualResources: readonly ResourceType[] = [
 ];
 
 const REVIEWS = new Set(['authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews']);
-const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, '/componentstatuses', ...REVIEWS, ...metricsResources.map((t) => `${t.group}/${t.resource}`)]);
+const VIRTUAL = new Set([`${TRACE_GROUP}/requesttraces`, `${DECISION_GROUP}/${DECISION_RESOURCE}`, '/componentstatuses', ...REVIEWS, ...metricsResources.map((t) => `${t.group}/${t.resource}`)]);
 
 /** isVirtual tells the computed resources from stored ones. */
 export function isVirtual(t: ResourceType): boolean {
@@ -49,6 +52,7 @@ export async function handleVirtual(ctx: HandlerContext, body: unknown): Promise
     return review(ctx, body);
   }
   if (type.group === METRICS_GROUP) return handleResourceMetrics(ctx);
+  if (isDecisions(type)) return ctx.server.decisions.handle(ctx, body);
   let items: KubeObject[];
   if (type.resource === 'componentstatuses') {
     // Upstream warns on every componentstatuses request (v1.19 deprecation).

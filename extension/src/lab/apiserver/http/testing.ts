@@ -48,11 +48,13 @@ export interface ServeTestLabOptions {
   door?: (lab: Lab) => Partial<FrontDoorOptions>;
   /** writePki also writes the PKI files under dir/pki. */
   writePki?: boolean;
+  /** dns false leaves the DNS add-on out, for tests that count every pod. */
+  dns?: boolean;
 }
 
 /** serveTestLab starts a lab and its front door; call stop() in after(). */
 export async function serveTestLab(o: ServeTestLabOptions = {}): Promise<ServedTestLab> {
-  const lab = new Lab({ nodes: o.nodes ?? 1, clock: o.clock ?? new RealClock(), seed: o.seed ?? 11 });
+  const lab = new Lab({ nodes: o.nodes ?? 1, clock: o.clock ?? new RealClock(), seed: o.seed ?? 11, ...(o.dns === false ? { dns: false } : {}) });
   await lab.start();
   const pki = createLabPki(nodeEntropy(), new RealClock().now());
   const door = await FrontDoor.start({

@@ -7,6 +7,7 @@
  */
 import { controllerRevisionPrinter, daemonSetPrinter, deploymentPrinter, replicaSetPrinter, statefulSetPrinter } from './apps';
 import { validatingAdmissionPolicyBindingPrinter, validatingAdmissionPolicyPrinter, webhookConfigurationPrinter } from './admissionregistration';
+import { horizontalPodAutoscalerPrinter } from './autoscaling';
 import { cronJobPrinter, jobPrinter } from './batch';
 import { leasePrinter } from './coordination';
 import {
@@ -23,6 +24,7 @@ import { priorityClassPrinter } from './scheduling';
 import {
   csiDriverPrinter, csiNodePrinter, persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter, volumeAttachmentPrinter,
 } from './storage';
+import { packetTracePrinter } from '../../network/packetTrace';
 import type { TablePrinter } from './table';
 
 /** BUILTIN_PRINTERS is keyed `group/resource` (`/pods`, `apps/deployments`). */
@@ -47,6 +49,7 @@ const BUILTIN_PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['apps/deployments', deploymentPrinter],
   ['apps/replicasets', replicaSetPrinter],
   ['apps/statefulsets', statefulSetPrinter],
+  ['autoscaling/horizontalpodautoscalers', horizontalPodAutoscalerPrinter],
   ['batch/cronjobs', cronJobPrinter],
   ['batch/jobs', jobPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
@@ -67,6 +70,7 @@ const BUILTIN_PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['networking.k8s.io/networkpolicies', networkPolicyPrinter],
   ['networking.k8s.io/ingresses', ingressPrinter],
   ['networking.k8s.io/ingressclasses', ingressClassPrinter],
+  ['lab.kubelab.dev/packettraces', packetTracePrinter],
 ]);
 
 /** builtinPrinter returns the printer upstream registers for a built-in resource, or undefined for the default table. */

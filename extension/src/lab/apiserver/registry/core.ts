@@ -4,6 +4,7 @@
  * them) and its strategy, after pkg/registry/core/<resource>/strategy.go.
  */
 import type { KubeObject, Namespace, Node, Pod } from '../../api/types';
+import { applyMatchLabelKeys } from '../../api/podAffinity';
 import { qosClass } from '../../api/pods';
 import {
   defaultEndpoints, defaultLimitRange, defaultNamespace, defaultNode, defaultPersistentVolume, defaultPersistentVolumeClaim, defaultPod,
@@ -69,6 +70,7 @@ const podStrategy: Strategy<Pod> = {
   defaults: defaultPod,
   prepareForCreate(pod) {
     pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
+    applyMatchLabelKeys(pod);
     if (Array.isArray(pod.spec?.schedulingGates) && pod.spec.schedulingGates.length > 0) {
       pod.status.conditions = [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }];
     }

@@ -26,7 +26,20 @@ function preferNoScheduleTolerations(pod: Pod): Toleration[] {
 
 /** countIntolerableTaintsPreferNoSchedule counts node's PreferNoSchedule taints the tolerations do not cover. */
 export function countIntolerableTaintsPreferNoSchedule(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[]): number {
-  return (taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)).length;
+  let n = 0;
+  for (const t of taints ?? []) if (t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)) n++;
+  return n;
+}
+
+const PRE_SCORE_STATE_KEY = `PreScore${TaintToleration}`;
+
+/** scoringTolerations are preferNoScheduleTolerations kept in the cycle's state, worked out once per pod rather than per node (upstream's PreScore state). */
+function scoringTolerations(state: CycleState, pod: Pod): Toleration[] {
+  const held = state.get(PRE_SCORE_STATE_KEY) as { pod: Pod; tolerations: Toleration[] } | undefined;
+  if (held?.pod === pod) return held.tolerations;
+  const tolerations = preferNoScheduleTolerations(pod);
+  state.set(PRE_SCORE_STATE_KEY, { pod, tolerations });
+  return tolerations;
 }
 
 /** defaultNormalizeScore is helper.DefaultNormalizeScore: scale to 0..MAX_NODE_SCORE of the highest, reversed when asked. */
@@ -48,8 +61,9 @@ export const taintToleration = {
     const taint = untoleratedTaint(pod, node);
     return taint ? unresolvable(TaintToleration, untoleratedTaintReason(taint)) : SUCCESS;
   },
-  score(_state: CycleState, pod: Pod, node: NodeInfo): number {
-    return countIntolerableTaintsPreferNoSchedule(node.node.spec?.taints, preferNoScheduleTolerations(pod));
+  score(state: CycleState, pod: Pod, node: NodeInfo): number {
+    const taints = node.node.spec?.taints;
+    return taints?.length ? countIntolerableTaintsPreferNoSchedule(taints, scoringTolerations(state, pod)) : 0;
   },
   normalizeScore(_state: CycleState, _pod: Pod, scores: { node: string; score: number }[]): void {
     defaultNormalizeScore(scores, true);

@@ -1,0 +1,167 @@
+/**
+ * StorePanel is the Store panel's host: one webview panel (KubeLab: Open Store
+ * Panel) showing the lab's etcd-like store, restored after a window reload by
+ * its serializer. A StoreFeed polls the lab's store control ops while the page
+ * is visible; hidden, the page is dropped and nothing is read. A cluster that
+ * is not the running lab gets its state instead, and the page says why.
+ */
+import * as vscode from 'vscode';
+import type { LabState } from '../../lab/lab';
+import type { ClusterState, StoreFromPanel, StoreToPanel } from '../../../../webview/src/shared/protocol';
+import { panelHtml } from './panelHtml';
+import { RateSeries, type StoreControl, StoreFeed } from './storeFeed';
+
+export const STORE_VIEW_TYPE = 'kubelab.storePanel';
+
+/** StoreCluster is what the panel needs of the active cluster: whether it is the lab, its state, and the lab's control ops. */
+export interface StoreCluster {
+  readonly name: string;
+  readonly isLab: boolean;
+  readonly state: LabState;
+  readonly onDidChangeState: vscode.Event<LabState>;
+  start(): Promise<unknown>;
+}
+
+export class StorePanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private feed?: StoreFeed;
+  /** rate keeps the write-rate chart's points while the page is hidden or reloaded. */
+  private readonly rate = new RateSeries();
+  private view: Extract<StoreFromPanel, { type: 'ready' }>['view'] = { expanded: [] };
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly cluster: StoreCluster, private readonly control: StoreControl) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(STORE_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel) => {
+          this.attach(panel);
+          return Promise.resolve();
+        },
+      }),
+      cluster.onDidChangeState(() => {
+        if (this.ready) this.resync();
+      }),
+    );
+  }
+
+  /** show opens the panel, or brings it forward. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.attach(vscode.window.createWebviewPanel(STORE_VIEW_TYPE, 'KubeLab: Store', vscode.ViewColumn.Active, this.options()));
+  }
+
+  dispose(): void {
+    this.feed?.dispose();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = this.options();
+    const asset = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', ...path)).toString();
+    panel.webview.html = panelHtml({
+      title: 'KubeLab: Store',
+      cspSource: panel.webview.cspSource,
+      script: asset('store.js'),
+      styles: [asset('codicons', 'codicon.css'), asset('store.css')],
+    });
+    panel.webview.onDidReceiveMessage((m: StoreFromPanel) => this.receive(m), undefined, this.disposables);
+    panel.onDidChangeViewState((e) => {
+      // A page hidden then shown again starts over: it will say ready.
+      if (!e.webviewPanel.visible) this.pause();
+    }, undefined, this.disposables);
+    panel.onDidDispose(() => {
+      this.pause();
+      this.panel = undefined;
+    }, undefined, this.disposables);
+  }
+
+  private pause(): void {
+    this.ready = false;
+    this.feed?.dispose();
+    this.feed = undefined;
+  }
+
+  private post(message: StoreToPanel): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private receive(m: StoreFromPanel): void {
+    const feed = this.feed;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.view = m.view;
+        this.resync();
+        return;
+      case 'expand':
+        // The view is kept as the page has it, so a feed started over (the lab restarted) opens what the page shows.
+        this.view = { ...this.view, expanded: [...new Set([...this.view.expanded, m.prefix])] };
+        void feed?.expand(m.prefix);
+        return;
+      case 'collapse':
+        this.view = { ...this.view, expanded: this.view.expanded.filter((p) => !p.startsWith(m.prefix)) };
+        feed?.collapse(m.prefix);
+        return;
+      case 'select':
+        this.view = { ...this.view, selected: m.key };
+        void feed?.select(m.key);
+        return;
+      case 'diff':
+        void feed?.diff(m.key, m.from, m.to);
+        return;
+      case 'travel': {
+        const { at: _at, ...rest } = this.view;
+        this.view = m.revision === null ? rest : { ...rest, at: m.revision };
+        void feed?.travel(m.revision);
+        return;
+      }
+      case 'compact':
+        void feed?.compact();
+        return;
+      case 'defrag':
+        void feed?.defrag();
+        return;
+      case 'saveSnapshot':
+        void vscode.commands.executeCommand('kubelab.snapshotSave');
+        return;
+      case 'restoreSnapshot':
+        void vscode.commands.executeCommand('kubelab.snapshotRestore');
+        return;
+      case 'startLab':
+        void this.cluster.start().catch((err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`));
+        return;
+    }
+  }
+
+  /** resync starts the page over: the running lab's store, or the cluster's state when there is none to show. */
+  private resync(): void {
+    this.feed?.dispose();
+    this.feed = undefined;
+    const state: ClusterState = this.cluster.state;
+    if (!this.cluster.isLab || state !== 'running') {
+      this.post({ type: 'state', state, cluster: this.cluster.name, isLab: this.cluster.isLab });
+      return;
+    }
+    const feed = new StoreFeed(this.control, (message) => this.post(message), (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    }, this.rate);
+    this.feed = feed;
+    void feed.start(this.cluster.name, this.view);
+  }
+}
