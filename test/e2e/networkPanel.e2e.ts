@@ -36,9 +36,11 @@ void test('the Network panel draws nodes, pods and the web Service, traces a pac
 
     await vscode.runCommand('KubeLab: Open Network Panel');
     const panel = await vscode.webview('KubeLab: Network');
-    // Three nodes, each with its podCIDR and bridge; the web pods (the tree's) on them; the web Service's endpoints.
-    const drawn = await vscode.until('three nodes, the web pods on their bridges and the web Service\'s three endpoints', async () => {
-      const nodes = await panel.locator('g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
+    // The control-plane node and three workers, each with its podCIDR and bridge; the web pods (the tree's) on them; the web Service's endpoints.
+    const drawn = await vscode.until('three worker nodes, the web pods on their bridges and the web Service\'s three endpoints', async () => {
+      const all = await panel.locator('g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
+      if (!all.some((l) => l.startsWith('Node control-plane, '))) return `nodes drawn: ${JSON.stringify(all)}`;
+      const nodes = all.filter((l) => l.startsWith('Node node-'));
       const pods = (await panel.locator('g.pod').evaluateAll((gs) => gs.map((g) => (g as SVGElement).dataset.pod ?? ''))).filter((p) => p.startsWith('default/web-')).map((p) => p.slice('default/'.length)).sort();
       const lines = await panel.locator('.endpoint-line[data-service="default/web"]').count();
       const web = await panel.locator('g.service[data-service="default/web"]').getAttribute('aria-label').catch(() => '');

@@ -16,12 +16,14 @@ void test('the Pods panel draws nodes and the web pods, and details the selected
     await vscode.runCommand('KubeLab: Open Pods Panel');
     const panel = await vscode.webview('KubeLab: Pods');
 
-    const drawn = await vscode.until('three node cards with the three web pods running on them', async () => {
+    // The editor's lab is kubeadm-shaped: a control-plane node (its static pods) and three workers.
+    const drawn = await vscode.until('four node cards with the three web pods running on the workers', async () => {
       const cards = await panel.locator('article.node:not(.unscheduled)').count();
       const chips = await panel.locator('.group[data-owner="Deployment/web"] .chip.running').count();
-      return cards === 3 && chips === 3 ? { cards, chips } : `${cards} node cards, ${chips} running web chips`;
+      return cards === 4 && chips === 3 ? { cards, chips } : `${cards} node cards, ${chips} running web chips`;
     });
-    assert.deepEqual(drawn, { cards: 3, chips: 3 });
+    assert.deepEqual(drawn, { cards: 4, chips: 3 });
+    assert.equal(await panel.locator('article.node[data-node="control-plane"] .group[data-owner="Node/control-plane"] .chip').count(), 4, 'the control plane\'s four static pods');
     // Each node's CPU bar counts the web pod's 100m request against its allocatable CPU.
     for (const node of ['node-1', 'node-2', 'node-3']) {
       const card = panel.locator(`article.node[data-node="${node}"]`);
@@ -30,7 +32,7 @@ void test('the Pods panel draws nodes and the web pods, and details the selected
       assert.match(cpu ?? '', new RegExp(`^${pods * 100 || 0}m? / \\d+`), `${node}: ${cpu}`);
     }
     const summary = await panel.locator('.summary').textContent();
-    assert.match(summary ?? '', /^3 nodes · \d+ pods \(.*\d+ Running/);
+    assert.match(summary ?? '', /^4 nodes · \d+ pods \(.*\d+ Running/);
     await vscode.screenshot('pods-panel-dark');
 
     // Selecting a chip shows its conditions timeline and events.

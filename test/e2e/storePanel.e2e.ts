@@ -41,7 +41,7 @@ void test('the Store panel shows the keyspace, a key\'s history and diff, time t
     await vscode.until('the store\'s figures and the keyspace\'s top level', async () => {
       const revision = Number(await panel.locator('dd[data-fact="revision"]').textContent().catch(() => '0'));
       const top = await rowNames(panel, '/registry/');
-      return revision > 1 && top.includes('pods') && top.includes('apps') ? {} : `revision ${revision}, top level ${JSON.stringify(top)}`;
+      return revision > 1 && top.includes('pods') && top.includes('deployments') ? {} : `revision ${revision}, top level ${JSON.stringify(top)}`;
     });
     const quota = await panel.locator('.quota-text').textContent();
     assert.match(quota ?? '', /^DB .+ \(.+ in use\) of 256 MiB quota · /);
