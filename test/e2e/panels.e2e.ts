@@ -24,12 +24,14 @@ void test('the Pods panel draws nodes and the web pods, and details the selected
     });
     assert.deepEqual(drawn, { cards: 4, chips: 3 });
     assert.equal(await panel.locator('article.node[data-node="control-plane"] .group[data-owner="Node/control-plane"] .chip').count(), 4, 'the control plane\'s four static pods');
-    // Each node's CPU bar counts the web pod's 100m request against its allocatable CPU.
+    // Each node's CPU bar counts its pods' requests against its allocatable CPU: the web pod's 100m, and
+    // the 100m of a CoreDNS pod where one runs (kube-system's ReplicaSet groups it on the card).
     for (const node of ['node-1', 'node-2', 'node-3']) {
       const card = panel.locator(`article.node[data-node="${node}"]`);
-      const pods = await card.locator('.group[data-owner="Deployment/web"] .chip').count();
+      const web = await card.locator('.group[data-owner="Deployment/web"] .chip').count();
+      const dns = await card.locator('.group[data-owner="Deployment/coredns"] .chip').count();
       const cpu = await card.locator('.bar').first().getAttribute('aria-valuetext');
-      assert.match(cpu ?? '', new RegExp(`^${pods * 100 || 0}m? / \\d+`), `${node}: ${cpu}`);
+      assert.match(cpu ?? '', new RegExp(`^${(web + dns) * 100 || 0}m? / 4$`), `${node}: ${cpu} with ${web} web and ${dns} CoreDNS pods`);
     }
     const summary = await panel.locator('.summary').textContent();
     assert.match(summary ?? '', /^4 nodes · \d+ pods \(.*\d+ Running/);
