@@ -583,7 +583,8 @@ export class ApiServer {
     const type = this.resources.lookup(info.group, info.version, info.resource);
     if (!type) return respond(pathNotFound());
     if (info.subresource && !type.subresources.includes(info.subresource)) return respond(pathNotFound());
-    if (type.namespaced && !info.namespace && info.name) return respond(pathNotFound());
+    // A namespaced object has no path without its namespace; a list across namespaces may still name it by field selector.
+    if (type.namespaced && !info.namespace && info.name && info.verb !== 'list' && info.verb !== 'watch') return respond(pathNotFound());
     const tooBig = checkBody(req.body);
     if (tooBig) return respond(tooBig);
     const badOptions = validateWriteOptions(info.verb, query);

@@ -37,9 +37,14 @@ export function parseFilter(type: ResourceType, labelSelector: string | undefine
   return strategy.selectableFields && fields.length ? { labels, fields, selectable: (o) => strategy.selectableFields?.(o) ?? {} } : { labels, fields };
 }
 
+/** pathParts caches each field path's parts: a fan-out matches every change against thousands of watchers' selectors. */
+const pathParts = new Map<string, string[]>();
+
 function fieldValue(obj: KubeObject, path: string): string {
+  let parts = pathParts.get(path);
+  if (!parts) pathParts.set(path, (parts = path.split('.')));
   let cur: unknown = obj;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (cur === null || typeof cur !== 'object') return '';
     cur = (cur as Record<string, unknown>)[part];
   }

@@ -138,6 +138,11 @@ export class WatchCache {
     const revision = await this.store.revision();
     if (!this.ready || (atRevision > 0 && atRevision !== revision)) return undefined;
     const all = filter.labels.length === 0 && filter.fields.length === 0;
+    // A list by metadata.name (each kubelet's informer on its own Node) reads the one key that name has under prefix, not every object.
+    const named = filter.fields.find((f) => f.field === 'metadata.name' && !f.negate);
+    const onlyKey = named && prefix.endsWith('/') ? prefix + named.value : undefined;
+    const only = onlyKey === undefined ? undefined : this.objects.get(onlyKey);
+    if (onlyKey && only) return { items: (startKey === undefined || startKey <= onlyKey) && filterMatches(filter, only) ? [only] : [], revision };
     const items: KubeObject[] = [];
     for (const key of this.keys.from(startKey !== undefined && startKey > prefix ? startKey : prefix)) {
       if (!key.startsWith(prefix)) break;
