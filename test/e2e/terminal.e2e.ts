@@ -43,7 +43,7 @@ void test('kubectl in the integrated terminal reaches the lab', { timeout: 300_0
     await vscode.screenshot('kubectl-get-nodes');
     const lines = nodes.trimEnd().split('\n');
     assert.match(lines[0], /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/, nodes);
-    assert.deepEqual(lines.slice(1, 4).map((l) => l.split(/\s+/).slice(0, 2)), [['node-1', 'Ready'], ['node-2', 'Ready'], ['node-3', 'Ready']], nodes);
+    assert.deepEqual(lines.slice(1, 5).map((l) => l.split(/\s+/).slice(0, 3)), [['control-plane', 'Ready', 'control-plane'], ['node-1', 'Ready', '<none>'], ['node-2', 'Ready', '<none>'], ['node-3', 'Ready', '<none>']], nodes);
     assert.equal(lines.at(-1), 'exit=0');
 
     // A terminal the user opens by hand gets KUBECONFIG from the environment-variable collection.
