@@ -160,3 +160,124 @@ test('TestOverallIPTablesRules: ClusterIP, Local LoadBalancer, NodePort, externa
     COMMIT
   `) + '\n');
 });
+
+/** golden is an iptables-save dump written indented over several pieces: lines trimmed, blank ones dropped, a final newline. */
+const golden = (s: string): string => `${s.split('\n').map((l) => l.trim()).filter((l) => l !== '').join('\n')}\n`;
+
+/** FIXED_FILTER and FIXED_NAT are the rules every sync of the fake proxier writes whatever the Services. */
+const FIXED_FILTER = `
+  -A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+  -A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j DROP
+  -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+  -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+  COMMIT`;
+const FILTER_CHAINS = `
+  *filter
+  :KUBE-NODEPORTS - [0:0]
+  :KUBE-SERVICES - [0:0]
+  :KUBE-EXTERNAL-SERVICES - [0:0]
+  :KUBE-FIREWALL - [0:0]
+  :KUBE-FORWARD - [0:0]
+  :KUBE-PROXY-FIREWALL - [0:0]`;
+const NODEPORTS_LAST = '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS';
+const FIXED_NAT = `
+  -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+  -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+  -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+  -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE
+  COMMIT
+`;
+
+test('NodePort with no endpoints (TestNoEndpointsReject): REJECT in KUBE-SERVICES and, for the node port, in KUBE-EXTERNAL-SERVICES', () => {
+  const state = new ProxyState('test-node');
+  state.setService('ns1/svc1', svc('ns1', 'svc1', { type: 'NodePort', clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 3001 }] }));
+  const proxier = new IptablesProxier(state, UPSTREAM_FAKE);
+  proxier.sync(true);
+  assert.equal(proxier.text(), golden(`${FILTER_CHAINS}
+    -A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j REJECT
+    -A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j REJECT
+    ${FIXED_FILTER}
+    *nat
+    :KUBE-NODEPORTS - [0:0]
+    :KUBE-SERVICES - [0:0]
+    :KUBE-MARK-MASQ - [0:0]
+    :KUBE-POSTROUTING - [0:0]
+    ${NODEPORTS_LAST}
+    ${FIXED_NAT}`));
+});
+
+/** itpLocal is TestInternalTrafficPolicy's Service: ns1/svc1 (unnamed port 80), internalTrafficPolicy Local. */
+function itpLocal(endpoints: EndpointSlice['endpoints']): IptablesProxier {
+  const state = new ProxyState('test-node');
+  state.setService('ns1/svc1', svc('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: 'Local', ports: [{ name: '', port: 80, protocol: 'TCP' }] }));
+  state.setSlice('ns1/svc1-1', slice('ns1', 'svc1', endpoints, [{ name: '', port: 80, protocol: 'TCP' }]));
+  const proxier = new IptablesProxier(state, UPSTREAM_FAKE);
+  proxier.sync(true);
+  return proxier;
+}
+
+test('internalTrafficPolicy Local (TestInternalTrafficPolicy): the cluster IP goes to a KUBE-SVL chain of the local endpoints only', () => {
+  const proxier = itpLocal([{ addresses: ['10.0.1.1'], nodeName: 'test-node' }, { addresses: ['10.0.1.2'], nodeName: 'test-node' }, { addresses: ['10.0.1.3'], nodeName: 'host1' }]);
+  assert.equal(portProtoHash('ns1/svc1', 'tcp'), 'AQI2S6QIMU7PVVRP');
+  assert.equal(servicePortEndpointChainName('ns1/svc1', 'tcp', '10.0.1.1:80'), 'KUBE-SEP-3JOIVZTXZZRGORX4');
+  assert.equal(proxier.text(), golden(`${FILTER_CHAINS}
+    ${FIXED_FILTER}
+    *nat
+    :KUBE-NODEPORTS - [0:0]
+    :KUBE-SERVICES - [0:0]
+    :KUBE-MARK-MASQ - [0:0]
+    :KUBE-POSTROUTING - [0:0]
+    :KUBE-SEP-3JOIVZTXZZRGORX4 - [0:0]
+    :KUBE-SEP-IO5XOSKPAXIFQXAJ - [0:0]
+    :KUBE-SVL-AQI2S6QIMU7PVVRP - [0:0]
+    -A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-AQI2S6QIMU7PVVRP
+    ${NODEPORTS_LAST}
+    -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+    -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+    -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+    -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE
+    -A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -s 10.0.1.1 -j KUBE-MARK-MASQ
+    -A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80
+    -A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -s 10.0.1.2 -j KUBE-MARK-MASQ
+    -A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.2:80
+    -A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
+    -A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.1:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-3JOIVZTXZZRGORX4
+    -A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.2:80" -j KUBE-SEP-IO5XOSKPAXIFQXAJ
+    COMMIT
+  `));
+});
+
+test('internalTrafficPolicy Local with no local endpoint: the cluster IP is dropped in filter KUBE-SERVICES, no nat chains', () => {
+  const proxier = itpLocal([{ addresses: ['10.0.1.3'], nodeName: 'host1' }]);
+  assert.equal(proxier.text(), golden(`${FILTER_CHAINS}
+    -A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j DROP
+    ${FIXED_FILTER}
+    *nat
+    :KUBE-NODEPORTS - [0:0]
+    :KUBE-SERVICES - [0:0]
+    :KUBE-MARK-MASQ - [0:0]
+    :KUBE-POSTROUTING - [0:0]
+    ${NODEPORTS_LAST}
+    ${FIXED_NAT}`));
+});
+
+test('partial sync: a Service losing its endpoints moves its cluster IP rule from nat to filter and deletes its chains; the top-level chains stay whole', () => {
+  const state = new ProxyState('test-node');
+  overallCase(state);
+  const proxier = new IptablesProxier(state, UPSTREAM_FAKE);
+  proxier.sync(true);
+  state.setSlice('ns1/svc1-1', undefined);
+  const r = proxier.sync(false);
+  assert.equal(r.full, false);
+  assert.equal(r.rewritten, 1);
+  const lines = r.restore.split('\n');
+  assert.ok(lines.includes('-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j REJECT'));
+  assert.ok(!lines.some((l) => l.includes('ns1/svc1:p80 cluster IP')));
+  assert.ok(lines.includes('-X KUBE-SVC-XPGD46QRK7WJZT7O') && lines.includes('-X KUBE-SEP-SXIVWICOYRO3J4NJ'));
+  assert.ok(lines.some((l) => l.startsWith('-A KUBE-SERVICES -m comment --comment "ns2/svc2:p80 cluster IP"')), 'unchanged Services stay in KUBE-SERVICES');
+  assert.ok(!lines.some((l) => l.startsWith('-A KUBE-SVC-GNZBNJ2PO5MGZ6GT')), 'unchanged Services keep their chains unwritten');
+  // The next full sync matches a fresh proxier's.
+  const fresh = new IptablesProxier(state, UPSTREAM_FAKE);
+  fresh.sync(true);
+  assert.equal(proxier.sync(true).restore, fresh.text());
+});

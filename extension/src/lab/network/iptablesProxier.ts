@@ -7,7 +7,7 @@
  * sync rebuilds only the Services that changed, as upstream's does.
  */
 import { IPT_PREFIX } from './chainNames';
-import { type IptChain, type IptJump, type IptMatch, type IptRule, type IptTable, chainOrder, jump, renderTables, rule, verdict } from './iptablesRules';
+import { type IptChain, type IptJump, type IptMatch, type IptRule, type IptTable, chainOrder, jump, rule, verdict } from './iptablesRules';
 import { type Endpoint, type ProxyState, type ServicePort, categorizeEndpoints, externallyAccessible, usesClusterEndpoints, usesLocalEndpoints } from './serviceInfo';
 
 /** ProxierConfig is what kube-proxy's flags and its node give every proxier. */
@@ -50,6 +50,35 @@ interface Fragment {
   natServices: IptRule[];
   natNodePorts: IptRule[];
   natChains: IptChain[];
+  /** lines are the fragment's rules in each top-level chain, rendered once: a sync that keeps them reuses the chain's text. */
+  lines: Record<TopChain, string>;
+  /** rendered are its nat chains with their rules rendered once. */
+  rendered: RenderedChain[];
+}
+
+const TOP_CHAINS = ['filterNodePorts', 'filterServices', 'filterExternal', 'filterFirewall', 'natServices', 'natNodePorts'] as const;
+type TopChain = typeof TOP_CHAINS[number];
+
+/** ruleLines renders rules as iptables-restore lines. */
+function ruleLines(rules: readonly IptRule[]): string {
+  let out = '';
+  for (const r of rules) out += `${r.text}\n`;
+  return out;
+}
+
+/** RenderedChain is a chain's name and its rules' text. */
+interface RenderedChain {
+  name: string;
+  text: string;
+}
+
+/** renderTable prints one table as iptables-save does, from already rendered chains. */
+function renderTable(name: string, chains: readonly RenderedChain[], stale: readonly string[] = []): string {
+  let out = `*${name}\n`;
+  for (const c of chains) out += `:${c.name} - [0:0]\n`;
+  for (const c of chains) out += c.text;
+  if (stale.length) out += `${stale.map((c) => `:${c} - [0:0]\n`).join('')}${stale.map((c) => `-X ${c}\n`).join('')}`;
+  return `${out}COMMIT\n`;
 }
 
 /** SyncResult tells what one sync did: full or partial, the Services it rewrote, and the iptables-restore input it wrote. */
@@ -67,6 +96,8 @@ export class IptablesProxier {
   private readonly endpointCounts = new Map<string, number>();
   private totalEndpoints = 0;
   private largeClusterMode = false;
+  /** topLines caches each top-level chain's Service rules in Service order; undefined once a fragment's share changes. */
+  private topLines: Record<TopChain, string> | undefined;
 
   constructor(private readonly state: ProxyState, private readonly config: ProxierConfig) {}
 
@@ -95,13 +126,17 @@ export class IptablesProxier {
       if (before) {
         const kept = new Set(after.natChains.map((c) => c.name));
         for (const c of before.natChains) if (!kept.has(c.name)) stale.push(c.name);
+        if (TOP_CHAINS.some((t) => before.lines[t] !== after.lines[t])) this.topLines = undefined;
       } else {
         reordered = true;
       }
       this.fragments.set(key, after);
     }
     if (full) for (const key of [...this.fragments.keys()]) if (!this.state.services.has(key)) this.fragments.delete(key);
-    if (reordered) this.order = [...this.fragments.keys()].sort();
+    if (reordered) {
+      this.order = [...this.fragments.keys()].sort();
+      this.topLines = undefined;
+    }
     const restore = full ? this.text() : this.partialRestore(rebuild.filter((k) => this.fragments.has(k)), stale);
     return { full, services: this.fragments.size, rewritten: rebuild.length, restore };
   }
@@ -157,17 +192,52 @@ export class IptablesProxier {
 
   /** text is the rule set as iptables-save prints the filter and nat tables. */
   text(): string {
-    return renderTables(this.tables());
+    const top = this.renderedTop();
+    const filter = [...top.filter].sort((a, b) => chainOrder(a.name, b.name));
+    // chainOrder puts KUBE-NODEPORTS and KUBE-SERVICES first, the rest by name: sort the
+    // names natively (a comparator over every Service's chains is the costliest step).
+    const texts = new Map<string, string>();
+    for (const ch of top.nat) texts.set(ch.name, ch.text);
+    for (const k of this.order) for (const ch of (this.fragments.get(k) as Fragment).rendered) texts.set(ch.name, ch.text);
+    const first = [KUBE_NODEPORTS, KUBE_SERVICES].filter((n) => texts.has(n));
+    const rest = [...texts.keys()].filter((n) => n !== KUBE_NODEPORTS && n !== KUBE_SERVICES).sort();
+    const nat = [...first, ...rest].map((name) => ({ name, text: texts.get(name) as string }));
+    return renderTable('filter', filter) + renderTable('nat', nat);
+  }
+
+  /** renderedTop is topLevel as text, the Services' shares taken from the cache (rebuilt when a share changed). */
+  private renderedTop(): { filter: RenderedChain[]; nat: RenderedChain[] } {
+    let lines = this.topLines;
+    if (!lines) {
+      const parts: Record<TopChain, string[]> = { filterNodePorts: [], filterServices: [], filterExternal: [], filterFirewall: [], natServices: [], natNodePorts: [] };
+      for (const k of this.order) {
+        const f = this.fragments.get(k) as Fragment;
+        for (const t of TOP_CHAINS) if (f.lines[t]) parts[t].push(f.lines[t]);
+      }
+      lines = this.topLines = {
+        filterNodePorts: parts.filterNodePorts.join(''), filterServices: parts.filterServices.join(''), filterExternal: parts.filterExternal.join(''),
+        filterFirewall: parts.filterFirewall.join(''), natServices: parts.natServices.join(''), natNodePorts: parts.natNodePorts.join(''),
+      };
+    }
+    const top = this.topLevel([]);
+    const withShare = (c: IptChain, share: string): RenderedChain => ({ name: c.name, text: share + ruleLines(c.rules) });
+    const filterShare: Record<string, string> = { [KUBE_NODEPORTS]: lines.filterNodePorts, [KUBE_SERVICES]: lines.filterServices, [KUBE_EXTERNAL_SERVICES]: lines.filterExternal, [KUBE_PROXY_FIREWALL]: lines.filterFirewall };
+    const natShare: Record<string, string> = { [KUBE_SERVICES]: lines.natServices, [KUBE_NODEPORTS]: lines.natNodePorts };
+    return {
+      filter: top.filter.map((c) => withShare(c, filterShare[c.name] ?? '')),
+      nat: top.nat.map((c) => withShare(c, natShare[c.name] ?? '')),
+    };
   }
 
   /** partialRestore is what a partial sync writes: every top-level chain, the rewritten Services' chains, and deletions of stale ones. */
   private partialRestore(rewritten: string[], stale: string[]): string {
-    const frags = this.order.map((k) => this.fragments.get(k) as Fragment);
-    const top = this.topLevel(frags);
-    const natChains = [...top.nat, ...rewritten.flatMap((k) => (this.fragments.get(k) as Fragment).natChains)];
-    let text = renderTables([{ name: 'filter', chains: top.filter }, { name: 'nat', chains: natChains }]);
-    if (stale.length) text = text.replace(/COMMIT\n$/, `${stale.map((c) => `:${c} - [0:0]\n`).join('')}${stale.map((c) => `-X ${c}\n`).join('')}COMMIT\n`);
-    return text;
+    const top = this.renderedTop();
+    const nat: RenderedChain[] = [...top.nat];
+    for (const k of rewritten) {
+      const f = this.fragments.get(k) as Fragment;
+      for (const ch of f.rendered) nat.push(ch);
+    }
+    return renderTable('filter', top.filter) + renderTable('nat', nat, stale);
   }
 
   /** topLevel assembles the chains every sync rewrites from the fragments in Service order. */
@@ -220,9 +290,14 @@ export class IptablesProxier {
 
   /** fragment renders one Service's ports (ordered by port name, then protocol). */
   private fragment(ports: ServicePort[]): Fragment {
-    const f: Fragment = { filterServices: [], filterExternal: [], filterNodePorts: [], filterFirewall: [], natServices: [], natNodePorts: [], natChains: [] };
+    const f: Fragment = {
+      filterServices: [], filterExternal: [], filterNodePorts: [], filterFirewall: [], natServices: [], natNodePorts: [], natChains: [],
+      lines: { filterNodePorts: '', filterServices: '', filterExternal: '', filterFirewall: '', natServices: '', natNodePorts: '' }, rendered: [],
+    };
     const sorted = [...ports].sort((a, b) => (a.port < b.port ? -1 : a.port > b.port ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
     for (const p of sorted) this.servicePort(p, f);
+    for (const t of TOP_CHAINS) f.lines[t] = ruleLines(f[t]);
+    for (const ch of f.natChains) f.rendered.push({ name: ch.name, text: ruleLines(ch.rules) });
     return f;
   }
 
