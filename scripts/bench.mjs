@@ -11,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
-const FILE_TIMEOUT_MS = 150_000;
+// The scheduler's file runs several scheduler_perf workloads on 5,000 nodes, each with its own lab.
+const FILE_TIMEOUT_MS = 300_000;
 
 const log = (message) => process.stderr.write(`[kubelab] ${message}\n`);
 

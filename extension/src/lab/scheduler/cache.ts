@@ -7,7 +7,7 @@
 import { keyOf } from '../api/meta';
 import type { Node, Pod } from '../api/types';
 import { Snapshot } from './framework/snapshot';
-import { type ImageStateSummary, NodeInfo } from './nodeInfo';
+import { type ImageStateSummary, NO_IMAGES, NodeInfo } from './nodeInfo';
 
 /** Labels nodeTree groups nodes by (utilnode.GetZoneKey: region and zone). */
 const REGION = 'topology.kubernetes.io/region';
@@ -205,6 +205,7 @@ export class SchedulerCache {
       if (s.numNodes <= 0) this.images.delete(n);
     }
     this.imagesOf.set(name, next);
-    info.imageStates = next;
+    // A node without images shares one empty map with the others: ImageLocality reads it for every node it scores.
+    info.imageStates = next.size ? next : NO_IMAGES;
   }
 }

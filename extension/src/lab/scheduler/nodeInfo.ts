@@ -4,8 +4,8 @@
  */
 import { keyOf } from '../api/meta';
 import { value } from '../api/quantity';
-import type { Node, Pod } from '../api/types';
-import { HostPortInfo, type NodeUsage, type Resource, hostPorts, podResourceRequests, toRequests, toResource } from './podResources';
+import type { Node, Pod, Taint } from '../api/types';
+import { type HostPort, HostPortInfo, type Resource, hostPorts, podResourceRequests, toRequests, toResource } from './podResources';
 
 /** Resources is what a node can allocate: a full Resource and how many pods. */
 export type Resources = Resource & { pods: number };
@@ -31,13 +31,34 @@ function affinityOf(pod: Pod): { podAffinity?: unknown; podAntiAffinity?: { requ
   return pod.spec.affinity as ReturnType<typeof affinityOf>;
 }
 
+/** PodUsage is what one pod adds to a node's sums. */
+interface PodUsage {
+  requested: Resource;
+  nonZeroMilliCPU: number;
+  nonZeroMemory: number;
+  ports: HostPort[];
+}
+
+/** frozenPodUsage remembers the usage of frozen pods (the informers' objects are): preemption adds the same pods to many node copies. */
+const frozenPodUsage = new WeakMap<Pod, PodUsage>();
+
+/** podUsage works out what pod adds to a node: resource.PodRequests, with scoring's defaults, and its host ports. */
+function podUsage(pod: Pod): PodUsage {
+  const frozen = Object.isFrozen(pod);
+  const known = frozen ? frozenPodUsage.get(pod) : undefined;
+  if (known) return known;
+  const nz = podResourceRequests(pod, true);
+  const usage = { requested: toResource(podResourceRequests(pod)), nonZeroMilliCPU: nz.cpu ?? 0, nonZeroMemory: nz.memory ?? 0, ports: hostPorts(pod) };
+  if (frozen) frozenPodUsage.set(pod, usage);
+  return usage;
+}
+
 /**
  * NodeInfo keeps, as upstream's does, the sums filters and scores read for every
  * pod — requested resources, requests with scoring's defaults, host ports in use —
  * updated as pods come and go rather than summed per cycle. The hot ones are plain
  * number fields (NodeResourcesFit and BalancedAllocation read them for every node
- * of every cycle); requested, nonZeroRequested and usage are views built from
- * them, and a view read earlier stays as it was.
+ * of every cycle); requested and nonZeroRequested are copies built from them.
  */
 export class NodeInfo {
   readonly pods = new Map<string, Pod>();
@@ -61,20 +82,28 @@ export class NodeInfo {
   readonly podsWithAffinity = new Map<string, Pod>();
   /** podsWithRequiredAntiAffinity are the pods here with required anti-affinity terms. */
   readonly podsWithRequiredAntiAffinity = new Map<string, Pod>();
-  /** imageStates are the node's images (node.status.images) with how many nodes hold each, kept by the cache. */
-  imageStates = new Map<string, ImageStateSummary>();
+  /** imageStates are the node's images (node.status.images) with how many nodes hold each, kept (and replaced) by the cache. */
+  imageStates: ReadonlyMap<string, ImageStateSummary> = NO_IMAGES;
   /** generation grows with every change, so a snapshot can tell what moved. */
   generation = 0;
-  /** name is the node's name, read for every node a cycle visits. */
+  /**
+   * name, unschedulable and taints are the node's, read by filters for every node a
+   * cycle visits: kept here, beside the sums, they cost no trip to the Node object.
+   */
   name: string;
+  unschedulable: boolean;
+  taints: readonly Taint[] | undefined;
   private current: Node;
   private alloc: Resources;
-  private usageView?: NodeUsage;
+  /** usages are what each pod added, taken away again when it goes. */
+  private readonly usages = new Map<string, PodUsage>();
 
-  constructor(node: Node) {
+  constructor(node: Node, alloc: Resources = allocatableOf(node)) {
     this.current = node;
     this.name = node.metadata.name ?? '';
-    this.alloc = allocatableOf(node);
+    this.unschedulable = node.spec?.unschedulable ?? false;
+    this.taints = node.spec?.taints;
+    this.alloc = alloc;
     this.setAllocatable();
   }
 
@@ -85,9 +114,10 @@ export class NodeInfo {
   set node(node: Node) {
     this.current = node;
     this.name = node.metadata.name ?? '';
+    this.unschedulable = node.spec?.unschedulable ?? false;
+    this.taints = node.spec?.taints;
     this.alloc = allocatableOf(node);
     this.setAllocatable();
-    this.usageView = undefined;
     this.generation++;
   }
 
@@ -107,18 +137,15 @@ export class NodeInfo {
     return { milliCPU: this.nonZeroMilliCPU, memory: this.nonZeroMemory };
   }
 
-  /** usage is allocatable, the sums and the ports in one view. */
-  get usage(): NodeUsage {
-    return (this.usageView ??= { allocatable: this.alloc, requested: this.requested, nonZeroRequested: this.nonZeroRequested, usedPorts: this.usedPorts });
-  }
-
   addPod(pod: Pod): void {
     const key = keyOf(pod);
     if (this.pods.has(key)) this.removePod(pod);
     this.pods.set(key, pod);
     if (hasAffinityTerms(pod)) this.podsWithAffinity.set(key, pod);
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.set(key, pod);
-    this.account(pod, 1);
+    const usage = podUsage(pod);
+    this.usages.set(key, usage);
+    this.account(usage, 1);
   }
 
   removePod(pod: Pod): void {
@@ -128,14 +155,30 @@ export class NodeInfo {
     this.pods.delete(key);
     this.podsWithAffinity.delete(key);
     this.podsWithRequiredAntiAffinity.delete(key);
-    this.account(old, -1);
+    const usage = this.usages.get(key) as PodUsage;
+    this.usages.delete(key);
+    this.account(usage, -1);
   }
 
-  /** clone copies the node's bookkeeping, for what-if evaluation (nominated pods, preemption). */
+  /**
+   * clone copies the node's bookkeeping, for what-if evaluation (nominated pods,
+   * preemption): the pods and the sums as they are, nothing worked out again.
+   */
   clone(): NodeInfo {
-    const c = new NodeInfo(this.current);
-    for (const p of this.pods.values()) c.addPod(p);
+    const c = new NodeInfo(this.current, this.alloc);
+    for (const [key, pod] of this.pods) c.pods.set(key, pod);
+    for (const [key, pod] of this.podsWithAffinity) c.podsWithAffinity.set(key, pod);
+    for (const [key, pod] of this.podsWithRequiredAntiAffinity) c.podsWithRequiredAntiAffinity.set(key, pod);
+    for (const [key, usage] of this.usages) c.usages.set(key, usage);
+    c.reqMilliCPU = this.reqMilliCPU;
+    c.reqMemory = this.reqMemory;
+    c.reqEphemeralStorage = this.reqEphemeralStorage;
+    c.reqScalar = this.reqScalar;
+    c.nonZeroMilliCPU = this.nonZeroMilliCPU;
+    c.nonZeroMemory = this.nonZeroMemory;
+    c.usedPorts = this.usedPorts;
     c.imageStates = this.imageStates;
+    c.generation = this.pods.size;
     return c;
   }
 
@@ -146,8 +189,8 @@ export class NodeInfo {
     this.allocPods = this.alloc.pods;
   }
 
-  private account(pod: Pod, sign: 1 | -1): void {
-    const r = toResource(podResourceRequests(pod));
+  private account(usage: PodUsage, sign: 1 | -1): void {
+    const r = usage.requested;
     this.reqMilliCPU += sign * r.milliCPU;
     this.reqMemory += sign * r.memory;
     this.reqEphemeralStorage += sign * r.ephemeralStorage;
@@ -157,19 +200,20 @@ export class NodeInfo {
       for (const [name, v] of scalars) sums[name] = (sums[name] ?? 0) + sign * v;
       this.reqScalar = sums;
     }
-    const nz = podResourceRequests(pod, true);
-    this.nonZeroMilliCPU += sign * (nz.cpu ?? 0);
-    this.nonZeroMemory += sign * (nz.memory ?? 0);
-    const ports = hostPorts(pod);
+    this.nonZeroMilliCPU += sign * usage.nonZeroMilliCPU;
+    this.nonZeroMemory += sign * usage.nonZeroMemory;
+    const ports = usage.ports;
     if (ports.length) {
       const used = this.usedPorts.clone();
       for (const p of ports) used.add(p, sign);
       this.usedPorts = used;
     }
-    this.usageView = undefined;
     this.generation++;
   }
 }
+
+/** NO_IMAGES is the imageStates of every node that reports no images. */
+export const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
 
 function allocatableOf(node: Node): Resources {
   const a = node.status?.allocatable ?? {};

@@ -6,7 +6,6 @@
  */
 import { milliValue, value } from '../api/quantity';
 import type { Container, ContainerPort, Pod, ResourceList } from '../api/types';
-import type { NodeInfo } from './nodeInfo';
 
 /** DEFAULT_MILLI_CPU_REQUEST and DEFAULT_MEMORY_REQUEST are what scoring counts for a container requesting nothing (schedutil). */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
@@ -173,22 +172,4 @@ export class HostPortInfo {
   get size(): number {
     return [...this.byIP.values()].reduce((n, ports) => n + ports.size, 0);
   }
-}
-
-/**
- * NodeUsage is the part of framework.NodeInfo the resource and port plugins read:
- * allocatable and requested as full Resources (ephemeral storage, extended
- * resources), NonZeroRequested as resource.PodRequests counts it (init containers,
- * sidecars, overhead), and the host ports in use.
- */
-export interface NodeUsage {
-  allocatable: Resource & { pods: number };
-  requested: Resource;
-  nonZeroRequested: { milliCPU: number; memory: number };
-  usedPorts: HostPortInfo;
-}
-
-/** nodeUsage is node's allocatable, requested sums and ports, which NodeInfo keeps up to date as pods come and go. */
-export function nodeUsage(node: NodeInfo): NodeUsage {
-  return node.usage;
 }

@@ -15,6 +15,6 @@ export function toleratesUnschedulable(pod: Pod): boolean {
 export const nodeUnschedulable = {
   name: NodeUnschedulable,
   filter(_state: CycleState, pod: Pod, node: NodeInfo): Status {
-    return node.node.spec?.unschedulable && !toleratesUnschedulable(pod) ? unresolvable(NodeUnschedulable, ERR_REASON_UNSCHEDULABLE) : SUCCESS;
+    return node.unschedulable && !toleratesUnschedulable(pod) ? unresolvable(NodeUnschedulable, ERR_REASON_UNSCHEDULABLE) : SUCCESS;
   },
 } satisfies FilterPlugin;

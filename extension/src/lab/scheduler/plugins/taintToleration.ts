@@ -16,7 +16,7 @@ export function untoleratedTaintReason(taint: Taint): string {
 
 /** untoleratedTaint is the first NoSchedule/NoExecute taint of node the pod does not tolerate, or undefined when it may go there. */
 export function untoleratedTaint(pod: Pod, node: NodeInfo): Taint | undefined {
-  return findMatchingUntoleratedTaint(node.node.spec?.taints, pod.spec.tolerations, doNotScheduleTaint);
+  return node.taints?.length ? findMatchingUntoleratedTaint(node.taints, pod.spec.tolerations, doNotScheduleTaint) : undefined;
 }
 
 /** preferNoScheduleTolerations are the tolerations that count for scoring: PreferNoSchedule or any effect. */
@@ -62,7 +62,7 @@ export const taintToleration = {
     return taint ? unresolvable(TaintToleration, untoleratedTaintReason(taint)) : SUCCESS;
   },
   score(state: CycleState, pod: Pod, node: NodeInfo): number {
-    const taints = node.node.spec?.taints;
+    const taints = node.taints;
     return taints?.length ? countIntolerableTaintsPreferNoSchedule(taints, scoringTolerations(state, pod)) : 0;
   },
   normalizeScore(_state: CycleState, _pod: Pod, scores: { node: string; score: number }[]): void {
