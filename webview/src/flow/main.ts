@@ -5,11 +5,13 @@
  * happen. A pure view of the host's messages, drawn once per animation frame.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '../shared/base.css';
 import './flow.css';
 import type { ClusterState, FlowFromPanel, FlowPanelState, FlowReaction, FlowStep, FlowToPanel, FlowView } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { h } from '../shared/dom';
 import { type ManifestEditor, TextAreaEditor } from './editor';
-import { el, renderChain, renderReaction, renderRequest } from './render';
+import { renderChain, renderReaction, renderRequest } from './render';
 import { stampStyleNonce } from './styleNonce';
 
 /** page is this bundle's <script>: the page's nonce, and where the extension's files are (Monaco's workers sit beside it). */
@@ -47,8 +49,8 @@ let reactions: FlowReaction[] = [];
 let sending = false;
 
 const app = document.getElementById('app') as HTMLElement;
-const toolbar = el('header', 'toolbar');
-const title = el('span', 'cluster');
+const toolbar = h('header', 'toolbar');
+const title = h('span', 'cluster');
 const send = document.createElement('vscode-button');
 send.id = 'send';
 send.textContent = 'Send';
@@ -63,28 +65,28 @@ const startButton = document.createElement('vscode-button');
 startButton.id = 'start';
 startButton.textContent = 'Start Lab';
 startButton.setAttribute('secondary', '');
-const status = el('span', 'status');
+const status = h('span', 'status');
 status.setAttribute('role', 'status');
 status.setAttribute('aria-live', 'polite');
 toolbar.append(title, send, dryRun, startButton, status);
 
 let editor: ManifestEditor = new TextAreaEditor(saved.text);
 let schema: unknown;
-const editorPane = el('section', 'editor');
+const editorPane = h('section', 'editor');
 editorPane.setAttribute('aria-label', 'Manifest');
 editorPane.append(editor.element);
 
-const flowPane = el('section', 'flow');
+const flowPane = h('section', 'flow');
 flowPane.setAttribute('aria-label', 'Request flow');
-const requests = el('div', 'requests');
-const reactionsHead = el('h2', undefined, 'Reactions');
-const chainHolder = el('div', 'chain-holder');
-const timeline = el('ol', 'timeline');
+const requests = h('div', 'requests');
+const reactionsHead = h('h2', undefined, 'Reactions');
+const chainHolder = h('div', 'chain-holder');
+const timeline = h('ol', 'timeline');
 timeline.setAttribute('aria-label', 'Reactions, as they happen');
-const reactionsHint = el('p', 'muted');
+const reactionsHint = h('p', 'muted');
 flowPane.append(requests, reactionsHead, chainHolder, reactionsHint, timeline);
 
-const layout = el('main', 'layout');
+const layout = h('main', 'layout');
 layout.append(editorPane, flowPane);
 app.append(toolbar, layout);
 
@@ -147,9 +149,9 @@ function flowSummary(f: FlowView): string {
 
 function drawFlow(): void {
   if (!flow) {
-    requests.replaceChildren(el('p', 'muted', 'Each document of the manifest becomes one request; its flow through the API server shows here.'));
+    requests.replaceChildren(h('p', 'muted', 'Each document of the manifest becomes one request; its flow through the API server shows here.'));
   } else if (flow.error) {
-    requests.replaceChildren(el('p', 'error', flow.error));
+    requests.replaceChildren(h('p', 'error', flow.error));
   } else {
     requests.replaceChildren(...flow.requests.map(renderRequest));
   }

@@ -5,16 +5,10 @@
  * and watchers of the write — and the reactions down the chain.
  */
 import type { FlowEvaluation, FlowPatchOperation, FlowPlugin, FlowReaction, FlowRequest, FlowRule, FlowStage, FlowStep } from '../shared/protocol';
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { h } from '../shared/dom';
 
 function icon(name: string, label?: string): HTMLElement {
-  const i = el('span', `codicon codicon-${name}`);
+  const i = h('span', `codicon codicon-${name}`);
   if (label) {
     i.setAttribute('role', 'img');
     i.setAttribute('aria-label', label);
@@ -40,34 +34,34 @@ const STAGE_TITLES: Record<string, string> = {
 
 /** renderRequest draws one document's request: its answer, then each stage of the pipeline in order. */
 export function renderRequest(r: FlowRequest): HTMLElement {
-  const section = el('section', `request ${r.outcome}`);
+  const section = h('section', `request ${r.outcome}`);
   section.setAttribute('aria-label', `Request for ${r.ref}`);
-  const head = el('header');
-  head.append(icon(r.outcome === 'failed' ? 'error' : 'pass', r.outcome), el('span', 'summary', r.summary));
-  const facts = el('span', 'facts', `${r.verb.toUpperCase()} ${r.path} → ${r.code}${r.durationMs ? ` · ${formatMs(r.durationMs)}` : ''}`);
+  const head = h('header');
+  head.append(icon(r.outcome === 'failed' ? 'error' : 'pass', r.outcome), h('span', 'summary', r.summary));
+  const facts = h('span', 'facts', `${r.verb.toUpperCase()} ${r.path} → ${r.code}${r.durationMs ? ` · ${formatMs(r.durationMs)}` : ''}`);
   head.append(facts);
   section.append(head);
   if (!r.stages.length) {
-    section.append(el('p', 'muted', r.trace === '' && r.code ? 'This cluster keeps no request traces: only the answer is known.' : 'Nothing was sent: the request was refused before reaching the API server.'));
+    section.append(h('p', 'muted', r.trace === '' && r.code ? 'This cluster keeps no request traces: only the answer is known.' : 'Nothing was sent: the request was refused before reaching the API server.'));
     return section;
   }
-  const list = el('ol', 'stages');
+  const list = h('ol', 'stages');
   for (const s of r.stages) list.append(renderStage(s, r));
   section.append(list);
   if (r.rejected) {
     const who = r.rejected.plugin ? `${r.rejected.plugin} (${r.rejected.stage})` : r.rejected.stage;
-    section.append(el('p', 'rejected-by', `Rejected at ${who}: ${r.message}`));
+    section.append(h('p', 'rejected-by', `Rejected at ${who}: ${r.message}`));
   }
   return section;
 }
 
 function renderStage(s: FlowStage, r: FlowRequest): HTMLElement {
-  const li = el('li', `stage ${s.result}`);
+  const li = h('li', `stage ${s.result}`);
   li.dataset.stage = s.name;
-  const head = el('div', 'stage-head');
-  head.append(icon(RESULT_ICON[s.result], s.result), el('span', 'stage-name', STAGE_TITLES[s.name] ?? s.name), el('span', 'duration', formatMs(s.durationMs)));
+  const head = h('div', 'stage-head');
+  head.append(icon(RESULT_ICON[s.result], s.result), h('span', 'stage-name', STAGE_TITLES[s.name] ?? s.name), h('span', 'duration', formatMs(s.durationMs)));
   li.append(head);
-  const body = el('div', 'stage-body');
+  const body = h('div', 'stage-body');
   switch (s.name) {
     case 'authentication':
       body.append(line(s.result === 'ok' ? `User "${r.user || s.detail}"` : s.detail), line(r.groups.length ? `groups: ${r.groups.join(', ')}` : ''));
@@ -84,7 +78,7 @@ function renderStage(s: FlowStage, r: FlowRequest): HTMLElement {
       if (s.detail) body.append(line(s.detail));
   }
   if (s.plugins.length) {
-    const plugins = el('ul', 'plugins');
+    const plugins = h('ul', 'plugins');
     for (const p of s.plugins) plugins.append(renderPlugin(p));
     body.append(plugins);
   }
@@ -101,23 +95,23 @@ function authorizationText(s: FlowStage, r: FlowRequest): string {
 }
 
 function renderRule(rule: FlowRule): HTMLElement {
-  const dl = el('dl', 'rule');
+  const dl = h('dl', 'rule');
   dl.setAttribute('aria-label', 'The RBAC rule that allowed it');
   const rows: [string, string[]][] = [['verbs', rule.verbs], ['apiGroups', rule.apiGroups.map((g) => (g === '' ? '""' : g))], ['resources', rule.resources], ['resourceNames', rule.resourceNames], ['nonResourceURLs', rule.nonResourceURLs]];
-  for (const [k, v] of rows) if (v.length) dl.append(el('dt', undefined, k), el('dd', undefined, `[${v.join(', ')}]`));
+  for (const [k, v] of rows) if (v.length) dl.append(h('dt', undefined, k), h('dd', undefined, `[${v.join(', ')}]`));
   return dl;
 }
 
 function renderPlugin(p: FlowPlugin): HTMLElement {
-  const li = el('li', `plugin ${p.verdict}${p.patch.length ? ' patched' : ''}`);
-  const head = el('div', 'plugin-head');
+  const li = h('li', `plugin ${p.verdict}${p.patch.length ? ' patched' : ''}`);
+  const head = h('div', 'plugin-head');
   const mark = p.verdict === 'denied' ? icon('error', 'denied') : p.patch.length ? icon('diff', 'changed the object') : icon('check', 'admitted');
-  head.append(mark, el('span', 'plugin-name', p.name), el('span', 'duration', formatMs(p.durationMs)));
+  head.append(mark, h('span', 'plugin-name', p.name), h('span', 'duration', formatMs(p.durationMs)));
   li.append(head);
-  if (p.message) li.append(el('div', 'plugin-message', p.message));
+  if (p.message) li.append(h('div', 'plugin-message', p.message));
   if (p.patch.length) li.append(renderPatch(p.patch));
   if (p.evaluations.length) {
-    const ul = el('ul', 'evaluations');
+    const ul = h('ul', 'evaluations');
     for (const e of p.evaluations) ul.append(renderEvaluation(e));
     li.append(ul);
   }
@@ -126,9 +120,9 @@ function renderPlugin(p: FlowPlugin): HTMLElement {
 
 /** renderPatch shows a JSON patch as a diff: + added, - removed, ~ replaced. */
 export function renderPatch(patch: readonly FlowPatchOperation[]): HTMLElement {
-  const pre = el('pre', 'diff');
+  const pre = h('pre', 'diff');
   pre.setAttribute('aria-label', 'Patch');
-  for (const op of patch) pre.append(el('span', `diff-${op.op}`, `${patchLine(op)}\n`));
+  for (const op of patch) pre.append(h('span', `diff-${op.op}`, `${patchLine(op)}\n`));
   return pre;
 }
 
@@ -145,11 +139,11 @@ export function patchLine(op: FlowPatchOperation): string {
 }
 
 function renderEvaluation(e: FlowEvaluation): HTMLElement {
-  const li = el('li', `evaluation ${e.result}`);
+  const li = h('li', `evaluation ${e.result}`);
   const mark = e.result === 'true' ? icon('pass', 'true') : e.result === 'false' ? icon('error', 'false') : icon('warning', 'error');
-  const where = el('span', 'policy', `${e.policy} · ${e.binding} [${e.actions.join(', ')}]`);
-  li.append(mark, el('code', 'cel', e.expression), el('span', 'result', `→ ${e.result}`), where);
-  if (e.message && e.result !== 'true') li.append(el('div', 'plugin-message', e.message));
+  const where = h('span', 'policy', `${e.policy} · ${e.binding} [${e.actions.join(', ')}]`);
+  li.append(mark, h('code', 'cel', e.expression), h('span', 'result', `→ ${e.result}`), where);
+  if (e.message && e.result !== 'true') li.append(h('div', 'plugin-message', e.message));
   return li;
 }
 
@@ -166,13 +160,13 @@ export const STEPS: readonly { step: FlowStep; title: string; icon: string }[] =
 
 /** renderChain is the strip of steps, each lit with how many reactions it had. */
 export function renderChain(counts: ReadonlyMap<FlowStep, number>): HTMLElement {
-  const ol = el('ol', 'chain');
+  const ol = h('ol', 'chain');
   ol.setAttribute('aria-label', 'Reactions down the chain');
   for (const s of STEPS) {
     const n = counts.get(s.step) ?? 0;
-    const li = el('li', n ? 'lit' : '');
+    const li = h('li', n ? 'lit' : '');
     li.dataset.step = s.step;
-    li.append(icon(s.icon), el('span', undefined, s.title), el('span', 'count', String(n)));
+    li.append(icon(s.icon), h('span', undefined, s.title), h('span', 'count', String(n)));
     li.setAttribute('aria-label', `${s.title}: ${n} ${n === 1 ? 'reaction' : 'reactions'}`);
     ol.append(li);
   }
@@ -181,15 +175,15 @@ export function renderChain(counts: ReadonlyMap<FlowStep, number>): HTMLElement 
 
 /** renderReaction is one row of the timeline. */
 export function renderReaction(x: FlowReaction): HTMLElement {
-  const li = el('li', `reaction step-${x.step}${x.warning ? ' warning' : ''}`);
+  const li = h('li', `reaction step-${x.step}${x.warning ? ' warning' : ''}`);
   li.dataset.step = x.step;
   li.append(
-    el('time', 'at', clockTime(x.at)),
-    el('span', 'step', STEPS.find((s) => s.step === x.step)?.title ?? x.step),
-    el('span', 'component', x.component),
-    el('span', 'reason', x.reason),
-    el('span', 'object', x.object),
-    el('span', 'message', x.message),
+    h('time', 'at', clockTime(x.at)),
+    h('span', 'step', STEPS.find((s) => s.step === x.step)?.title ?? x.step),
+    h('span', 'component', x.component),
+    h('span', 'reason', x.reason),
+    h('span', 'object', x.object),
+    h('span', 'message', x.message),
   );
   li.querySelector('time')?.setAttribute('datetime', x.at);
   return li;
@@ -202,7 +196,7 @@ function clockTime(at: string): string {
 }
 
 function line(text: string): HTMLElement {
-  return el('div', 'line', text);
+  return h('div', 'line', text);
 }
 
 function formatMs(ms: number): string {

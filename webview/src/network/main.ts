@@ -10,9 +10,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '../shared/base.css';
 import './network.css';
 import type { ClusterState, NetworkFromPanel, NetworkPanelState, NetworkRulesView, NetworkToPanel, NetworkTraceView } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { button, h } from '../shared/dom';
 import { NetworkDrawing, type Point } from './drawing';
 import {
   type Anchor, NetworkState, destinationChoices, hopAnchor, lookupAnswer, outcomeClass, parseDestination, parseDnsName, parseSource, ruleLines, sourceAnchor,
@@ -40,12 +42,6 @@ let awaitingLookup: string | undefined;
 let lookupName: string | undefined;
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text !== undefined) el.textContent = text;
-  return el;
-};
 type Select = HTMLElement & { value: string };
 type TextField = HTMLElement & { value: string; invalid: boolean };
 const select = (id: string, label: string): Select => {
@@ -53,14 +49,6 @@ const select = (id: string, label: string): Select => {
   s.id = id;
   s.setAttribute('aria-label', label);
   return s;
-};
-const button = (id: string, label: string, icon: string, secondary = false): HTMLElement => {
-  const b = document.createElement('vscode-button');
-  b.id = id;
-  b.textContent = label;
-  b.setAttribute('icon', icon);
-  if (secondary) b.setAttribute('secondary', '');
-  return b;
 };
 const iconButton = (id: string, label: string, icon: string): HTMLButtonElement => {
   const b = h('button', 'icon-button');
@@ -95,7 +83,7 @@ notice.hidden = true;
 
 const empty = h('div', 'empty');
 const emptyText = h('p');
-const startButton = button('start', 'Start Lab', 'play');
+const startButton = button('start', 'Start Lab', 'play', false);
 startButton.addEventListener('click', () => api.post({ type: 'startLab' }));
 empty.append(emptyText, startButton);
 
@@ -112,7 +100,7 @@ traceTool.setAttribute('aria-label', 'Trace a packet');
 const sourceSelect = select('source', 'Source');
 const destSelect = select('destination', 'Destination');
 const customField = field('custom', 'Destination address or name and port', '10.96.0.1:443 or web.default:80', saved.custom ?? '');
-const traceButton = button('trace', 'Trace', 'debug-start');
+const traceButton = button('trace', 'Trace', 'debug-start', false);
 const toolGrid = h('div', 'form');
 toolGrid.append(h('label', undefined, 'From'), sourceSelect, h('label', undefined, 'To'), destSelect, h('span'), customField);
 traceTool.append(h('h2', undefined, 'Packet trace'), toolGrid, traceButton);

@@ -9,9 +9,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '../shared/base.css';
 import './pods.css';
 import type { ClusterState, PodView, PodsFromPanel, PodsPanelState, PodsToPanel } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { emptyState, h } from '../shared/dom';
 import { type Changes, PodsState, UNSCHEDULED, chipClass, formatBytes, formatCPU } from './podsState';
 import { HeatMap } from './heatMap';
 import { renderDetail } from './detail';
@@ -30,12 +32,6 @@ let selected = saved.selected;
 /** focusNode is the node the heat-map opened below itself. */
 let focusNode: string | undefined;
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text !== undefined) el.textContent = text;
-  return el;
-};
 
 // The page's frame.
 const app = document.getElementById('app') as HTMLElement;
@@ -65,13 +61,7 @@ for (const [cls, text] of [['running', 'Running'], ['unready', 'Not ready'], ['s
   legend.append(item);
 }
 
-const empty = h('div', 'empty');
-const emptyText = h('p');
-const startButton = document.createElement('vscode-button');
-startButton.textContent = 'Start Lab';
-startButton.id = 'start';
-startButton.addEventListener('click', () => api.post({ type: 'startLab' }));
-empty.append(emptyText, startButton);
+const { empty, emptyText, startButton } = emptyState(() => api.post({ type: 'startLab' }));
 
 const layout = h('main', 'layout');
 const nodesSection = h('section', 'nodes');

@@ -7,30 +7,24 @@
  * the legacy predicates and priorities they replaced.
  */
 import type { DecisionView, SchedulerPluginName } from '../shared/protocol';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { h } from '../shared/dom';
 
 /** pluginHeader is a column's heading: the plugin, and below it the old names. */
 function pluginHeader(p: SchedulerPluginName, extra?: string): HTMLTableCellElement {
-  const th = el('th');
+  const th = h('th');
   th.scope = 'col';
-  th.append(el('span', 'plugin', p.name));
-  if (extra) th.append(el('span', 'weight', extra));
-  if (p.legacy.length) th.append(el('span', 'legacy', p.legacy.join(', ')));
+  th.append(h('span', 'plugin', p.name));
+  if (extra) th.append(h('span', 'weight', extra));
+  if (p.legacy.length) th.append(h('span', 'legacy', p.legacy.join(', ')));
   th.title = p.legacy.length ? `${p.name} (formerly ${p.legacy.join(', ')})` : p.name;
   return th;
 }
 
 function nodeCell(node: string, winner: boolean): HTMLTableCellElement {
-  const th = el('th');
+  const th = h('th');
   th.scope = 'row';
   if (winner) {
-    const star = el('span', 'codicon codicon-star-full');
+    const star = h('span', 'codicon codicon-star-full');
     star.setAttribute('aria-label', 'chosen');
     th.append(star, document.createTextNode(' '));
   }
@@ -39,42 +33,42 @@ function nodeCell(node: string, winner: boolean): HTMLTableCellElement {
 }
 
 function filterTable(d: DecisionView): HTMLElement {
-  const section = el('section', 'filter');
-  section.append(el('h3', undefined, `Filter · ${d.nodes.feasible} of ${d.nodes.total} nodes feasible`));
+  const section = h('section', 'filter');
+  section.append(h('h3', undefined, `Filter · ${d.nodes.feasible} of ${d.nodes.total} nodes feasible`));
   if (d.nodes.evaluated < d.nodes.total) {
-    section.append(el('p', 'muted', `Evaluated ${d.nodes.evaluated} of ${d.nodes.total} nodes, starting at node index ${d.nodes.startIndex}; the search stops once enough feasible nodes are found (percentageOfNodesToScore).`));
+    section.append(h('p', 'muted', `Evaluated ${d.nodes.evaluated} of ${d.nodes.total} nodes, starting at node index ${d.nodes.startIndex}; the search stops once enough feasible nodes are found (percentageOfNodesToScore).`));
   }
   // Skipping is the common case (the pod asks nothing of the plugin): one line names them all.
   const skipped = d.preFilter.filter((p) => p.code === 'Skip').map((p) => p.plugin);
-  if (skipped.length) section.append(el('p', 'prefilter muted', `PreFilter skipped (nothing to check for this pod): ${skipped.join(', ')}`));
+  if (skipped.length) section.append(h('p', 'prefilter muted', `PreFilter skipped (nothing to check for this pod): ${skipped.join(', ')}`));
   for (const p of d.preFilter.filter((x) => x.code !== 'Skip')) {
     const what = p.nodeNames !== undefined ? `narrowed the nodes to ${p.nodeNames}` : p.reasons.length ? `${p.code}: ${p.reasons.join(', ')}` : p.code;
-    section.append(el('p', 'prefilter', `PreFilter ${p.plugin}: ${what}`));
+    section.append(h('p', 'prefilter', `PreFilter ${p.plugin}: ${what}`));
   }
   const other = d.filterRows.some((r) => r.failedAt >= d.filterPlugins.length);
-  const table = el('table', 'grid');
+  const table = h('table', 'grid');
   table.setAttribute('aria-label', 'Filter verdicts: nodes by filter plugins');
-  const head = el('tr');
-  const corner = el('th', undefined, 'Node');
+  const head = h('tr');
+  const corner = h('th', undefined, 'Node');
   corner.scope = 'col';
   head.append(corner, ...d.filterPlugins.map((p) => pluginHeader(p)));
   if (other) head.append(pluginHeader({ name: 'Other', legacy: [] }));
-  table.append(el('thead'), el('tbody'));
+  table.append(h('thead'), h('tbody'));
   (table.tHead as HTMLTableSectionElement).append(head);
   const body = table.tBodies[0];
   const columns = d.filterPlugins.length + (other ? 1 : 0);
   for (const r of d.filterRows) {
-    const tr = el('tr', r.node === d.node ? 'winner' : r.failedAt >= 0 ? 'rejected' : 'feasible');
+    const tr = h('tr', r.node === d.node ? 'winner' : r.failedAt >= 0 ? 'rejected' : 'feasible');
     tr.append(nodeCell(r.node, r.node === d.node));
     for (let i = 0; i < columns; i++) {
       const passed = r.failedAt < 0 || i < r.failedAt;
       const failed = i === r.failedAt;
-      const td = el('td', passed ? 'pass' : failed ? 'fail' : 'skip');
+      const td = h('td', passed ? 'pass' : failed ? 'fail' : 'skip');
       if (passed) {
         td.textContent = '✓';
         td.setAttribute('aria-label', 'passed');
       } else if (failed) {
-        td.append(el('span', 'mark', '✗'), el('span', 'reasons', ` ${r.reasons.join(', ') || r.code}`));
+        td.append(h('span', 'mark', '✗'), h('span', 'reasons', ` ${r.reasons.join(', ') || r.code}`));
         td.title = `${r.code}: ${r.reasons.join(', ')}`;
       } else {
         td.textContent = '–';
@@ -85,81 +79,81 @@ function filterTable(d: DecisionView): HTMLElement {
     body.append(tr);
   }
   if (d.absent) {
-    const tr = el('tr', 'absent');
-    const td = el('td', undefined, `${d.absent.count} ${d.absent.count === 1 ? 'node' : 'nodes'} not filtered: ${d.absent.reasons.join(', ') || d.absent.code}`);
+    const tr = h('tr', 'absent');
+    const td = h('td', undefined, `${d.absent.count} ${d.absent.count === 1 ? 'node' : 'nodes'} not filtered: ${d.absent.reasons.join(', ') || d.absent.code}`);
     td.colSpan = columns + 1;
     tr.append(td);
     body.append(tr);
   }
   section.append(table);
-  if (d.omitted.filter) section.append(el('p', 'muted', `${d.omitted.filter} more nodes not listed.`));
+  if (d.omitted.filter) section.append(h('p', 'muted', `${d.omitted.filter} more nodes not listed.`));
   return section;
 }
 
 function scoreTable(d: DecisionView): HTMLElement {
-  const section = el('section', 'score');
-  section.append(el('h3', undefined, 'Score'));
+  const section = h('section', 'score');
+  section.append(h('h3', undefined, 'Score'));
   if (!d.scoreRows.length) {
-    section.append(el('p', 'muted', d.nodes.feasible === 1 ? 'One feasible node: nothing to score.' : 'No node passed the filters: nothing was scored.'));
+    section.append(h('p', 'muted', d.nodes.feasible === 1 ? 'One feasible node: nothing to score.' : 'No node passed the filters: nothing was scored.'));
     return section;
   }
-  const table = el('table', 'grid');
+  const table = h('table', 'grid');
   table.setAttribute('aria-label', 'Scores: feasible nodes by score plugins; raw, normalized, weighted');
-  const head = el('tr');
-  const corner = el('th', undefined, 'Node');
+  const head = h('tr');
+  const corner = h('th', undefined, 'Node');
   corner.scope = 'col';
-  const total = el('th', undefined, 'Total');
+  const total = h('th', undefined, 'Total');
   total.scope = 'col';
   head.append(corner, ...d.scorePlugins.map((p) => pluginHeader(p, `×${p.weight}`)), total);
-  table.append(el('thead'), el('tbody'));
+  table.append(h('thead'), h('tbody'));
   (table.tHead as HTMLTableSectionElement).append(head);
   for (const r of d.scoreRows) {
-    const tr = el('tr', r.node === d.node ? 'winner' : '');
+    const tr = h('tr', r.node === d.node ? 'winner' : '');
     tr.append(nodeCell(r.node, r.node === d.node));
     d.scorePlugins.forEach((p, j) => {
-      const td = el('td', 'score-cell');
-      td.append(el('span', 'weighted', String(r.weighted[j])), el('span', 'parts', `raw ${r.raw[j]} · norm ${r.normalized[j]}`));
+      const td = h('td', 'score-cell');
+      td.append(h('span', 'weighted', String(r.weighted[j])), h('span', 'parts', `raw ${r.raw[j]} · norm ${r.normalized[j]}`));
       td.title = `${p.name}: raw ${r.raw[j]}, normalized ${r.normalized[j]}, × weight ${p.weight} = ${r.weighted[j]}`;
       tr.append(td);
     });
-    tr.append(el('td', 'total', String(r.total)));
+    tr.append(h('td', 'total', String(r.total)));
     table.tBodies[0].append(tr);
   }
   section.append(table);
-  if (d.omitted.score) section.append(el('p', 'muted', `${d.omitted.score} more nodes not listed.`));
+  if (d.omitted.score) section.append(h('p', 'muted', `${d.omitted.score} more nodes not listed.`));
   return section;
 }
 
 function preemption(d: DecisionView): HTMLElement | undefined {
   const p = d.preemption;
   if (!p) return undefined;
-  const section = el('section', 'preemption');
-  section.append(el('h3', undefined, 'Preemption'));
-  if (p.nominatedNode) section.append(el('p', undefined, `Nominated node: ${p.nominatedNode}`));
-  if (p.message) section.append(el('p', 'muted', p.message));
+  const section = h('section', 'preemption');
+  section.append(h('h3', undefined, 'Preemption'));
+  if (p.nominatedNode) section.append(h('p', undefined, `Nominated node: ${p.nominatedNode}`));
+  if (p.message) section.append(h('p', 'muted', p.message));
   if (p.victims.length) {
-    const list = el('ul', 'victims');
+    const list = h('ul', 'victims');
     list.setAttribute('aria-label', 'Victims');
     for (const v of p.victims) {
-      const li = el('li');
-      li.append(el('span', 'codicon codicon-trash'), document.createTextNode(` ${v.namespace}/${v.name}`));
+      const li = h('li');
+      li.append(h('span', 'codicon codicon-trash'), document.createTextNode(` ${v.namespace}/${v.name}`));
       list.append(li);
     }
-    section.append(el('p', undefined, 'Victims:'), list);
+    section.append(h('p', undefined, 'Victims:'), list);
   }
   return section;
 }
 
 export function renderDecision(root: HTMLElement, d: DecisionView | undefined): void {
   if (!d) {
-    root.replaceChildren(el('p', 'muted', 'No attempt is kept for this pod: the scheduler has not tried it yet, or its decisions were overwritten.'));
+    root.replaceChildren(h('p', 'muted', 'No attempt is kept for this pod: the scheduler has not tried it yet, or its decisions were overwritten.'));
     return;
   }
-  const head = el('p', 'attempt');
-  const result = el('span', `result ${d.result.toLowerCase()}`, d.result);
-  head.append(el('strong', undefined, `Attempt ${d.attempt} `), result, document.createTextNode(` · ${d.time.replace('T', ' ').replace('Z', '')} · profile ${d.profile}${d.node ? ` · chose ${d.node}` : ''}`));
+  const head = h('p', 'attempt');
+  const result = h('span', `result ${d.result.toLowerCase()}`, d.result);
+  head.append(h('strong', undefined, `Attempt ${d.attempt} `), result, document.createTextNode(` · ${d.time.replace('T', ' ').replace('Z', '')} · profile ${d.profile}${d.node ? ` · chose ${d.node}` : ''}`));
   const parts: HTMLElement[] = [head];
-  if (d.message) parts.push(el('p', 'message', d.message));
+  if (d.message) parts.push(h('p', 'message', d.message));
   parts.push(filterTable(d), scoreTable(d));
   const pre = preemption(d);
   if (pre) parts.push(pre);

@@ -12,9 +12,11 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '../shared/base.css';
 import './scheduler.css';
 import type { ClusterState, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerFromPanel, SchedulerPanelState, SchedulerPodDetail, SchedulerToPanel } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { emptyState, h } from '../shared/dom';
 import { renderDecision } from './decision';
 import { renderProfile } from './profile';
 import { QUEUES, QueueState } from './schedulerState';
@@ -31,12 +33,6 @@ let detail: SchedulerPodDetail | undefined;
 let clusterState: ClusterState = 'stopped';
 let clusterName = '';
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 // The page's frame.
 const app = document.getElementById('app') as HTMLElement;
@@ -50,13 +46,7 @@ const notice = h('p', 'notice');
 notice.setAttribute('role', 'status');
 notice.setAttribute('aria-live', 'polite');
 
-const empty = h('div', 'empty');
-const emptyText = h('p');
-const startButton = document.createElement('vscode-button');
-startButton.textContent = 'Start Lab';
-startButton.id = 'start';
-startButton.addEventListener('click', () => api.post({ type: 'startLab' }));
-empty.append(emptyText, startButton);
+const { empty, emptyText, startButton } = emptyState(() => api.post({ type: 'startLab' }));
 
 const layout = h('main', 'layout');
 const queueSection = h('nav', 'queue');

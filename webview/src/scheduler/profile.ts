@@ -7,6 +7,7 @@
  * event.
  */
 import type { SchedulerConfigView } from '../shared/protocol';
+import { h } from '../shared/dom';
 
 export interface ProfileActions {
   selectProfile: (name: string) => void;
@@ -14,13 +15,6 @@ export interface ProfileActions {
   setEnabled: (profile: string, plugin: string, enabled: boolean) => void;
   reset: () => void;
   edit: () => void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 function button(label: string, icon: string, run: () => void): HTMLElement {
@@ -41,8 +35,8 @@ export function parseWeight(text: string): number | undefined {
 
 export function renderProfile(root: HTMLElement, config: SchedulerConfigView, chosen: string | undefined, actions: ProfileActions): void {
   const parts: HTMLElement[] = [];
-  const head = el('header');
-  head.append(el('h2', undefined, 'Profile'));
+  const head = h('header');
+  head.append(h('h2', undefined, 'Profile'));
   const profile = config.profiles.find((p) => p.schedulerName === chosen) ?? config.profiles[0];
   if (config.profiles.length > 1) {
     const select = document.createElement('vscode-single-select') as HTMLElement & { value: string };
@@ -57,22 +51,22 @@ export function renderProfile(root: HTMLElement, config: SchedulerConfigView, ch
     select.addEventListener('change', () => actions.selectProfile(select.value));
     head.append(select);
   } else if (profile) {
-    head.append(el('span', 'muted', profile.schedulerName));
+    head.append(h('span', 'muted', profile.schedulerName));
   }
-  const buttons = el('div', 'actions');
+  const buttons = h('div', 'actions');
   if (config.source === 'configmap') buttons.append(button('Edit YAML', 'edit', actions.edit), button('Reset to Defaults', 'discard', actions.reset));
   head.append(buttons);
   parts.push(head);
-  parts.push(el('p', 'muted source', config.source === 'configmap'
+  parts.push(h('p', 'muted source', config.source === 'configmap'
     ? 'From configmap kube-system/kube-scheduler-config (config.yaml). Changes here are written there; the scheduler reads them from its watch.'
     : 'The defaults: there is no configmap kube-system/kube-scheduler-config. A change here creates it.'));
   if (config.error) {
-    const banner = el('div', 'banner');
+    const banner = h('div', 'banner');
     banner.setAttribute('role', 'alert');
-    banner.append(el('span', 'codicon codicon-warning'), el('strong', undefined, ' The scheduler refuses this configuration and keeps its previous one: '), el('span', undefined, config.error));
+    banner.append(h('span', 'codicon codicon-warning'), h('strong', undefined, ' The scheduler refuses this configuration and keeps its previous one: '), h('span', undefined, config.error));
     if (config.warning) {
       const w = config.warning;
-      banner.append(el('p', 'event', `Warning ${w.reason}${w.count > 1 ? ` ×${w.count}` : ''} from ${w.source || 'the scheduler'}: ${w.message}`));
+      banner.append(h('p', 'event', `Warning ${w.reason}${w.count > 1 ? ` ×${w.count}` : ''} from ${w.source || 'the scheduler'}: ${w.message}`));
     }
     parts.push(banner);
   }
@@ -80,35 +74,35 @@ export function renderProfile(root: HTMLElement, config: SchedulerConfigView, ch
     root.replaceChildren(...parts);
     return;
   }
-  const table = el('table', 'grid plugins');
+  const table = h('table', 'grid plugins');
   table.setAttribute('aria-label', `Plugins of profile ${profile.schedulerName}`);
-  const headRow = el('tr');
-  for (const h of ['On', 'Plugin', 'Extension points', 'Weight']) {
-    const th = el('th', undefined, h);
+  const headRow = h('tr');
+  for (const label of ['On', 'Plugin', 'Extension points', 'Weight']) {
+    const th = h('th', undefined, label);
     th.scope = 'col';
     headRow.append(th);
   }
-  table.append(el('thead'), el('tbody'));
+  table.append(h('thead'), h('tbody'));
   (table.tHead as HTMLTableSectionElement).append(headRow);
   for (const p of profile.plugins) {
-    const tr = el('tr', p.enabled ? '' : 'off');
+    const tr = h('tr', p.enabled ? '' : 'off');
     tr.dataset.plugin = p.name;
-    const on = el('td');
+    const on = h('td');
     const box = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
     box.checked = p.enabled;
     box.setAttribute('aria-label', `${p.name} enabled`);
     box.addEventListener('change', () => actions.setEnabled(profile.schedulerName, p.name, box.checked));
     on.append(box);
-    const name = el('th');
+    const name = h('th');
     name.scope = 'row';
-    name.append(el('span', 'plugin', p.name));
-    if (p.legacy.length) name.append(el('span', 'legacy', p.legacy.join(', ')));
-    const points = el('td');
-    const chips = el('div', 'points');
-    for (const point of p.points) chips.append(el('span', `point${point === 'filter' || point === 'score' ? ' main' : ''}`, point));
-    if (!p.points.length) chips.append(el('span', 'muted', 'disabled'));
+    name.append(h('span', 'plugin', p.name));
+    if (p.legacy.length) name.append(h('span', 'legacy', p.legacy.join(', ')));
+    const points = h('td');
+    const chips = h('div', 'points');
+    for (const point of p.points) chips.append(h('span', `point${point === 'filter' || point === 'score' ? ' main' : ''}`, point));
+    if (!p.points.length) chips.append(h('span', 'muted', 'disabled'));
     points.append(chips);
-    const weight = el('td');
+    const weight = h('td');
     if (p.weight !== undefined) {
       const field = document.createElement('vscode-textfield') as HTMLElement & { value: string; invalid: boolean };
       field.setAttribute('type', 'number');
@@ -128,8 +122,8 @@ export function renderProfile(root: HTMLElement, config: SchedulerConfigView, ch
   }
   parts.push(table);
   if (config.text) {
-    const details = el('details');
-    details.append(el('summary', undefined, 'config.yaml'), el('pre', 'yaml', config.text));
+    const details = h('details');
+    details.append(h('summary', undefined, 'config.yaml'), h('pre', 'yaml', config.text));
     parts.push(details);
   }
   root.replaceChildren(...parts);

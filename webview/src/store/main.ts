@@ -9,9 +9,11 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '../shared/base.css';
 import './store.css';
 import type { ClusterState, StoreFromPanel, StoreKeyHistoryView, StorePanelState, StoreRevisionView, StoreStatsView, StoreToPanel } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { button, h } from '../shared/dom';
 import { RateChart } from './rateChart';
 import { ROOT, type Row, StoreTree, fold, formatBytes, parentOf, valueAt } from './storeState';
 
@@ -29,30 +31,16 @@ let diffPair = saved.diff;
 /** focusPath is the row that holds the tree's tab stop. */
 let focusPath: string | undefined = selected;
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const el = document.createElement(tag);
-  if (cls) el.className = cls;
-  if (text !== undefined) el.textContent = text;
-  return el;
-};
-const button = (id: string, label: string, icon: string, secondary = true): HTMLElement => {
-  const b = document.createElement('vscode-button');
-  b.id = id;
-  b.textContent = label;
-  b.setAttribute('icon', icon);
-  if (secondary) b.setAttribute('secondary', '');
-  return b;
-};
 
 // The page's frame.
 const app = document.getElementById('app') as HTMLElement;
 const toolbar = h('header', 'toolbar');
 const title = h('span', 'cluster');
 const actions = h('div', 'actions');
-const saveButton = button('save', 'Save Snapshot', 'save');
-const restoreButton = button('restore', 'Restore Snapshot', 'history');
-const compactButton = button('compact', 'Compact', 'fold');
-const defragButton = button('defrag', 'Defrag', 'clear-all');
+const saveButton = button('save', 'Save Snapshot', 'save', true);
+const restoreButton = button('restore', 'Restore Snapshot', 'history', true);
+const compactButton = button('compact', 'Compact', 'fold', true);
+const defragButton = button('defrag', 'Defrag', 'clear-all', true);
 actions.append(saveButton, restoreButton, compactButton, defragButton);
 toolbar.append(title, actions);
 
@@ -87,7 +75,7 @@ slider.type = 'range';
 slider.id = 'revision';
 slider.setAttribute('aria-label', 'Revision shown');
 const sliderText = h('span', 'revision-text');
-const liveButton = button('live', 'Live', 'circle-filled');
+const liveButton = button('live', 'Live', 'circle-filled', true);
 travel.append(h('span', 'label', 'Revision'), slider, sliderText, liveButton);
 const banner = h('p', 'banner');
 

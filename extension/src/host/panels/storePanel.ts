@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { LabState } from '../../lab/lab';
 import type { ClusterState, StoreFromPanel, StoreToPanel } from '../../../../webview/src/shared/protocol';
-import { panelHtml } from './panelHtml';
+import { WebviewPanelHost, showFailure, timeout } from './panelHost';
 import { RateSeries, type StoreControl, StoreFeed } from './storeFeed';
 
 export const STORE_VIEW_TYPE = 'kubelab.storePanel';
@@ -23,91 +23,50 @@ export interface StoreCluster {
 }
 
 export class StorePanel implements vscode.Disposable {
-  private panel?: vscode.WebviewPanel;
+  private readonly host: WebviewPanelHost<StoreFromPanel, StoreToPanel>;
   private feed?: StoreFeed;
   /** rate keeps the write-rate chart's points while the page is hidden or reloaded. */
   private readonly rate = new RateSeries();
   private view: Extract<StoreFromPanel, { type: 'ready' }>['view'] = { expanded: [] };
-  private ready = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly cluster: StoreCluster, private readonly control: StoreControl) {
-    this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(STORE_VIEW_TYPE, {
-        deserializeWebviewPanel: (panel) => {
-          this.attach(panel);
-          return Promise.resolve();
-        },
-      }),
-      cluster.onDidChangeState(() => {
-        if (this.ready) this.resync();
-      }),
-    );
+  constructor(extensionUri: vscode.Uri, private readonly cluster: StoreCluster, private readonly control: StoreControl) {
+    this.host = new WebviewPanelHost(extensionUri, { viewType: STORE_VIEW_TYPE, title: 'KubeLab: Store', asset: 'store' }, {
+      onReady: (m) => {
+        this.view = m.view;
+        this.resync();
+      },
+      onMessage: (m) => this.receive(m),
+      onHidden: () => this.pause(),
+    });
+    this.subscription = cluster.onDidChangeState(() => {
+      if (this.host.ready) this.resync();
+    });
   }
 
   /** show opens the panel, or brings it forward. */
   show(): void {
-    if (this.panel) {
-      this.panel.reveal();
-      return;
-    }
-    this.attach(vscode.window.createWebviewPanel(STORE_VIEW_TYPE, 'KubeLab: Store', vscode.ViewColumn.Active, this.options()));
+    this.host.show();
   }
 
   dispose(): void {
     this.feed?.dispose();
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
-  }
-
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
-    };
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.webview.options = this.options();
-    const asset = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', ...path)).toString();
-    panel.webview.html = panelHtml({
-      title: 'KubeLab: Store',
-      cspSource: panel.webview.cspSource,
-      script: asset('store.js'),
-      styles: [asset('codicons', 'codicon.css'), asset('store.css')],
-    });
-    panel.webview.onDidReceiveMessage((m: StoreFromPanel) => this.receive(m), undefined, this.disposables);
-    panel.onDidChangeViewState((e) => {
-      // A page hidden then shown again starts over: it will say ready.
-      if (!e.webviewPanel.visible) this.pause();
-    }, undefined, this.disposables);
-    panel.onDidDispose(() => {
-      this.pause();
-      this.panel = undefined;
-    }, undefined, this.disposables);
+    this.host.dispose();
+    this.subscription.dispose();
   }
 
   private pause(): void {
-    this.ready = false;
     this.feed?.dispose();
     this.feed = undefined;
   }
 
   private post(message: StoreToPanel): void {
-    void this.panel?.webview.postMessage(message);
+    this.host.post(message);
   }
 
-  private receive(m: StoreFromPanel): void {
+  private receive(m: Exclude<StoreFromPanel, { type: 'ready' }>): void {
     const feed = this.feed;
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.view = m.view;
-        this.resync();
-        return;
       case 'expand':
         // The view is kept as the page has it, so a feed started over (the lab restarted) opens what the page shows.
         this.view = { ...this.view, expanded: [...new Set([...this.view.expanded, m.prefix])] };
@@ -143,7 +102,7 @@ export class StorePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('kubelab.snapshotRestore');
         return;
       case 'startLab':
-        void this.cluster.start().catch((err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`));
+        void this.cluster.start().catch(showFailure);
         return;
     }
   }
@@ -157,10 +116,7 @@ export class StorePanel implements vscode.Disposable {
       this.post({ type: 'state', state, cluster: this.cluster.name, isLab: this.cluster.isLab });
       return;
     }
-    const feed = new StoreFeed(this.control, (message) => this.post(message), (fn, ms) => {
-      const t = setTimeout(fn, ms);
-      return () => clearTimeout(t);
-    }, this.rate);
+    const feed = new StoreFeed(this.control, (message) => this.post(message), timeout, this.rate);
     this.feed = feed;
     void feed.start(this.cluster.name, this.view);
   }
