@@ -22,7 +22,21 @@ export interface ResourceType {
   subresources: string[];
   strategy: Strategy;
   /** scale describes the `scale` subresource (autoscaling/v1 Scale) as JSON paths in the object, as a CRD's scale subresource does. */
-  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  scale?: ScaleSubresource;
+}
+
+/**
+ * ScaleSubresource is where a type keeps what its Scale shows. replicasPaths maps
+ * each group/version the type's managedFields may be recorded in to its spec
+ * replicas path (null for a version without a scale subresource): the field
+ * manager translates owners of that field to and from the Scale's `.spec.replicas`
+ * (upstream's ResourcePathMappings). Without it, the served version's path is used.
+ */
+export interface ScaleSubresource {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+  replicasPaths?: Readonly<Record<string, string | null>>;
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -36,13 +36,19 @@ export function addDefaultTolerations(pod: Pod, opts: DefaultTolerationOptions =
   if (add.length) pod.spec.tolerations = [...tolerations, ...add];
 }
 
+/** handles tells whether the plugin looks at the request: pod writes other than deletes and subresources. */
+function handles(a: Attributes): boolean {
+  if (a.operation === 'DELETE' || a.operation === 'CONNECT') return false;
+  return a.type.group === '' && a.type.resource === 'pods' && !a.subresource && !!a.object;
+}
+
 /** newDefaultTolerationSeconds returns the plugin with the given flag values. */
 export function newDefaultTolerationSeconds(opts: DefaultTolerationOptions = {}): AdmissionPlugin {
   return {
     name: DEFAULT_TOLERATION_SECONDS,
+    mutates: handles,
     admit(a: Attributes): Status | undefined {
-      if (a.operation === 'DELETE' || a.operation === 'CONNECT') return undefined;
-      if (a.type.group !== '' || a.type.resource !== 'pods' || a.subresource || !a.object) return undefined;
+      if (!handles(a)) return undefined;
       const pod = a.object as Pod;
       if (pod.spec && typeof pod.spec === 'object') addDefaultTolerations(pod, opts);
       return undefined;

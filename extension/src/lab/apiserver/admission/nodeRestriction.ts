@@ -236,6 +236,8 @@ function admitResourceSlice(nodeName: string, a: Attributes): Status | undefined
 /** nodeRestriction is the NodeRestriction plugin. */
 export const nodeRestriction = {
   name: NODE_RESTRICTION,
+  // NodeRestriction admits or forbids; it never changes the object.
+  mutates: () => false,
   async admit(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> {
     if (a.operation === 'CONNECT') return undefined;
     const nodeName = nodeIdentity(a.userInfo);

@@ -42,6 +42,12 @@ function lookUpClass(cache: ObjectCache, name: string): PriorityClass | undefine
 }
 
 /** newPriority returns the plugin; it recomputes the default class only when the cached classes change. */
+/** admitsPod tells whether admit looks at the request: creates and updates of pods, without subresource. */
+function admitsPod(a: Attributes): boolean {
+  if (a.subresource || a.type.group !== '' || a.type.resource !== 'pods' || !a.object) return false;
+  return a.operation === 'CREATE' || a.operation === 'UPDATE';
+}
+
 export function newPriority(): AdmissionPlugin {
   let seen = -1;
   let current: PriorityClass | undefined;
@@ -93,10 +99,9 @@ export function newPriority(): AdmissionPlugin {
 
   return {
     name: PRIORITY,
+    mutates: admitsPod,
     admit(a: Attributes, ctx: AdmissionContext): Status | undefined {
-      if (a.subresource || a.type.group !== '' || a.type.resource !== 'pods' || !a.object) return undefined;
-      if (a.operation !== 'CREATE' && a.operation !== 'UPDATE') return undefined;
-      return admitPod(a, ctx);
+      return admitsPod(a) ? admitPod(a, ctx) : undefined;
     },
     validate(a: Attributes, ctx: AdmissionContext): Status | undefined {
       if (a.subresource || a.type.group !== GROUP || a.type.resource !== 'priorityclasses' || !a.object) return undefined;

@@ -169,6 +169,7 @@ function isMirrorPod(pod: Pod): boolean {
 export function newServiceAccount(random: Random): AdmissionPlugin {
   return {
     name: SERVICE_ACCOUNT,
+    mutates: (a: Attributes) => !ignored(a) && a.operation === 'CREATE',
     async admit(a: Attributes, ctx: AdmissionContext): Promise<Status | undefined> {
       if (ignored(a) || a.operation !== 'CREATE') return undefined;
       const pod = a.object as Pod;

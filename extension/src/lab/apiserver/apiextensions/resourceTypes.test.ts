@@ -65,7 +65,7 @@ test('serves each served version with the CRD names, scope and subresources', ()
   assert.equal(crdResourceTypes(crd).length, 1);
   assert.deepEqual(
     { group: widgets.group, version: widgets.version, resource: widgets.resource, kind: widgets.kind, singular: widgets.singularName, namespaced: widgets.namespaced, shortNames: widgets.shortNames, subresources: widgets.subresources, scale: widgets.scale },
-    { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', singular: 'widget', namespaced: true, shortNames: ['wd'], subresources: ['status', 'scale'], scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+    { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', singular: 'widget', namespaced: true, shortNames: ['wd'], subresources: ['status', 'scale'], scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', replicasPaths: { 'example.com/v1': '.spec.replicas', 'example.com/v1alpha1': null } } },
   );
   assert.equal(widgets.strategy.statusSubresource, true);
 });

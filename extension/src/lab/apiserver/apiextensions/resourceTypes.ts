@@ -74,6 +74,8 @@ function versionStrategy(v: CustomResourceDefinitionVersion, kind: string): Cust
 /** crdResourceTypes returns the resource types a CRD serves, one per served version. */
 export function crdResourceTypes(crd: CustomResourceDefinition): ResourceType[] {
   const { group, names, scope } = crd.spec;
+  // Every version, served or not, maps its replicas path (none without a scale subresource), as the CRD handler's mappings do.
+  const replicasPaths = Object.fromEntries(crd.spec.versions.map((v) => [`${group}/${v.name}`, v.subresources?.scale?.specReplicasPath ?? null]));
   return crd.spec.versions.filter((v) => v.served).map((v) => {
     const scale = v.subresources?.scale;
     const subresources = [...(v.subresources?.status ? ['status'] : []), ...(scale ? ['scale'] : [])];
@@ -90,7 +92,7 @@ export function crdResourceTypes(crd: CustomResourceDefinition): ResourceType[] 
       subresources,
       strategy: versionStrategy(v, names.kind ?? ''),
       ...(scale?.specReplicasPath && scale.statusReplicasPath
-        ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } }
+        ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}), replicasPaths } }
         : {}),
     };
   });

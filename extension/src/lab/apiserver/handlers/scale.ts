@@ -3,23 +3,30 @@
  * describes one — deployments, replicasets, statefulsets, replicationcontrollers and
  * custom resources with a scale subresource — as upstream's ScaleREST does: a Scale
  * is a view of the parent's replica counts and selector, and writing one updates the
- * parent's spec replicas through the parent's own update path.
+ * parent's spec replicas through the parent's own update path. Writes are tracked
+ * in managedFields by the Scale's own field manager, on the parent's owners of the
+ * replicas field translated into the Scale's terms and back (scaleHandler), so
+ * server-side apply works here too.
  */
 import { type KubeObject, type LabelSelector, type Status, isStatus } from '../../api/types';
 import { modelForKind } from '../../openapi/schema';
 import type { HandlerContext } from '../apiServer';
 import { conflict, invalid, methodNotSupported, notFound } from '../errors';
 import { type FieldError, invalidValue } from '../fieldErrors';
-import { applyPatch, checkName, patchTypeOf, validatePatchOptions } from '../patch/index';
-import type { ResourceType } from '../resources';
+import { FieldManager, managerOrUserAgent } from '../fieldmanager/fieldManager';
+import { ManagedFieldsError } from '../fieldmanager/managedFields';
+import { type ReplicasPaths, SCALE_GROUP_VERSION, replicasPaths, toParent, toSubresource } from '../fieldmanager/scaleHandler';
+import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
+import { type ResourceType, groupVersion } from '../resources';
+import { secondTimestamp } from '../trace';
 import { subdomainName, validateObjectMeta } from '../validation/objectMeta';
 import { attributes, mutate } from './common';
 import { fieldValidation } from './options';
 import { handleGet } from './read';
-import { decodeSubresourceBody, subresourcePatchTypes } from './subresourceBody';
+import { decodeSubresourceBody } from './subresourceBody';
 import { handleUpdate } from './update';
 
-const SCALE_API_VERSION = 'autoscaling/v1';
+const SCALE_API_VERSION = SCALE_GROUP_VERSION;
 /** The group/versions whose Scale the decoder knows (and converts), though the endpoint takes only autoscaling/v1. */
 const SCALE_VERSIONS = [SCALE_API_VERSION, 'apps/v1beta1', 'apps/v1beta2', 'extensions/v1beta1'];
 /** The scheme upstream's decoder registers built-in kinds in, as its errors name it. */
@@ -27,6 +34,10 @@ const SCALE_VERSIONS = [SCALE_API_VERSION, 'apps/v1beta1', 'apps/v1beta2', 'exte
 const SCALE_MODEL = modelForKind('autoscaling', 'v1', 'Scale');
 /** Concurrent writers make an update without a client precondition retry, as GuaranteedUpdate does. */
 const MAX_ATTEMPTS = 5;
+/** SCALE_FIELD_MANAGER tracks writes to every type's Scale: they are all autoscaling/v1 Scales on a `scale` endpoint. */
+const SCALE_FIELD_MANAGER = new FieldManager({ apiVersion: SCALE_API_VERSION, kind: 'Scale', model: SCALE_MODEL, subresource: 'scale' });
+/** The replicas path mappings by scale description, read once per type. */
+const mappingsByScale = new WeakMap<ScaleDescription, ReplicasPaths>();
 
 type ScaleDescription = NonNullable<ResourceType['scale']>;
 
@@ -82,12 +93,31 @@ async function putScale(ctx: HandlerContext, scale: ScaleDescription, body: unkn
   return writeScale(ctx, scale, () => structuredClone(decoded));
 }
 
-/** patchScale applies a JSON, merge or strategic merge patch to the current Scale, then writes it as putScale does. */
+/**
+ * patchScale applies a JSON, merge or strategic merge patch to the current Scale,
+ * then writes it as putScale does; a server-side apply merges the applied Scale
+ * with the Scale's field manager (conflicts are 409s unless force).
+ */
 async function patchScale(ctx: HandlerContext, scale: ScaleDescription, body: unknown, contentType: string): Promise<KubeObject | Status> {
   const type = patchTypeOf(contentType);
-  if (!type || type === 'apply') return subresourcePatchTypes();
+  // A custom resource's endpoints, its scale among them, take no strategic merge patch.
+  const builtin = modelForKind(ctx.type.group, ctx.type.version, ctx.type.kind) !== undefined;
+  if (!type || (type === 'strategic' && !builtin)) return unsupportedPatchMediaType(builtin);
   const badOptions = validatePatchOptions(type, { fieldManager: ctx.query.fieldManager, ...(ctx.query.force === undefined ? {} : { force: ctx.query.force === 'true' }) });
   if (badOptions) return badOptions;
+  if (type === 'apply') {
+    const decodedConfig = decodeApplyConfiguration(body);
+    if ('status' in decodedConfig) return decodedConfig.status;
+    const manager = ctx.query.fieldManager ?? '';
+    const force = ctx.query.force === 'true';
+    return writeScale(ctx, scale, (old) => {
+      const applied = SCALE_FIELD_MANAGER.apply(old, decodedConfig.config, manager, force, secondTimestamp(ctx.clock.now()));
+      if ('status' in applied) return applied.status;
+      const decoded = decodeScale(ctx, applied.object);
+      if (isStatus(decoded)) return decoded;
+      return checkName(decoded, ctx.info.name, ctx.type.namespaced ? ctx.info.namespace : '') ?? decoded;
+    }, false);
+  }
   return writeScale(ctx, scale, (old) => {
     const patched = applyPatch(type, old, body, SCALE_MODEL, fieldValidation(ctx.query));
     if ('status' in patched) return patched.status;
@@ -99,10 +129,13 @@ async function patchScale(ctx: HandlerContext, scale: ScaleDescription, body: un
 
 /**
  * writeScale is scaleUpdatedObjectInfo.UpdatedObject followed by the parent's
- * update: old Scale from the parent, new Scale from the request, ValidateScale,
- * the UID precondition, then spec replicas and resourceVersion onto the parent.
+ * update: old Scale from the parent (with the parent's managed fields translated),
+ * new Scale from the request, tracked by the Scale's field manager unless an apply
+ * has done so, ValidateScale, the UID precondition, then spec replicas,
+ * resourceVersion and managed fields onto the parent.
  */
-async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (old: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
+async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (old: KubeObject) => KubeObject | Status, track = true): Promise<KubeObject | Status> {
+  const mappings = replicasMappings(ctx.type, scale);
   const view = (parent: KubeObject): KubeObject => {
     const s = scaleOf(ctx.type, scale, parent);
     return isStatus(s) ? parent : s;
@@ -110,8 +143,13 @@ async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (o
   const updated = await updateParent({ ...ctx, admissionView: view }, async (parent) => {
     const old = scaleOf(ctx.type, scale, parent);
     if (isStatus(old)) return old;
-    const requested = next(old);
+    const parentEntries = parent.metadata.managedFields;
+    const translated = translateManagedFields(() => toSubresource(parentEntries, mappings));
+    if (isStatus(translated)) return translated;
+    if (translated) old.metadata.managedFields = translated;
+    let requested = next(structuredClone(old));
     if (isStatus(requested)) return requested;
+    if (track) requested = SCALE_FIELD_MANAGER.update(old, requested, managerOrUserAgent(ctx.query.fieldManager, ctx.userAgent), secondTimestamp(ctx.clock.now()));
     const name = parent.metadata.name ?? '';
     if (ctx.type.namespaced) requested.metadata.namespace ||= parent.metadata.namespace;
     // Mutating admission sees the Scales, new and old, as the handler's admission transformer of the updated object info.
@@ -125,8 +163,12 @@ async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (o
     }
     setValueAt(parent, scale.specReplicasPath, replicasOf(requested));
     parent.metadata.resourceVersion = requested.metadata.resourceVersion;
+    const entries = translateManagedFields(() => toParent(parentEntries, requested.metadata.managedFields, groupVersion(ctx.type), mappings));
+    if (isStatus(entries)) return entries;
+    if (entries) parent.metadata.managedFields = entries;
+    else delete parent.metadata.managedFields;
     return parent;
-  });
+  }, false);
   return isStatus(updated) ? updated : scaleOf(ctx.type, scale, updated);
 }
 
@@ -136,7 +178,7 @@ async function writeScale(ctx: HandlerContext, scale: ScaleDescription, next: (o
  * the one read) is a precondition; otherwise a write that raced another is built
  * again from the fresh object, as GuaranteedUpdate retries.
  */
-export async function updateParent(ctx: HandlerContext, build: (current: KubeObject) => KubeObject | Status | Promise<KubeObject | Status>): Promise<KubeObject | Status> {
+export async function updateParent(ctx: HandlerContext, build: (current: KubeObject) => KubeObject | Status | Promise<KubeObject | Status>, track = true): Promise<KubeObject | Status> {
   const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
   for (let attempt = 1; ; attempt++) {
     const current = await ctx.storage.get(namespace, ctx.info.name);
@@ -146,9 +188,26 @@ export async function updateParent(ctx: HandlerContext, build: (current: KubeObj
     const requested = candidate.metadata.resourceVersion;
     const pinned = !!requested && requested !== current.metadata.resourceVersion;
     if (!pinned) candidate.metadata.resourceVersion = current.metadata.resourceVersion;
-    const result = await handleUpdate(ctx, candidate);
+    const result = await handleUpdate(ctx, candidate, track);
     const raced = isStatus(result) && result.reason === 'Conflict';
     if (!raced || pinned || attempt >= MAX_ATTEMPTS) return result;
+  }
+}
+
+/** replicasMappings is the type's replicas path by group/version: its scale description's, else the served version's alone. */
+function replicasMappings(type: ResourceType, scale: ScaleDescription): ReplicasPaths {
+  let m = mappingsByScale.get(scale);
+  if (!m) mappingsByScale.set(scale, (m = replicasPaths(scale.replicasPaths ?? { [groupVersion(type)]: scale.specReplicasPath })));
+  return m;
+}
+
+/** translated_ runs a managed fields translation; entries that do not decode fail the write, as the handler's error does. */
+function translateManagedFields<T>(translate: () => T): T | Status {
+  try {
+    return translate();
+  } catch (err) {
+    if (err instanceof ManagedFieldsError) return internalError(err.message);
+    throw err;
   }
 }
 

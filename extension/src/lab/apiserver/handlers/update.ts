@@ -44,11 +44,15 @@ export async function handlePut(ctx: HandlerContext, body: unknown): Promise<Kub
   return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
 }
 
-/** handleUpdate is a PUT that only updates: a subresource's write to its parent (scale). */
-export async function handleUpdate(ctx: HandlerContext, body: unknown): Promise<KubeObject | Status> {
+/**
+ * handleUpdate is a PUT that only updates: a subresource's write to its parent
+ * (scale). track false leaves managedFields as body has them (the scale handler
+ * has translated them already).
+ */
+export async function handleUpdate(ctx: HandlerContext, body: unknown, track = true): Promise<KubeObject | Status> {
   const obj = decodePut(ctx, body);
   if (isStatus(obj)) return obj;
-  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track }, () => structuredClone(obj));
 }
 
 /** decodePut decodes a PUT's body and checks it names the object on the URL. */

@@ -23,6 +23,11 @@ function keepStatus<T extends KubeObject>(obj: T, old: T): void {
 
 /** The scale subresource of the replicated workloads reads spec.replicas and status.replicas; its selector is spec.selector, formatted as a string. */
 const REPLICAS_SCALE = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
+/** The versions each kind's managedFields may name, as its ScaleREST's replicas path mappings list them. */
+const SPEC_REPLICAS = '.spec.replicas';
+const DEPLOYMENT_SCALE = { ...REPLICAS_SCALE, replicasPaths: { 'apps/v1beta1': SPEC_REPLICAS, 'apps/v1beta2': SPEC_REPLICAS, 'apps/v1': SPEC_REPLICAS } };
+const REPLICASET_SCALE = { ...REPLICAS_SCALE, replicasPaths: { 'apps/v1beta2': SPEC_REPLICAS, 'apps/v1': SPEC_REPLICAS } };
+const STATEFULSET_SCALE = DEPLOYMENT_SCALE;
 
 const deploymentStrategy: Strategy<Deployment> = {
   nameValidator: subdomainName,
@@ -119,9 +124,9 @@ const controllerRevisionStrategy: Strategy<ControllerRevision> = {
 };
 
 export const appsResources: readonly ResourceType[] = [
-  def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singularName: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], scale: REPLICAS_SCALE, strategy: deploymentStrategy }),
-  def({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', singularName: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], scale: REPLICAS_SCALE, strategy: replicaSetStrategy }),
-  def({ group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', singularName: 'statefulset', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], scale: REPLICAS_SCALE, strategy: statefulSetStrategy }),
+  def({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singularName: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], scale: DEPLOYMENT_SCALE, strategy: deploymentStrategy }),
+  def({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', singularName: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], scale: REPLICASET_SCALE, strategy: replicaSetStrategy }),
+  def({ group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', singularName: 'statefulset', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], scale: STATEFULSET_SCALE, strategy: statefulSetStrategy }),
   def({ group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', singularName: 'daemonset', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: ['status'], strategy: daemonSetStrategy }),
   def({ group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', singularName: 'controllerrevision', namespaced: true, subresources: [], strategy: controllerRevisionStrategy }),
 ];
