@@ -51,6 +51,11 @@ function fieldValue(obj: KubeObject, path: string): string {
   return typeof cur === 'string' || typeof cur === 'number' || typeof cur === 'boolean' ? String(cur) : '';
 }
 
+/** selectedFieldValue is the value a field selector compares for field: the resource's computed value, else the field at that path. */
+export function selectedFieldValue(filter: ObjectFilter, obj: KubeObject, field: string): string {
+  return filter.selectable?.(obj)[field] ?? fieldValue(obj, field);
+}
+
 /** filterMatches reports whether obj passes both selectors. */
 export function filterMatches(filter: ObjectFilter, obj: KubeObject): boolean {
   if (!matches(filter.labels, obj.metadata.labels)) return false;

@@ -190,3 +190,29 @@ test('a write of something the JSON round trip changes answers, and caches, the 
   assert.equal((created.object.spec as { priority: unknown }).priority, null);
   assert.deepEqual(events[0].object, created.object);
 });
+
+test('watchers indexed by the value their field selector requires get the changes that name it, in the order their groups were made', async () => {
+  const { store, pods } = await podStorage();
+  await pods.list('', everything, 0);
+  const now = await store.revision();
+  const log: string[] = [];
+  const watchFor = (label: string, f: ObjectFilter) => pods.watch('', now, f, (e) => log.push(`${label} ${e.type} ${(e.object as KubeObject).metadata.name ?? ''}`), assert.fail);
+  watchFor('unbound', filter(undefined, 'spec.nodeName='));
+  watchFor('all', everything);
+  watchFor('n1', filter(undefined, 'spec.nodeName=n1'));
+  watchFor('n2', filter(undefined, 'spec.nodeName=n2'));
+  watchFor('not-n1', filter(undefined, 'spec.nodeName!=n1'));
+  watchFor('web-n1', filter('app=web', 'spec.nodeName=n1,metadata.namespace=a'));
+  const created = await pods.create(pod('a', 'p', { app: 'web' }), false);
+  assert.ok(created.ok);
+  const bound = await pods.update({ ...created.object, spec: { ...created.object.spec, nodeName: 'n1' } }, Number(created.object.metadata.resourceVersion), false);
+  assert.ok(bound.ok);
+  const removed = await pods.remove(bound.object, Number(bound.object.metadata.resourceVersion), false);
+  assert.ok(removed.ok);
+  await settle();
+  assert.deepEqual(log, [
+    'unbound ADDED p', 'all ADDED p', 'not-n1 ADDED p',
+    'unbound DELETED p', 'all MODIFIED p', 'n1 ADDED p', 'not-n1 DELETED p', 'web-n1 ADDED p',
+    'all DELETED p', 'n1 DELETED p', 'web-n1 DELETED p',
+  ]);
+});

@@ -11,6 +11,9 @@ import { SortedKeys } from '../store/sortedKeys';
 import { ERR_COMPACTED, ERR_FUTURE_REV, type KeyValue, type Store, type StoreEvent, type Watch, type WatchError } from '../store/store';
 import { type ObjectFilter, filterMatches } from './selectors';
 import { TransformError } from './encryption/transformer';
+import { type CachedEvent, type Group, NOOP, type WatchFail, type Watcher, WatchGroups } from './watchGroups';
+
+export type { WatchFail } from './watchGroups';
 
 /** ListPage is one page of a list: matching objects, the revision they are at, and the key the next page starts at. */
 export interface ListPage {
@@ -18,56 +21,6 @@ export interface ListPage {
   revision: number;
   nextKey?: string;
 }
-
-/** A decoded change: the object after it (or the deleted object) and before it. */
-interface CachedEvent {
-  revision: number;
-  key: string;
-  deleted: boolean;
-  cur?: KubeObject;
-  prev?: KubeObject;
-}
-
-interface Watcher {
-  /** seq orders watchers by when they joined: a group emits to them in that order. */
-  seq: number;
-  prefix: string;
-  from: number;
-  filter: ObjectFilter;
-  emit: (e: WatchEvent) => void;
-  fail: WatchFail;
-  cancelled: boolean;
-}
-
-/**
- * WatchFail ends a watch: with a message, the watch's last event is an error
- * (410 Gone for a compacted revision); without one, the watch just ends, as the
- * cacher's terminated watchers do, and the client watches again or relists.
- */
-export type WatchFail = (message?: string) => void;
-
-/**
- * Group gathers watchers with the same scope and selectors, so each change is
- * matched once per group and handed to the group's emit functions, an array
- * walked with nothing to check per watcher. A new watcher is pushed (a fan-out
- * under way reaches it, as it would a Set's new member); a cancelled one's emit
- * becomes a no-op where it stands (a fan-out under way skips it) and the arrays
- * are compacted before the next change.
- */
-interface Group {
-  prefix: string;
-  filter: ObjectFilter;
-  /** live are the watchers that started at or before the cache's revision, so every change from here on is theirs; emits are their emit functions, index for index. */
-  live: Watcher[];
-  emits: ((e: WatchEvent) => void)[];
-  /** early are watchers that start after the cache's revision (a resourceVersion still to come): each goes live once a change passes its start. */
-  early: Watcher[];
-  /** cancelled counts the no-ops compact has to remove. */
-  cancelled: number;
-}
-
-/** NOOP stands in a group's emits for a watcher cancelled since the last compaction. */
-const NOOP = (): void => undefined;
 
 /** NOTIFIED_KEPT is how many recent changes the cache remembers the fan-out of (for request traces). */
 const NOTIFIED_KEPT = 1024;
@@ -81,7 +34,7 @@ export class WatchCache {
   /** objects are the current objects by key, each frozen and shared with every reader. */
   private readonly objects = new Map<string, KubeObject>();
   private readonly keys = new SortedKeys();
-  private readonly groups = new Map<string, Group>();
+  private readonly groups = new WatchGroups();
   private window: CachedEvent[] = [];
   /** windowStart is the revision after which every change is in the window. */
   private windowStart = 0;
@@ -182,14 +135,14 @@ export class WatchCache {
       }
       // A watcher its own replay cancelled has nothing left to join.
       if (w.cancelled) return;
-      let group = this.groups.get(groupKey);
-      if (!group) this.groups.set(groupKey, (group = { prefix, filter, live: [], emits: [], early: [], cancelled: 0 }));
+      const group = this.groups.open(groupKey, prefix, filter);
       w.seq = this.joined++;
       if (fromRevision <= this.revision) {
         group.live.push(w);
         group.emits.push(emit);
       } else {
         group.early.push(w);
+        this.groups.withEarly.add(group);
       }
     };
     attach();
@@ -275,7 +228,7 @@ export class WatchCache {
    * when its reflector has to relist.
    */
   private fallBehind(err: WatchError): void {
-    for (const g of this.groups.values()) {
+    for (const g of this.groups.all()) {
       for (const x of [...g.live, ...g.early].sort((p, q) => p.seq - q.seq)) if (!x.cancelled) x.fail(watchFailure(err, x.from));
     }
     this.reset();
@@ -316,9 +269,9 @@ export class WatchCache {
       }
       this.window.push(c);
       let notified = 0;
-      for (const g of this.groups.values()) {
+      for (const g of this.groups.candidates(c)) {
         if (g.cancelled > 0) compact(g);
-        if (g.early.length > 0) promote(g, revision);
+        if (g.early.length > 0 && promote(g, revision)) this.groups.withEarly.delete(g);
         if (!key.startsWith(g.prefix)) continue;
         const out = translate(g.filter, c);
         if (!out) continue;
@@ -338,7 +291,7 @@ export class WatchCache {
     // The batch's revision is the store's progress for this prefix: every change up to it has been seen (upstream's UpdateResourceVersion).
     if (batchRevision > this.revision) {
       this.revision = batchRevision;
-      for (const g of this.groups.values()) if (g.early.length > 0) promote(g, batchRevision + 1);
+      for (const g of this.groups.withEarly) if (promote(g, batchRevision + 1)) this.groups.withEarly.delete(g);
     }
     if (this.progressWaiters.length > 0) {
       const waiters = this.progressWaiters;
@@ -430,8 +383,8 @@ function compact(g: Group): void {
   g.cancelled = 0;
 }
 
-/** promote makes live the early watchers that a change at revision is after the start of, in the order they joined. */
-function promote(g: Group, revision: number): void {
+/** promote makes live the early watchers that a change at revision is after the start of, in the order they joined; it tells whether none is left early. */
+function promote(g: Group, revision: number): boolean {
   const early: Watcher[] = [];
   for (const w of g.early) {
     if (w.from >= revision) {
@@ -444,6 +397,7 @@ function promote(g: Group, revision: number): void {
     g.emits.splice(at, 0, w.emit);
   }
   g.early = early;
+  return early.length === 0;
 }
 
 /** translate turns one change into the event a watcher with filter sees, if any. */
