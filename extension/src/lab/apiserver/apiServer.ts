@@ -11,7 +11,7 @@ import { uuid, type Random } from '../random';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import { type Store, isStoreError } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
-import { AuditLogger, RequestAudit, type AuditRequestInfo } from './audit/auditLogger';
+import { AuditLogger, RequestAudit } from './audit/auditLogger';
 import { evaluatePolicy } from './audit/policy';
 import type { AuditSink } from './audit/sink';
 import type { AuditPolicy } from './audit/types';
@@ -24,10 +24,9 @@ import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
 import { type ResourceTransformers, TransformError } from './encryption/transformer';
 import { discovery } from './discovery';
-import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, requestEntityTooLarge, storageError, unauthorized } from './errors';
+import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, storageError, unauthorized } from './errors';
 import { handleBinding } from './handlers/binding';
 import { handleCreate } from './handlers/create';
-import { isObject } from './handlers/common';
 import { deleteAccepted, handleDelete } from './handlers/delete';
 import { handleDeleteCollection } from './handlers/deleteCollection';
 import { handleEphemeralContainers } from './handlers/ephemeralContainers';
@@ -41,6 +40,8 @@ import { validateWriteOptions } from './handlers/options';
 import { handleGet, handleList, parseResourceVersion } from './handlers/read';
 import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
 import { handlePatch, handlePut } from './handlers/update';
+import { type RequestRun, NO_USER, auditRequestInfo, completeAudit, isLongRunning, logRequestBody, panicAudit } from './audit/requestRun';
+import { checkBody } from './checkBody';
 import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
 import { DecisionBuffer, isDecisions } from './schedulingDecisions';
 import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
@@ -151,8 +152,6 @@ export interface ApiServerOptions {
 /** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
 /** The default API audience of a kubeadm cluster's service account tokens. */
 export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
-
-export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
@@ -678,60 +677,6 @@ export class ApiServer {
   }
 }
 
-/**
- * checkBody refuses what upstream refuses before decoding: bodies over 3 MiB
- * (413) and JSON nested deeper than the decoder allows (400). It walks the body
- * iteratively so absurd nesting cannot overflow the stack.
- */
-export function checkBody(body: unknown): Status | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return body.length > MAX_REQUEST_BODY_BYTES ? requestEntityTooLarge(MAX_REQUEST_BODY_BYTES) : undefined;
-  if (typeof body !== 'object') return undefined;
-  let bytes = 0;
-  // Every write walks its whole body, so the walk avoids garbage: values and depths on two stacks rather than a
-  // stack of pairs, and a container's last children that are not containers are counted at once, in the order the
-  // stack would have given them (last first), so the first limit crossed is the same as a plain walk would find.
-  const values: unknown[] = [body];
-  const depths: number[] = [1];
-  while (values.length) {
-    const v = values.pop();
-    const depth = depths.pop() as number;
-    if (depth > MAX_JSON_DEPTH) return badRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH}`);
-    if (v === null || typeof v !== 'object') {
-      bytes += typeof v === 'string' ? v.length + 2 : 8;
-      if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
-      continue;
-    }
-    let children: unknown[];
-    if (Array.isArray(v)) {
-      bytes += 2 + v.length;
-      children = v;
-    } else {
-      const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj);
-      children = new Array<unknown>(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        bytes += keys[i].length + 4;
-        children[i] = obj[keys[i]];
-      }
-    }
-    if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
-    let last = children.length - 1;
-    for (; last >= 0; last--) {
-      const x = children[last];
-      if (x !== null && typeof x === 'object') break;
-      if (depth + 1 > MAX_JSON_DEPTH) return badRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH}`);
-      bytes += typeof x === 'string' ? x.length + 2 : 8;
-      if (bytes > MAX_REQUEST_BODY_BYTES) return requestEntityTooLarge(MAX_REQUEST_BODY_BYTES);
-    }
-    for (let i = 0; i <= last; i++) {
-      values.push(children[i]);
-      depths.push(depth + 1);
-    }
-  }
-  return undefined;
-}
-
 /** validateWatchOptions is metainternalversion/validation's validateWatchOptions (the WatchList feature on, as since 1.32). */
 function validateWatchOptions(q: Query): FieldError[] {
   const errs: FieldError[] = [];
@@ -750,9 +695,6 @@ function validateWatchOptions(q: Query): FieldError[] {
 /** The watch cache's bookmark frequency. */
 const BOOKMARK_INTERVAL_MS = 60_000;
 
-/** Upstream's JSON decoder (sigs.k8s.io/json, via encoding/json) stops at 10000 levels of nesting. */
-export const MAX_JSON_DEPTH = 10000;
-
 /** requestAttributes are the authorizer's attributes of a request (GetAuthorizerAttributes), which the audit policy matches too. */
 function requestAttributes(user: UserInfo, info: RequestInfo, path: string, query: Query): AuthorizationAttributes {
   const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
@@ -761,83 +703,6 @@ function requestAttributes(user: UserInfo, info: RequestInfo, path: string, quer
     apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
     ...(fieldSelector.length ? { fieldSelector } : {}),
   };
-}
-
-/** RequestRun carries what the outer filters need once a request is answered: its audit event and the admission annotations it gathers. */
-interface RequestRun {
-  /** receivedAt is when the request arrived (upstream's WithRequestReceivedTimestamp). */
-  receivedAt: number;
-  /** longRunning marks watches and streams, whose events have a ResponseStarted stage. */
-  longRunning?: boolean;
-  audit?: RequestAudit;
-  annotations?: Record<string, string>;
-  /** handled is the request's info once it reaches a resource's handler: such requests are counted in the metrics. */
-  handled?: RequestInfo;
-}
-
-/** NO_USER stands for the user a failed authentication leaves the audit event without. */
-const NO_USER: UserInfo = { username: '', groups: [] };
-
-/** Upstream's audit event cuts a User-Agent longer than this and says so (audit/request.go). */
-const MAX_USER_AGENT_LENGTH = 1024;
-const USER_AGENT_TRUNCATE_SUFFIX = '...TRUNCATED';
-
-/** LONG_RUNNING_VERBS and LONG_RUNNING_SUBRESOURCES are kube-apiserver's BasicLongRunningRequestCheck arguments. */
-const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
-const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
-
-/** isLongRunning is BasicLongRunningRequestCheck: such requests' audit events have a ResponseStarted stage. */
-function isLongRunning(info: RequestInfo): boolean {
-  return LONG_RUNNING_VERBS.has(info.verb) || (info.isResourceRequest && LONG_RUNNING_SUBRESOURCES.has(info.subresource));
-}
-
-/** auditRequestInfo is what an audit event records of the request itself: the URI, the User-Agent and the client's Audit-ID. */
-function auditRequestInfo(req: ApiRequest, receivedAt: number): AuditRequestInfo {
-  const headers = req.headers ?? {};
-  const userAgent = headers['user-agent'];
-  const auditID = headers['audit-id'];
-  return {
-    requestURI: requestURI(req),
-    ...(userAgent ? { userAgent: userAgent.length > MAX_USER_AGENT_LENGTH ? userAgent.slice(0, MAX_USER_AGENT_LENGTH) + USER_AGENT_TRUNCATE_SUFFIX : userAgent } : {}),
-    ...(auditID ? { auditID } : {}),
-    receivedAt,
-  };
-}
-
-/** requestURI is the path with its query as client-go sends it: the query's keys sorted and escaped as url.Values.Encode does. */
-function requestURI(req: ApiRequest): string {
-  const params = Object.entries(req.query ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (!params.length) return req.path;
-  const encoded = params.map(([k, v]) => `${queryEscape(k)}=${queryEscape(v)}`).join('&');
-  return `${req.path}${req.path.includes('?') ? '&' : '?'}${encoded}`;
-}
-
-/** queryEscape is Go's url.QueryEscape: only letters, digits and `-_.~` stay as they are, and a space is `+`. */
-function queryEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
-}
-
-/** logRequestBody records the body as upstream's handlers do once they have read it: a patch as sent, anything else as the object it is. */
-function logRequestBody(audit: RequestAudit, verb: string, body: unknown): void {
-  if (verb === 'patch') audit.logRequestPatch(body);
-  else if (isObject(body)) audit.logRequestObject(body);
-}
-
-/** completeAudit is the end of WithAudit: ResponseStarted for a long-running request, then ResponseComplete with the admission annotations and the answer. */
-function completeAudit(run: RequestRun, res: ApiResponse): void {
-  const audit = run.audit;
-  if (!audit) return;
-  if (run.longRunning) audit.responseStarted(res.status, res.body);
-  if (run.annotations) audit.logAdmissionAnnotations(run.annotations);
-  audit.complete(res.status, res.body);
-}
-
-/** panicAudit is WithAudit's recovery: a request that threw ends with the Panic stage instead of ResponseComplete. */
-function panicAudit(run: RequestRun, err: unknown): void {
-  const audit = run.audit;
-  if (!audit) return;
-  if (run.annotations) audit.logAdmissionAnnotations(run.annotations);
-  audit.panic(err instanceof Error ? err.message : String(err));
 }
 
 /** respond wraps an object or a Status in a response with the Status's code. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { Status } from '../api/types';
 import { SeededRandom } from '../random';
-import { MAX_JSON_DEPTH, MAX_REQUEST_BODY_BYTES, checkBody } from './apiServer';
+import { MAX_JSON_DEPTH, MAX_REQUEST_BODY_BYTES, checkBody } from './checkBody';
 
 /** plainWalk is the walk checkBody must agree with: one stack of [value, depth], every value popped in turn. */
 function plainWalk(body: unknown): 'ok' | 400 | 413 {

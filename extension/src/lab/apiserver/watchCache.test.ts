@@ -205,7 +205,7 @@ test('watchers indexed by the value their field selector requires get the change
   watchFor('web-n1', filter('app=web', 'spec.nodeName=n1,metadata.namespace=a'));
   const created = await pods.create(pod('a', 'p', { app: 'web' }), false);
   assert.ok(created.ok);
-  const bound = await pods.update({ ...created.object, spec: { ...created.object.spec, nodeName: 'n1' } }, Number(created.object.metadata.resourceVersion), false);
+  const bound = await pods.update({ ...created.object, spec: { ...(created.object.spec as object), nodeName: 'n1' } }, Number(created.object.metadata.resourceVersion), false);
   assert.ok(bound.ok);
   const removed = await pods.remove(bound.object, Number(bound.object.metadata.resourceVersion), false);
   assert.ok(removed.ok);
