@@ -6,117 +6,47 @@
  * every answer is an object or an upstream-shaped Status. Each request leaves a
  * RequestTrace of those stages.
  */
-import type { Clock, Timer } from '../clock';
+import type { Clock } from '../clock';
 import { uuid, type Random } from '../random';
-import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
+import type { KubeObject, Status } from '../api/types';
 import { type Store, isStoreError } from '../store/store';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
 import { AuditLogger, RequestAudit } from './audit/auditLogger';
 import { evaluatePolicy } from './audit/policy';
+import { type RequestRun, NO_USER, auditRequestInfo, completeAudit, isLongRunning, logRequestBody, panicAudit } from './audit/requestRun';
 import type { AuditSink } from './audit/sink';
 import type { AuditPolicy } from './audit/types';
 import { impersonate } from './auth/impersonation';
-import { type TokenRequestIssuer, createTokenRequest } from './auth/tokenRequest';
+import type { TokenRequestIssuer } from './auth/tokenRequest';
 import { PodIndex } from './podIndex';
-import type { Authenticator, AuthorizationAttributes, Authorizer, Decision, UserInfo } from './auth/types';
+import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
 import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
+import { checkBody } from './checkBody';
 import { type ResourceTransformers, TransformError } from './encryption/transformer';
 import { discovery } from './discovery';
-import { OPTIMISTIC_LOCK_MESSAGE, badRequest, conflict, forbiddenRequest, gone, internalError, invalid, notFound, methodNotSupported, pathNotFound, storageError, unauthorized } from './errors';
-import { handleBinding } from './handlers/binding';
-import { handleCreate } from './handlers/create';
-import { deleteAccepted, handleDelete } from './handlers/delete';
-import { handleDeleteCollection } from './handlers/deleteCollection';
-import { handleEphemeralContainers } from './handlers/ephemeralContainers';
-import { handleEviction } from './handlers/eviction';
+import { OPTIMISTIC_LOCK_MESSAGE, conflict, forbiddenRequest, internalError, notFound, methodNotSupported, pathNotFound, storageError, unauthorized } from './errors';
 import { type ConnectTarget, handleConnect } from './handlers/connect';
-import { type KubeletConnection, handleLog, handleLogFollow } from './handlers/log';
-import { handleNodeProxy } from './handlers/nodeProxy';
+import { dispatch } from './handlers/dispatch';
+import { type KubeletConnection, handleLogFollow } from './handlers/log';
 import type { LogSink } from '../kubelet/streaming';
-import { handleScale } from './handlers/scale';
 import { validateWriteOptions } from './handlers/options';
-import { handleGet, handleList, parseResourceVersion } from './handlers/read';
-import { type FieldError, forbidden as fieldForbidden, notSupported } from './fieldErrors';
-import { handlePatch, handlePut } from './handlers/update';
-import { type RequestRun, NO_USER, auditRequestInfo, completeAudit, isLongRunning, logRequestBody, panicAudit } from './audit/requestRun';
-import { checkBody } from './checkBody';
-import { type ComponentProbe, handleVirtual, isVirtual, virtualResources } from './handlers/virtual';
-import { DecisionBuffer, isDecisions } from './schedulingDecisions';
+import { type ComponentProbe, isVirtual, virtualResources } from './handlers/virtual';
+import { serveWatch } from './handlers/watch';
+import { DecisionBuffer } from './schedulingDecisions';
 import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
-import { ResourceTable, type ResourceType, groupVersion } from './resources';
-import { parseFilter } from './selectors';
+import { ResourceTable, type ResourceType } from './resources';
 import { ObjectStorage } from './storage';
 import { type MigrationResult, migrateLegacyKeys } from './storageMigration';
 import { legacyKeyPrefix } from './storagePrefix';
+import { type ApiRequest, type ApiResponse, type HandlerContext, type WatchSink, respond } from './request';
 import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
 import { ApiServerMetrics } from '../metrics/apiServerMetrics';
 
-/** ApiRequest is one REST call, as it arrives over HTTP or the worker channel. */
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** path may carry its query string; `query` adds to it. */
-  path: string;
-  query?: Query;
-  body?: unknown;
-  /** contentType matters for PATCH (merge-patch, json-patch, strategic-merge-patch, apply-patch). */
-  contentType?: string;
-  /** headers, lower-case: `authorization`, `impersonate-user`, `user-agent` … */
-  headers?: Record<string, string | undefined>;
-  /** clientCertificate is the TLS layer's verified client certificate subject. */
-  clientCertificate?: { commonName: string; organizations: string[] };
-}
-
-/** ApiResponse is the HTTP status, the JSON body and the `Warning` headers. */
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-  /** contentType is set when the body is not JSON: pod logs are a string of `text/plain`. */
-  contentType?: string;
-  warnings?: string[];
-  /** trace names the RequestTrace the request left (requesttraces.lab.kubelab.dev/v1alpha1), when it left one. */
-  trace?: string;
-}
-
-/** WatchSink receives a watch's events until it closes. */
-export interface WatchSink {
-  event(e: WatchEvent): void;
-  close(): void;
-}
-
-/** HandlerContext is what each verb handler needs. */
-export interface HandlerContext {
-  info: RequestInfo;
-  query: Query;
-  type: ResourceType;
-  storage: ObjectStorage;
-  clock: Clock;
-  random: Random;
-  dryRun: boolean;
-  user: UserInfo;
-  /** userAgent is the request's User-Agent, whose product name is the field manager of a write without ?fieldManager=. */
-  userAgent?: string;
-  /** warnings collects the response's Warning headers. */
-  warnings: string[];
-  auditAnnotations: Record<string, string>;
-  admission: Chain;
-  admissionContext: AdmissionContext;
-  tracer: Tracer;
-  storageFor(group: string, resource: string): ObjectStorage | undefined;
-  server: ApiServer;
-  /** authorizeVerb asks the authorizer whether the request's user may do verb to the request's object (a create on update needs create). */
-  authorizeVerb(verb: string): Promise<Decision>;
-  /**
-   * admissionView is what admission sees of the stored object on a subresource
-   * write whose body is another kind (a Scale for `deployments/scale`, as ScaleREST's
-   * toScaleUpdateValidation). Set, the subresource handler has already run
-   * mutating admission on its own object, and the update runs only validating
-   * admission, on the views of the new and old objects.
-   */
-  admissionView?: (obj: KubeObject) => KubeObject;
-}
+export type { ApiRequest, ApiResponse, HandlerContext, WatchSink } from './request';
+export { respond } from './request';
 
 export interface ApiServerOptions {
   store: Store;
@@ -149,7 +79,6 @@ export interface ApiServerOptions {
   encryption?: ResourceTransformers;
 }
 
-/** Upstream's apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes). */
 /** The default API audience of a kubeadm cluster's service account tokens. */
 export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
 
@@ -418,87 +347,7 @@ export class ApiServer {
     const tracer = new Tracer(this.stopwatch, '', this.options.clock.now(), req.method, req.path);
     const ctx = await this.admit(req, tracer, run);
     if ('status' in ctx) return ctx;
-    run.handled = ctx.info;
-    if (ctx.info.verb !== 'watch' && ctx.info.verb !== 'list' && ctx.info.verb !== 'get') return respond(badRequest('watch is only supported on GET requests'));
-    if (isDecisions(ctx.type)) {
-      const w = this.decisions.watch(ctx, sink);
-      if ('code' in w) return respond(w);
-      run.audit?.responseStarted(200);
-      return w;
-    }
-    if (isVirtual(ctx.type)) return respond(methodNotSupported({ group: ctx.type.group, resource: ctx.type.resource }, 'watch'));
-    const q = ctx.query;
-    const optionErrors = validateWatchOptions(q);
-    if (optionErrors.length) return respond(invalid('ListOptions', 'meta.k8s.io', '', optionErrors));
-    const filter = parseFilter(ctx.type, q.labelSelector, q.fieldSelector);
-    if ('code' in filter) return respond(filter);
-    const namespace = ctx.type.namespaced ? ctx.info.namespace : '';
-    const names = ctx.info.name ? { ...filter, fields: [...filter.fields, { field: 'metadata.name', value: ctx.info.name, negate: false }] } : filter;
-    const rv = parseResourceVersion(q.resourceVersion);
-    if (typeof rv !== 'number') return respond(rv);
-    const sendInitial = q.sendInitialEvents === undefined ? rv === 0 : q.sendInitialEvents === 'true';
-    run.audit?.responseStarted(200);
-    const bookmarks = q.allowWatchBookmarks === 'true';
-    const gv = groupVersion(ctx.type);
-    const bookmark = (revision: number, annotations?: Record<string, string>): WatchEvent => ({
-      type: 'BOOKMARK', object: { kind: ctx.type.kind, apiVersion: gv, metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) } },
-    });
-    let from: number;
-    if (sendInitial) {
-      // The watch begins with synthetic ADDED events for the state at its starting revision.
-      const current = await ctx.storage.list(namespace, names, 0);
-      for (const obj of current.items) sink.event({ type: 'ADDED', object: obj });
-      from = current.revision;
-      if (q.sendInitialEvents === 'true') sink.event(bookmark(from, { 'k8s.io/initial-events-end': 'true' }));
-    } else {
-      from = rv || (await ctx.storage.currentRevision());
-    }
-    const longRunning = this.metrics.longRunning(req, ctx.info);
-    let closed = false;
-    let lastRevision = from;
-    let bookmarkTimer: Timer | undefined;
-    let timeout: Timer | undefined;
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      bookmarkTimer?.cancel();
-      timeout?.cancel();
-      w.cancel();
-      sink.close();
-      run.audit?.complete(200);
-      longRunning.end();
-    };
-    // Only bookmarks need the revision the watcher is current to. Without them the storage
-    // calls the sink itself, the least work per watcher per event: it emits nothing once cancelled.
-    const emit = bookmarks ? (e: WatchEvent) => {
-      if (closed) return;
-      lastRevision = Number(e.object.metadata.resourceVersion) || lastRevision;
-      sink.event(e);
-    } : sink.event.bind(sink);
-    const w = ctx.storage.watch(namespace, from, names, emit, (message) => {
-      if (closed) return;
-      // Without a message the watch just ends, as a terminated cacher watcher's: the client watches again or relists.
-      if (message !== undefined) sink.event({ type: 'ERROR', object: gone(message) });
-      close();
-    });
-    if (bookmarks) {
-      // The watch cache sends a bookmark about once a minute, carrying the latest revision the watcher is current to.
-      const tick = (): void => {
-        bookmarkTimer = this.options.clock.setTimer(BOOKMARK_INTERVAL_MS, () => {
-          if (closed) return;
-          void ctx.storage.bookmarkRevision().then((current) => {
-            if (closed) return;
-            lastRevision = Math.max(lastRevision, current);
-            sink.event(bookmark(lastRevision));
-            tick();
-          });
-        });
-      };
-      tick();
-    }
-    const seconds = Number(q.timeoutSeconds);
-    if (q.timeoutSeconds !== undefined && Number.isFinite(seconds) && seconds > 0) timeout = this.options.clock.setTimer(seconds * 1000, close);
-    return { cancel: close };
+    return serveWatch(ctx, req, sink, run);
   }
 
   /** authenticate finds who the request is from: 401 for bad credentials or none (unless anonymous is on). */
@@ -627,73 +476,10 @@ export class ApiServer {
       run.annotations = ctx.auditAnnotations;
       logRequestBody(run.audit, ctx.info.verb, req.body);
     }
-    const res = await this.dispatch(ctx, req);
+    const res = await dispatch(ctx, req);
     return ctx.warnings.length ? { ...res, warnings: [...new Set(ctx.warnings)] } : res;
   }
-
-  private async dispatch(ctx: HandlerContext, req: ApiRequest): Promise<ApiResponse> {
-    const { info, type } = ctx;
-    const gr = { group: type.group, resource: info.subresource ? `${type.resource}/${info.subresource}` : type.resource };
-    if (isVirtual(type)) return respond(await handleVirtual(ctx, req.body), info.verb === 'create' ? 201 : 200);
-    if (info.subresource === 'token' && type.resource === 'serviceaccounts') {
-      const issuer = this.tokenIssuer;
-      if (!issuer || info.verb !== 'create') return respond(issuer ? methodNotSupported(gr, info.verb) : pathNotFound());
-      return respond(await createTokenRequest(issuer, info.namespace, info.name, req.body), 201);
-    }
-    if (info.subresource === 'binding') return info.verb === 'create' ? respond(await handleBinding(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
-    if (info.subresource === 'scale') return respond(await handleScale(ctx, req.body, req.contentType ?? ''));
-    if (info.subresource === 'eviction') return info.verb === 'create' ? respond(await handleEviction(ctx, req.body)) : respond(methodNotSupported(gr, info.verb));
-    if (info.subresource === 'ephemeralcontainers') return respond(await handleEphemeralContainers(ctx, req.body, req.contentType ?? ''));
-    if (type.resource === 'nodes' && info.subresource === 'proxy') return handleNodeProxy(ctx, req.method);
-    if (info.subresource === 'log') {
-      const log = await handleLog(ctx);
-      return 'code' in log ? respond(log) : log;
-    }
-    if (type.resource === 'pods' && (info.subresource === 'exec' || info.subresource === 'attach' || info.subresource === 'portforward')) {
-      // Connect requests are served by upgrading the connection (connect()); one that does not upgrade is refused once located.
-      const target = await handleConnect(ctx, new URLSearchParams(req.path.includes('?') ? req.path.slice(req.path.indexOf('?') + 1) : ''));
-      return respond('code' in target ? target : badRequest('Upgrade request required'));
-    }
-    switch (info.verb) {
-      case 'get': return respond(await handleGet(ctx));
-      case 'list': return respond(await handleList(ctx));
-      case 'create': return info.subresource ? respond(methodNotSupported(gr, 'create')) : respond(await handleCreate(ctx, req.body), 201);
-      case 'update': {
-        const updated = await handlePut(ctx, req.body);
-        return 'created' in updated ? respond(updated.created as KubeObject, 201) : respond(updated);
-      }
-      case 'patch': {
-        const patched = await handlePatch(ctx, req.body, req.contentType ?? '');
-        return 'created' in patched ? respond(patched.created as KubeObject, 201) : respond(patched);
-      }
-      case 'delete': {
-        const deleted = await handleDelete(ctx, req.body);
-        return respond(deleted, deleteAccepted(deleted) ? 202 : 200);
-      }
-      case 'deletecollection': return info.subresource ? respond(methodNotSupported(gr, info.verb)) : respond(await handleDeleteCollection(ctx, req.body));
-      case 'watch': return respond(badRequest('watch requests must be made through watch()'));
-      default: return respond(methodNotSupported(gr, info.verb));
-    }
-  }
 }
-
-/** validateWatchOptions is metainternalversion/validation's validateWatchOptions (the WatchList feature on, as since 1.32). */
-function validateWatchOptions(q: Query): FieldError[] {
-  const errs: FieldError[] = [];
-  const match = q.resourceVersionMatch;
-  if (q.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
-    errs.push(fieldForbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
-  }
-  if (match) {
-    if (q.sendInitialEvents === undefined) errs.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
-    if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
-    if (q.continue) errs.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-  }
-  return errs;
-}
-
-/** The watch cache's bookmark frequency. */
-const BOOKMARK_INTERVAL_MS = 60_000;
 
 /** requestAttributes are the authorizer's attributes of a request (GetAuthorizerAttributes), which the audit policy matches too. */
 function requestAttributes(user: UserInfo, info: RequestInfo, path: string, query: Query): AuthorizationAttributes {
@@ -703,10 +489,4 @@ function requestAttributes(user: UserInfo, info: RequestInfo, path: string, quer
     apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
     ...(fieldSelector.length ? { fieldSelector } : {}),
   };
-}
-
-/** respond wraps an object or a Status in a response with the Status's code. */
-export function respond(body: KubeObject | Status | KubeList, okStatus = 200): ApiResponse {
-  const status = (body as Status).kind === 'Status' && typeof (body as Status).code === 'number' ? (body as Status).code : okStatus;
-  return { status, body };
 }
