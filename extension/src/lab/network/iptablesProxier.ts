@@ -4,10 +4,15 @@
  * nat tables with KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING,
  * KUBE-MARK-MASQ, per service port KUBE-SVC/SVL/EXT/FW chains and per endpoint
  * KUBE-SEP chains. Each Service's rules are kept as a fragment, so a partial
- * sync rebuilds only the Services that changed, as upstream's does.
+ * sync rebuilds only the Services that changed, as upstream's does. A sync
+ * writes the rules straight to text, one flat string per chain, and the
+ * restore input is joined once; the rules as objects (for the packet tracer
+ * and the published rule set) are written by the same code, per Service, only
+ * when first asked for.
  */
 import { IPT_PREFIX } from './chainNames';
 import { type IptChain, type IptJump, type IptMatch, type IptRule, type IptTable, chainOrder, jump, rule, verdict } from './iptablesRules';
+import { type RenderedChain, type RuleSink, type TopChain, DataSink, TOP_CHAINS, TextSink, renderTable, ruleLines } from './iptablesRuleSink';
 import { type Endpoint, type ProxyState, type ServicePort, categorizeEndpoints, externallyAccessible, usesClusterEndpoints, usesLocalEndpoints } from './serviceInfo';
 
 /** ProxierConfig is what kube-proxy's flags and its node give every proxier. */
@@ -41,44 +46,33 @@ const KUBE_FIREWALL = 'KUBE-FIREWALL';
 const LOCALHOST_NODEPORT_COUNTER = 'localhost_nps_accepted_pkts';
 const INVALID_COUNTER = 'ct_state_invalid_dropped_pkts';
 
-/** Fragment is one Service's share of the rule set. */
+/**
+ * Fragment is one Service's share of the rule set as text, with the service
+ * ports and endpoints it was written from, so the same rules can be built as
+ * data when the packet tracer or the published rule set first asks for them.
+ */
 interface Fragment {
-  filterServices: IptRule[];
-  filterExternal: IptRule[];
-  filterNodePorts: IptRule[];
-  filterFirewall: IptRule[];
-  natServices: IptRule[];
-  natNodePorts: IptRule[];
-  natChains: IptChain[];
+  ports: PortInput[];
+  /** large is whether it was written in large-cluster mode (endpoint rules without comments). */
+  large: boolean;
   /** lines are the fragment's rules in each top-level chain, rendered once: a sync that keeps them reuses the chain's text. */
   lines: Record<TopChain, string>;
   /** rendered are its nat chains with their rules rendered once. */
   rendered: RenderedChain[];
+  /** data is the same rules as objects, built on first use. */
+  data?: FragmentData;
 }
 
-const TOP_CHAINS = ['filterNodePorts', 'filterServices', 'filterExternal', 'filterFirewall', 'natServices', 'natNodePorts'] as const;
-type TopChain = typeof TOP_CHAINS[number];
-
-/** ruleLines renders rules as iptables-restore lines. */
-function ruleLines(rules: readonly IptRule[]): string {
-  let out = '';
-  for (const r of rules) out += `${r.text}\n`;
-  return out;
+/** PortInput is a service port with the endpoints a sync rendered it with. */
+interface PortInput {
+  svc: ServicePort;
+  endpoints: readonly Endpoint[];
 }
 
-/** RenderedChain is a chain's name and its rules' text. */
-interface RenderedChain {
-  name: string;
-  text: string;
-}
-
-/** renderTable prints one table as iptables-save does, from already rendered chains. */
-function renderTable(name: string, chains: readonly RenderedChain[], stale: readonly string[] = []): string {
-  let out = `*${name}\n`;
-  for (const c of chains) out += `:${c.name} - [0:0]\n`;
-  for (const c of chains) out += c.text;
-  if (stale.length) out += `${stale.map((c) => `:${c} - [0:0]\n`).join('')}${stale.map((c) => `-X ${c}\n`).join('')}`;
-  return `${out}COMMIT\n`;
+/** FragmentData is a fragment's rules as objects. */
+interface FragmentData {
+  top: Record<TopChain, IptRule[]>;
+  chains: IptChain[];
 }
 
 /** SyncResult tells what one sync did: full or partial, the Services it rewrote, and the iptables-restore input it wrote. */
@@ -98,6 +92,8 @@ export class IptablesProxier {
   private largeClusterMode = false;
   /** topLines caches each top-level chain's Service rules in Service order; undefined once a fragment's share changes. */
   private topLines: Record<TopChain, string> | undefined;
+  /** fixed are the top-level chains without any Service's share: they depend on the config alone. */
+  private fixed: { filter: IptChain[]; nat: IptChain[] } | undefined;
 
   constructor(private readonly state: ProxyState, private readonly config: ProxierConfig) {}
 
@@ -116,7 +112,7 @@ export class IptablesProxier {
       const ports = this.state.services.get(key);
       if (!ports) {
         if (before) {
-          stale.push(...before.natChains.map((c) => c.name));
+          for (const c of before.rendered) stale.push(c.name);
           this.fragments.delete(key);
           reordered = true;
         }
@@ -124,8 +120,8 @@ export class IptablesProxier {
       }
       const after = this.fragment(ports);
       if (before) {
-        const kept = new Set(after.natChains.map((c) => c.name));
-        for (const c of before.natChains) if (!kept.has(c.name)) stale.push(c.name);
+        const kept = new Set(after.rendered.map((c) => c.name));
+        for (const c of before.rendered) if (!kept.has(c.name)) stale.push(c.name);
         if (TOP_CHAINS.some((t) => before.lines[t] !== after.lines[t])) this.topLines = undefined;
       } else {
         reordered = true;
@@ -176,13 +172,23 @@ export class IptablesProxier {
 
   /** tables is the whole rule set, chains in the order upstream's tests print a dump. */
   tables(): IptTable[] {
-    const frags = this.order.map((k) => this.fragments.get(k) as Fragment);
-    const top = this.topLevel(frags);
+    const data = this.order.map((k) => this.data(this.fragments.get(k) as Fragment));
+    const top = this.topLevel(data);
     const filter = [...top.filter].sort((a, b) => chainOrder(a.name, b.name));
     const nat: IptChain[] = [...top.nat];
-    for (const f of frags) for (const ch of f.natChains) nat.push(ch);
+    for (const d of data) for (const ch of d.chains) nat.push(ch);
     nat.sort((a, b) => chainOrder(a.name, b.name));
     return [{ name: 'filter', chains: filter }, { name: 'nat', chains: nat }];
+  }
+
+  /** data is a fragment's rules as objects, written from the inputs of its last rendering the first time they are asked for. */
+  private data(f: Fragment): FragmentData {
+    if (!f.data) {
+      const sink = new DataSink();
+      for (const p of f.ports) this.servicePort(p.svc, p.endpoints, f.large, sink);
+      f.data = { top: sink.shares, chains: sink.chains };
+    }
+    return f.data;
   }
 
   /** rules is the rule set as data: the jumps from the built-in chains, then the restored tables. */
@@ -190,7 +196,7 @@ export class IptablesProxier {
     return { jumps: this.jumps(), tables: this.tables() };
   }
 
-  /** text is the rule set as iptables-save prints the filter and nat tables. */
+  /** text is the rule set as iptables-save prints the filter and nat tables, its parts joined once. */
   text(): string {
     const top = this.renderedTop();
     const filter = [...top.filter].sort((a, b) => chainOrder(a.name, b.name));
@@ -199,10 +205,18 @@ export class IptablesProxier {
     const texts = new Map<string, string>();
     for (const ch of top.nat) texts.set(ch.name, ch.text);
     for (const k of this.order) for (const ch of (this.fragments.get(k) as Fragment).rendered) texts.set(ch.name, ch.text);
-    const first = [KUBE_NODEPORTS, KUBE_SERVICES].filter((n) => texts.has(n));
-    const rest = [...texts.keys()].filter((n) => n !== KUBE_NODEPORTS && n !== KUBE_SERVICES).sort();
-    const nat = [...first, ...rest].map((name) => ({ name, text: texts.get(name) as string }));
-    return renderTable('filter', filter) + renderTable('nat', nat);
+    const names: string[] = [];
+    for (const n of texts.keys()) if (n !== KUBE_NODEPORTS && n !== KUBE_SERVICES) names.push(n);
+    names.sort();
+    if (texts.has(KUBE_SERVICES)) names.unshift(KUBE_SERVICES);
+    if (texts.has(KUBE_NODEPORTS)) names.unshift(KUBE_NODEPORTS);
+    const out: string[] = [];
+    renderTable(out, 'filter', filter);
+    out.push('*nat\n');
+    for (const n of names) out.push(':', n, ' - [0:0]\n');
+    for (const n of names) out.push(texts.get(n) as string);
+    out.push('COMMIT\n');
+    return out.join('');
   }
 
   /** renderedTop is topLevel as text, the Services' shares taken from the cache (rebuilt when a share changed). */
@@ -219,13 +233,13 @@ export class IptablesProxier {
         filterFirewall: parts.filterFirewall.join(''), natServices: parts.natServices.join(''), natNodePorts: parts.natNodePorts.join(''),
       };
     }
-    const top = this.topLevel([]);
+    const fixed = this.fixed ??= this.topLevel([]);
     const withShare = (c: IptChain, share: string): RenderedChain => ({ name: c.name, text: share + ruleLines(c.rules) });
     const filterShare: Record<string, string> = { [KUBE_NODEPORTS]: lines.filterNodePorts, [KUBE_SERVICES]: lines.filterServices, [KUBE_EXTERNAL_SERVICES]: lines.filterExternal, [KUBE_PROXY_FIREWALL]: lines.filterFirewall };
     const natShare: Record<string, string> = { [KUBE_SERVICES]: lines.natServices, [KUBE_NODEPORTS]: lines.natNodePorts };
     return {
-      filter: top.filter.map((c) => withShare(c, filterShare[c.name] ?? '')),
-      nat: top.nat.map((c) => withShare(c, natShare[c.name] ?? '')),
+      filter: fixed.filter.map((c) => withShare(c, filterShare[c.name] ?? '')),
+      nat: fixed.nat.map((c) => withShare(c, natShare[c.name] ?? '')),
     };
   }
 
@@ -237,23 +251,29 @@ export class IptablesProxier {
       const f = this.fragments.get(k) as Fragment;
       for (const ch of f.rendered) nat.push(ch);
     }
-    return renderTable('filter', top.filter) + renderTable('nat', nat, stale);
+    // A few pieces, two of them the whole cached top-level chains: concatenated, so those are not copied.
+    const out: string[] = [];
+    renderTable(out, 'filter', top.filter);
+    renderTable(out, 'nat', nat, stale);
+    let text = '';
+    for (const piece of out) text += piece;
+    return text;
   }
 
   /** topLevel assembles the chains every sync rewrites from the fragments in Service order. */
-  private topLevel(frags: Fragment[]): { filter: IptChain[]; nat: IptChain[] } {
+  private topLevel(frags: FragmentData[]): { filter: IptChain[]; nat: IptChain[] } {
     const c = this.config;
-    const collect = (pick: (f: Fragment) => IptRule[]): IptRule[] => {
+    const collect = (share: TopChain): IptRule[] => {
       const out: IptRule[] = [];
-      for (const f of frags) for (const r of pick(f)) out.push(r);
+      for (const f of frags) for (const r of f.top[share]) out.push(r);
       return out;
     };
     const filter: IptChain[] = [
-      { name: KUBE_NODEPORTS, rules: collect((f) => f.filterNodePorts) },
-      { name: KUBE_SERVICES, rules: collect((f) => f.filterServices) },
-      { name: KUBE_EXTERNAL_SERVICES, rules: collect((f) => f.filterExternal) },
+      { name: KUBE_NODEPORTS, rules: collect('filterNodePorts') },
+      { name: KUBE_SERVICES, rules: collect('filterServices') },
+      { name: KUBE_EXTERNAL_SERVICES, rules: collect('filterExternal') },
       { name: KUBE_FORWARD, rules: this.forwardRules() },
-      { name: KUBE_PROXY_FIREWALL, rules: collect((f) => f.filterFirewall) },
+      { name: KUBE_PROXY_FIREWALL, rules: collect('filterFirewall') },
     ];
     if (c.localhostNodePorts) {
       filter.push({ name: KUBE_FIREWALL, rules: [rule(KUBE_FIREWALL, [
@@ -261,14 +281,14 @@ export class IptablesProxier {
         { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED', 'DNAT'], negated: true },
       ], verdict('DROP'))] });
     }
-    const services = collect((f) => f.natServices);
+    const services = collect('natServices');
     const last: IptMatch[] = [{ kind: 'comment', text: 'kubernetes service nodeports; NOTE: this must be the last rule in this chain' }, { kind: 'addrtype', direction: 'dst', type: 'LOCAL' }];
     if (!c.localhostNodePorts) last.push({ kind: 'destination', cidr: '127.0.0.0/8', negated: true });
     services.push(rule(KUBE_SERVICES, last, jump(KUBE_NODEPORTS)));
     const mark = `${c.masqueradeMark}/${c.masqueradeMark}`;
     const nat: IptChain[] = [
       { name: KUBE_SERVICES, rules: services },
-      { name: KUBE_NODEPORTS, rules: collect((f) => f.natNodePorts) },
+      { name: KUBE_NODEPORTS, rules: collect('natNodePorts') },
       { name: KUBE_POSTROUTING, rules: [
         rule(KUBE_POSTROUTING, [{ kind: 'mark', mark, negated: true }], verdict('RETURN')),
         rule(KUBE_POSTROUTING, [], { kind: 'mark', op: 'xor', value: c.masqueradeMark }),
@@ -290,27 +310,21 @@ export class IptablesProxier {
 
   /** fragment renders one Service's ports (ordered by port name, then protocol). */
   private fragment(ports: ServicePort[]): Fragment {
-    const f: Fragment = {
-      filterServices: [], filterExternal: [], filterNodePorts: [], filterFirewall: [], natServices: [], natNodePorts: [], natChains: [],
-      lines: { filterNodePorts: '', filterServices: '', filterExternal: '', filterFirewall: '', natServices: '', natNodePorts: '' }, rendered: [],
-    };
-    const sorted = [...ports].sort((a, b) => (a.port < b.port ? -1 : a.port > b.port ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
-    for (const p of sorted) this.servicePort(p, f);
-    for (const t of TOP_CHAINS) f.lines[t] = ruleLines(f[t]);
-    for (const ch of f.natChains) f.rendered.push({ name: ch.name, text: ruleLines(ch.rules) });
-    return f;
+    const sorted = ports.length > 1 ? [...ports].sort(byPortNameAndProtocol) : ports;
+    const inputs: PortInput[] = [];
+    for (const svc of sorted) inputs.push({ svc, endpoints: this.state.endpoints(svc) });
+    const sink = new TextSink();
+    for (const p of inputs) this.servicePort(p.svc, p.endpoints, this.largeClusterMode, sink);
+    return { ports: inputs, large: this.largeClusterMode, ...sink.finish() };
   }
 
-  private servicePort(svc: ServicePort, f: Fragment): void {
+  /** servicePort writes one service port's rules (syncProxyRules' loop body) to a sink. */
+  private servicePort(svc: ServicePort, endpoints: readonly Endpoint[], large: boolean, out: RuleSink): void {
     const c = this.config;
     const protocol = svc.protocol;
     const name = svc.nameString;
-    const hash = svc.hash;
-    const clusterPolicyChain = IPT_PREFIX.cluster + hash;
-    const localPolicyChain = IPT_PREFIX.local + hash;
-    const externalTrafficChain = IPT_PREFIX.external + hash;
-    const fwChain = IPT_PREFIX.firewall + hash;
-    const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(this.state.endpoints(svc), svc);
+    const { cluster: clusterPolicyChain, local: localPolicyChain, external: externalTrafficChain, firewall: fwChain } = chainsOf(svc);
+    const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpoints, svc);
     const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints(svc);
     const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints(svc);
     let internalTrafficChain = clusterPolicyChain;
@@ -341,117 +355,125 @@ export class IptablesProxier {
     const proto: IptMatch = { kind: 'protocol', protocol };
 
     // Capture the cluster IP.
-    if (hasInternalEndpoints) f.natServices.push(rule(KUBE_SERVICES, [comment(`${name} cluster IP`), ...to(proto, svc.clusterIP, svc.portNumber)], jump(internalTrafficChain)));
-    else f.filterServices.push(rule(KUBE_SERVICES, [comment(internalFilterComment), ...to(proto, svc.clusterIP, svc.portNumber)], verdict(internalFilterTarget)));
+    if (hasInternalEndpoints) out.top('natServices', KUBE_SERVICES, [comment(`${name} cluster IP`), ...to(proto, svc.clusterIP, svc.portNumber)], jump(internalTrafficChain));
+    else out.top('filterServices', KUBE_SERVICES, [comment(internalFilterComment), ...to(proto, svc.clusterIP, svc.portNumber)], verdict(internalFilterTarget));
     // Capture external IPs.
     for (const ip of svc.externalIPs) {
-      if (hasEndpoints) f.natServices.push(rule(KUBE_SERVICES, [comment(`${name} external IP`), ...to(proto, ip, svc.portNumber)], jump(externalTrafficChain)));
-      if (!hasExternalEndpoints) f.filterExternal.push(rule(KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), ...to(proto, ip, svc.portNumber)], verdict(externalFilterTarget)));
+      if (hasEndpoints) out.top('natServices', KUBE_SERVICES, [comment(`${name} external IP`), ...to(proto, ip, svc.portNumber)], jump(externalTrafficChain));
+      if (!hasExternalEndpoints) out.top('filterExternal', KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), ...to(proto, ip, svc.portNumber)], verdict(externalFilterTarget));
     }
     // Capture load-balancer ingress.
     for (const ip of svc.loadBalancerVIPs) {
-      if (hasEndpoints) f.natServices.push(rule(KUBE_SERVICES, [comment(`${name} loadbalancer IP`), ...to(proto, ip, svc.portNumber)], jump(loadBalancerTrafficChain)));
-      if (usesFWChain) f.filterFirewall.push(rule(KUBE_PROXY_FIREWALL, [comment(`${name} traffic not accepted by ${fwChain}`), ...to(proto, ip, svc.portNumber)], verdict('DROP')));
+      if (hasEndpoints) out.top('natServices', KUBE_SERVICES, [comment(`${name} loadbalancer IP`), ...to(proto, ip, svc.portNumber)], jump(loadBalancerTrafficChain));
+      if (usesFWChain) out.top('filterFirewall', KUBE_PROXY_FIREWALL, [comment(`${name} traffic not accepted by ${fwChain}`), ...to(proto, ip, svc.portNumber)], verdict('DROP'));
     }
-    if (!hasExternalEndpoints) for (const ip of svc.loadBalancerVIPs) f.filterExternal.push(rule(KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), ...to(proto, ip, svc.portNumber)], verdict(externalFilterTarget)));
+    if (!hasExternalEndpoints) for (const ip of svc.loadBalancerVIPs) out.top('filterExternal', KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), ...to(proto, ip, svc.portNumber)], verdict(externalFilterTarget));
     // Capture node ports.
     if (svc.nodePort !== 0) {
       if (hasEndpoints) {
         if (c.localhostNodePorts && c.nfacct) {
-          f.natNodePorts.push(rule(KUBE_NODEPORTS, [comment(name), proto, { kind: 'destination', cidr: '127.0.0.0/8' }, { kind: 'dport', port: svc.nodePort }, { kind: 'nfacct', name: LOCALHOST_NODEPORT_COUNTER }], jump(externalTrafficChain)));
+          out.top('natNodePorts', KUBE_NODEPORTS, [comment(name), proto, { kind: 'destination', cidr: '127.0.0.0/8' }, { kind: 'dport', port: svc.nodePort }, { kind: 'nfacct', name: LOCALHOST_NODEPORT_COUNTER }], jump(externalTrafficChain));
         }
-        f.natNodePorts.push(rule(KUBE_NODEPORTS, [comment(name), proto, { kind: 'dport', port: svc.nodePort }], jump(externalTrafficChain)));
+        out.top('natNodePorts', KUBE_NODEPORTS, [comment(name), proto, { kind: 'dport', port: svc.nodePort }], jump(externalTrafficChain));
       }
       if (!hasExternalEndpoints) {
-        f.filterExternal.push(rule(KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), { kind: 'addrtype', direction: 'dst', type: 'LOCAL' }, proto, { kind: 'dport', port: svc.nodePort }], verdict(externalFilterTarget)));
+        out.top('filterExternal', KUBE_EXTERNAL_SERVICES, [comment(externalFilterComment), { kind: 'addrtype', direction: 'dst', type: 'LOCAL' }, proto, { kind: 'dport', port: svc.nodePort }], verdict(externalFilterTarget));
       }
     }
     // Capture health check node ports.
     if (svc.healthCheckNodePort !== 0) {
-      f.filterNodePorts.push(rule(KUBE_NODEPORTS, [comment(`${name} health check node port`), { kind: 'protocol', protocol: 'tcp' }, { kind: 'dport', port: svc.healthCheckNodePort }], verdict('ACCEPT')));
+      out.top('filterNodePorts', KUBE_NODEPORTS, [comment(`${name} health check node port`), { kind: 'protocol', protocol: 'tcp' }, { kind: 'dport', port: svc.healthCheckNodePort }], verdict('ACCEPT'));
     }
 
-    const chains = new ChainSet();
-    const add = chains.add;
-    const chainOf = chains.ensure;
     // Internal traffic: masquerade what comes from outside the cluster.
     if (hasInternalEndpoints) {
       const m = [comment(`${name} cluster IP`), ...to(proto, svc.clusterIP, svc.portNumber)];
-      if (c.masqueradeAll) add(internalTrafficChain, rule(internalTrafficChain, m, jump(KUBE_MARK_MASQ)));
-      else if (c.clusterCIDR) add(internalTrafficChain, rule(internalTrafficChain, [...m, { kind: 'source', cidr: c.clusterCIDR, negated: true }], jump(KUBE_MARK_MASQ)));
+      if (c.masqueradeAll) out.add(internalTrafficChain, m, jump(KUBE_MARK_MASQ));
+      else if (c.clusterCIDR) out.add(internalTrafficChain, [...m, { kind: 'source', cidr: c.clusterCIDR, negated: true }], jump(KUBE_MARK_MASQ));
     }
     // External traffic.
     if (usesExternalTrafficChain) {
-      chainOf(externalTrafficChain);
+      out.ensure(externalTrafficChain);
       if (!svc.externalPolicyLocal) {
-        add(externalTrafficChain, rule(externalTrafficChain, [comment(`masquerade traffic for ${name} external destinations`)], jump(KUBE_MARK_MASQ)));
+        out.add(externalTrafficChain, [comment(`masquerade traffic for ${name} external destinations`)], jump(KUBE_MARK_MASQ));
       } else {
-        if (c.clusterCIDR) add(externalTrafficChain, rule(externalTrafficChain, [comment(`pod traffic for ${name} external destinations`), { kind: 'source', cidr: c.clusterCIDR }], jump(clusterPolicyChain)));
-        add(externalTrafficChain, rule(externalTrafficChain, [comment(`masquerade LOCAL traffic for ${name} external destinations`), { kind: 'addrtype', direction: 'src', type: 'LOCAL' }], jump(KUBE_MARK_MASQ)));
-        add(externalTrafficChain, rule(externalTrafficChain, [comment(`route LOCAL traffic for ${name} external destinations`), { kind: 'addrtype', direction: 'src', type: 'LOCAL' }], jump(clusterPolicyChain)));
+        if (c.clusterCIDR) out.add(externalTrafficChain, [comment(`pod traffic for ${name} external destinations`), { kind: 'source', cidr: c.clusterCIDR }], jump(clusterPolicyChain));
+        out.add(externalTrafficChain, [comment(`masquerade LOCAL traffic for ${name} external destinations`), { kind: 'addrtype', direction: 'src', type: 'LOCAL' }], jump(KUBE_MARK_MASQ));
+        out.add(externalTrafficChain, [comment(`route LOCAL traffic for ${name} external destinations`), { kind: 'addrtype', direction: 'src', type: 'LOCAL' }], jump(clusterPolicyChain));
       }
-      if (hasExternalEndpoints) add(externalTrafficChain, rule(externalTrafficChain, [], jump(externalPolicyChain)));
+      if (hasExternalEndpoints) out.add(externalTrafficChain, [], jump(externalPolicyChain));
     }
     // The LoadBalancerSourceRanges firewall.
     if (usesFWChain) {
       const head = comment(`${name} loadbalancer IP`);
       let allowFromNode = false;
       for (const cidr of svc.loadBalancerSourceRanges) {
-        add(fwChain, rule(fwChain, [head, { kind: 'source', cidr }], jump(externalTrafficChain)));
+        out.add(fwChain, [head, { kind: 'source', cidr }], jump(externalTrafficChain));
         if (cidrContains(cidr, c.nodeIP)) allowFromNode = true;
       }
-      if (allowFromNode) for (const ip of svc.loadBalancerVIPs) add(fwChain, rule(fwChain, [head, { kind: 'source', cidr: ip }], jump(externalTrafficChain)));
-      add(fwChain, rule(fwChain, [comment(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`)]));
+      if (allowFromNode) for (const ip of svc.loadBalancerVIPs) out.add(fwChain, [head, { kind: 'source', cidr: ip }], jump(externalTrafficChain));
+      out.add(fwChain, [comment(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`)]);
     }
-    if (usesClusterPolicyChain) this.serviceToEndpointRules(svc, clusterPolicyChain, clusterEndpoints, chains);
-    if (usesLocalPolicyChain) this.serviceToEndpointRules(svc, localPolicyChain, localEndpoints, chains);
+    if (usesClusterPolicyChain) serviceToEndpointRules(svc, clusterPolicyChain, clusterEndpoints, large, out);
+    if (usesLocalPolicyChain) serviceToEndpointRules(svc, localPolicyChain, localEndpoints, large, out);
     // Endpoint chains.
+    const head = comment(name);
     for (const e of allReachableEndpoints) {
       const chain = e.chain;
-      const head: IptMatch[] = this.largeClusterMode ? [] : [comment(name)];
-      add(chain, rule(chain, [...head, { kind: 'source', cidr: e.ip }], jump(KUBE_MARK_MASQ)));
-      const m: IptMatch[] = [...head];
+      const source: IptMatch = { kind: 'source', cidr: e.ip };
+      out.add(chain, large ? [source] : [head, source], jump(KUBE_MARK_MASQ));
+      const m: IptMatch[] = large ? [] : [head];
       if (svc.sessionAffinityClientIP) m.push({ kind: 'recent', name: chain, set: true });
       m.push(proto);
-      add(chain, rule(chain, m, { kind: 'dnat', to: e.endpoint }));
-    }
-    for (const [n, rules] of chains.chains) f.natChains.push({ name: n, rules });
-  }
-
-  /** serviceToEndpointRules is writeServiceToEndpointRules: affinity checks first, then the probability ladder. */
-  private serviceToEndpointRules(svc: ServicePort, chain: string, endpoints: Endpoint[], chains: ChainSet): void {
-    chains.ensure(chain);
-    const large = this.largeClusterMode;
-    if (svc.sessionAffinityClientIP) {
-      for (const e of endpoints) {
-        const m: IptMatch[] = large ? [] : [comment(`${svc.nameString} -> ${e.endpoint}`)];
-        m.push({ kind: 'recent', name: e.chain, rcheck: true, seconds: svc.stickyMaxAgeSeconds, reap: true });
-        chains.add(chain, rule(chain, m, jump(e.chain)));
-      }
-    }
-    const n = endpoints.length;
-    for (let i = 0; i < n; i++) {
-      const e = endpoints[i];
-      const m: IptMatch[] = large ? [] : [comment(`${svc.nameString} -> ${e.endpoint}`)];
-      if (i < n - 1) m.push({ kind: 'statistic', mode: 'random', probability: 1 / (n - i) });
-      chains.add(chain, rule(chain, m, jump(e.chain)));
+      out.add(chain, m, { kind: 'dnat', to: e.endpoint });
     }
   }
 }
 
-/** ChainSet collects a Service's nat chains in the order they are first used. */
-class ChainSet {
-  readonly chains = new Map<string, IptRule[]>();
+/** byPortNameAndProtocol orders a Service's ports by port name, then protocol. */
+function byPortNameAndProtocol(a: ServicePort, b: ServicePort): number {
+  return a.port < b.port ? -1 : a.port > b.port ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
+}
 
-  readonly add = (chain: string, r: IptRule): void => {
-    let list = this.chains.get(chain);
-    if (!list) this.chains.set(chain, (list = []));
-    list.push(r);
-  };
+/** PortChains are a service port's chain names, as upstream's servicePortInfo keeps them. */
+interface PortChains {
+  cluster: string;
+  local: string;
+  external: string;
+  firewall: string;
+}
 
-  readonly ensure = (chain: string): void => {
-    if (!this.chains.has(chain)) this.chains.set(chain, []);
-  };
+/** portChains caches each ServicePort's chain names; a changed Service brings new ServicePort objects. */
+const portChains = new WeakMap<ServicePort, PortChains>();
+
+/** chainsOf is a service port's KUBE-SVC/SVL/EXT/FW chain names, each built once (joined: flat strings, cheap to sort and hash). */
+function chainsOf(svc: ServicePort): PortChains {
+  let c = portChains.get(svc);
+  if (!c) {
+    const h = svc.hash;
+    c = { cluster: [IPT_PREFIX.cluster, h].join(''), local: [IPT_PREFIX.local, h].join(''), external: [IPT_PREFIX.external, h].join(''), firewall: [IPT_PREFIX.firewall, h].join('') };
+    portChains.set(svc, c);
+  }
+  return c;
+}
+
+/** serviceToEndpointRules is writeServiceToEndpointRules: affinity checks first, then the probability ladder. */
+function serviceToEndpointRules(svc: ServicePort, chain: string, endpoints: readonly Endpoint[], large: boolean, out: RuleSink): void {
+  out.ensure(chain);
+  if (svc.sessionAffinityClientIP) {
+    for (const e of endpoints) {
+      const m: IptMatch[] = large ? [] : [comment(`${svc.nameString} -> ${e.endpoint}`)];
+      m.push({ kind: 'recent', name: e.chain, rcheck: true, seconds: svc.stickyMaxAgeSeconds, reap: true });
+      out.add(chain, m, jump(e.chain));
+    }
+  }
+  const n = endpoints.length;
+  for (let i = 0; i < n; i++) {
+    const e = endpoints[i];
+    const m: IptMatch[] = large ? [] : [comment(`${svc.nameString} -> ${e.endpoint}`)];
+    if (i < n - 1) m.push({ kind: 'statistic', mode: 'random', probability: 1 / (n - i) });
+    out.add(chain, m, jump(e.chain));
+  }
 }
 
 function comment(text: string): IptMatch {

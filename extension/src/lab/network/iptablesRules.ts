@@ -97,11 +97,17 @@ function targetText(t: IptTarget): string {
   }
 }
 
-/** rule builds a rule and its text. */
-export function rule(chain: string, matches: IptMatch[], target?: IptTarget): IptRule {
+/** ruleText is a rule's line as iptables-save prints it, without building the rule. */
+export function ruleText(chain: string, matches: readonly IptMatch[], target?: IptTarget): string {
   let text = `-A ${chain}`;
   for (const m of matches) text += ` ${matchText(m)}`;
   if (target) text += ` ${targetText(target)}`;
+  return text;
+}
+
+/** rule builds a rule and its text. */
+export function rule(chain: string, matches: IptMatch[], target?: IptTarget): IptRule {
+  const text = ruleText(chain, matches, target);
   return target ? { chain, matches, target, text } : { chain, matches, text };
 }
 
