@@ -90,5 +90,15 @@ void test('Describe, Logs that follow a restart, and Drain from the Cluster tree
     await vscode.screenshot('drained');
     assert.deepEqual([...new Set(drained.pods.map(nodeOf))].sort(), ['node-1', 'node-3']);
     assert.ok((await vscode.notifications()).some((n) => n.includes('node/node-2 drained')), 'the notification says node/node-2 drained');
+
+    // Crash Container on a pod: its container exits 137 and the kubelet restarts it (restartPolicy Always).
+    const victim = drained.pods[0].label;
+    await vscode.treeContextMenu('Cluster', victim, 'Crash Container...');
+    await vscode.until(`${victim} to show its restart`, async () => {
+      const pod = webPods(await vscode.treeRows('Cluster')).find((p) => p.label === victim);
+      return pod && /^Running · 1\/1 · 1 restart · node-\d+$/.test(pod.description) ? { pod } : `${victim}: ${pod?.description ?? 'missing'}`;
+    }, 120_000);
+    assert.ok((await vscode.notifications()).some((n) => n.includes(`in default/${victim} exited with code 137`)), 'the notification says the container exited with 137');
+    await vscode.screenshot('crashed-container');
   });
 });

@@ -32,6 +32,8 @@ export interface LabOptions {
   controlPlaneNode?: boolean;
   /** hostPorts listens on 127.0.0.1 for the Services' node ports (lab/network/hostPorts.ts). */
   hostPorts?: boolean;
+  /** controlPlaneReplicas runs this many kube-scheduler and kube-controller-manager replicas, one leading each Lease (1 when omitted). */
+  controlPlaneReplicas?: number;
 }
 
 export type HostMessage =

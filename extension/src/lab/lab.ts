@@ -102,6 +102,8 @@ export interface LabConfig {
   hostPorts?: boolean;
   /** schedulerReplicas is how many kube-scheduler candidates run for the kube-scheduler Lease (1 when omitted); one leads. */
   schedulerReplicas?: number;
+  /** controllerManagerReplicas is how many kube-controller-manager candidates run for its Lease (1 when omitted); one leads. */
+  controllerManagerReplicas?: number;
   /** schedulingDecisions is how many SchedulingDecisions the API server keeps (DEFAULT_DECISION_CAPACITY when omitted); 0 turns explaining off. */
   schedulingDecisions?: number;
   /**
@@ -159,6 +161,8 @@ export class Lab {
   private readonly electors: LeaderElector[] = [];
   /** leaseOf names each elector's lease. */
   private readonly leaseOf = new WeakMap<LeaderElector, string>();
+  /** rerunOf starts a new candidate in an elector's place, as the kubelet restarts a killed control-plane container. */
+  private readonly rerunOf = new WeakMap<LeaderElector, () => Promise<void>>();
   private compactTimer?: Timer;
   /** storeAdmin is the store's maintenance (status, defrag, alarms; compact is the store's own), when its backend has one. */
   readonly storeAdmin?: StoreAdmin;
@@ -343,12 +347,12 @@ export class Lab {
     for (const k of this.kubelets) this.server.kubelets.set(k.nodeName, k);
     await Promise.all([
       // Each controller writes as its own service account (--use-service-account-credentials), reading through the manager's informers.
-      this.elect(KUBE_CONTROLLER_MANAGER_LEASE, CONTROLLER_MANAGER, 'kube-controller-manager', false,
+      ...Array.from({ length: Math.max(1, this.config.controllerManagerReplicas ?? 1) }, () => this.elect(KUBE_CONTROLLER_MANAGER_LEASE, CONTROLLER_MANAGER, 'kube-controller-manager', false,
         () => new ControllerManager(this.client(CONTROLLER_MANAGER), (name) => this.client(controllerUser(name)), clock, {
           ...(this.config.rootCA ? { rootCA: this.config.rootCA } : {}),
           // kubeadm's --allocate-node-cidrs with the pod subnet; 24 is --node-cidr-mask-size's IPv4 default.
           nodeIpam: { clusterCIDR: this.clusterCIDR, nodeCIDRMaskSize: NODE_CIDR_MASK_SIZE, serviceCIDR: SERVICE_CIDR },
-        })),
+        }))),
       ...Array.from({ length: Math.max(1, this.config.schedulerReplicas ?? 1) }, () => this.elect(KUBE_SCHEDULER_LEASE, SCHEDULER, 'default-scheduler', true,
         () => new Scheduler({ client: this.client(SCHEDULER), clock, random: this.random, publishDecisions: this.config.schedulingDecisions !== 0 }))),
       ...this.kubelets.map((k) => (k === controlPlane ? k.start().then(() => this.markControlPlane()) : k.start())),
@@ -405,6 +409,7 @@ export class Lab {
     });
     this.electors.push(elector);
     this.leaseOf.set(elector, lease);
+    this.rerunOf.set(elector, () => this.elect(lease, user, eventSource, releaseOnCancel, make));
     return elector.run();
   }
 
@@ -587,6 +592,27 @@ export class Lab {
     this.electors.splice(this.electors.indexOf(leader), 1);
     await leader.stop();
     return { identity: leader.identity };
+  }
+
+  /**
+   * killLeader kills the replica holding lease as SIGKILL does: it releases
+   * nothing, so a standby takes over once the lease expires; the replica comes
+   * back as a new candidate with a new identity, as the kubelet restarts a
+   * killed control-plane container. Returns the identity killed.
+   */
+  async killLeader(lease: string): Promise<{ identity: string } | { error: string }> {
+    if (this.state !== 'running') return { error: 'the lab is not running' };
+    const leader = this.electors.find((e) => e.isLeader && this.leaseOf.get(e) === lease);
+    if (!leader) return { error: `no replica holds the ${lease} lease` };
+    this.electors.splice(this.electors.indexOf(leader), 1);
+    await leader.stop({ release: false });
+    void this.rerunOf.get(leader)?.();
+    return { identity: leader.identity };
+  }
+
+  /** candidates counts the replicas campaigning for lease, the leader included. */
+  candidates(lease: string): number {
+    return this.electors.filter((e) => this.leaseOf.get(e) === lease).length;
   }
 
   /** leaders lists the identities holding each leader-election lease, as the candidates see them. */

@@ -1,6 +1,7 @@
 /**
  * labControl is what the editor can do to the lab itself rather than through its
- * API: add, remove, stop and start nodes, save the store and restore it, look
+ * API: add, remove, stop and start nodes, inject faults (fill a node's memory,
+ * crash a container, kill a control-plane leader), save the store and restore it, look
  * into the store (figures, keys, a key's history), compact and defrag it. Each op
  * answers a result or the reason it changed nothing.
  */
@@ -8,6 +9,7 @@ import type { Lab } from './lab';
 import { type StoreSnapshot, validateSnapshot } from './store/snapshot';
 import { ENCRYPTED_PREFIX } from './apiserver/encryption/transformer';
 import type { KeyHistory } from './store/store';
+import { type ControlPlaneComponent, crashContainer, fillNodeMemory, killControlPlaneReplica, releaseNodeMemory } from './faultInjection';
 import { type StoreKeys, type StoreStats, storeCompact, storeDefrag, storeHistory, storeKeys, storeStats } from './storeControl';
 
 /** LabControl is one control request from the host. */
@@ -22,6 +24,14 @@ export type LabControl =
   | { op: 'startNode'; name: string }
   /** listNodes tells, for each Node, whether the lab runs its kubelet. */
   | { op: 'listNodes' }
+  /** fillNodeMemory takes amount (a quantity; all but 50Mi of what is available when omitted) of a node's memory outside any pod, so its kubelet comes under memory pressure. */
+  | { op: 'fillNodeMemory'; name: string; amount?: string }
+  /** releaseNodeMemory gives back what fillNodeMemory took. */
+  | { op: 'releaseNodeMemory'; name: string }
+  /** crashContainer ends a running container's main process with exitCode (137 when omitted); container defaults to the pod's first. */
+  | { op: 'crashContainer'; namespace: string; pod: string; container?: string; exitCode?: number }
+  /** killControlPlaneReplica kills the leading kube-scheduler or kube-controller-manager replica; another takes its Lease once it expires. */
+  | { op: 'killControlPlaneReplica'; component: string }
   /** snapshotSave answers the store's whole state. */
   | { op: 'snapshotSave' }
   /** snapshotRestore rebuilds the store from a snapshot (checked first) and restarts the components over it. */
@@ -47,6 +57,10 @@ export interface ControlResults {
   stopNode: { node: string; kubelet: 'stopped' };
   startNode: { node: string; kubelet: 'running' };
   listNodes: { nodes: { name: string; kubelet: KubeletState }[] };
+  fillNodeMemory: { node: string; filled: string; available: string };
+  releaseNodeMemory: { node: string; released: string };
+  crashContainer: { pod: string; container: string; containerID: string; exitCode: number };
+  killControlPlaneReplica: { component: ControlPlaneComponent; killed: string; candidates: number };
   snapshotSave: StoreSnapshot;
   snapshotRestore: { revision: number; nodes: string[] };
   storeStats: StoreStats;
@@ -73,6 +87,14 @@ export async function runControl(lab: Lab, op: LabControl): Promise<ControlResul
       return lab.startNode(op.name);
     case 'listNodes':
       return lab.nodeStates();
+    case 'fillNodeMemory':
+      return fillNodeMemory(lab, op.name, op.amount);
+    case 'releaseNodeMemory':
+      return releaseNodeMemory(lab, op.name);
+    case 'crashContainer':
+      return crashContainer(lab, op.namespace, op.pod, op.container, op.exitCode);
+    case 'killControlPlaneReplica':
+      return killControlPlaneReplica(lab, op.component);
     case 'snapshotSave':
       if (lab.state !== 'running') return { error: 'the lab is not running' };
       return lab.snapshot();

@@ -67,6 +67,7 @@ async function handle(m: HostMessage): Promise<void> {
           ...(o.kubeProxyMode ? { kubeProxyMode: o.kubeProxyMode } : {}),
           ...(o.controlPlaneNode ? { controlPlaneNode: true } : {}),
           ...(o.hostPorts ? { hostPorts: true } : {}),
+          ...(o.controlPlaneReplicas ? { schedulerReplicas: o.controlPlaneReplicas, controllerManagerReplicas: o.controlPlaneReplicas } : {}),
           ...(o.storeQuotaBytes !== undefined ? { storeQuotaBytes: o.storeQuotaBytes } : {}),
           ...(o.admissionPlugins ? { admissionPlugins: o.admissionPlugins } : {}),
           ...(persistence ? { durable: persistence.store } : {}),

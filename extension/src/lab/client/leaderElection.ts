@@ -141,16 +141,17 @@ export class LeaderElector {
   /**
    * stop ends the election as cancelling Run's context does: onStoppedLeading
    * runs at once (the component stops its work first), then a leader with
-   * releaseOnCancel gives the lease up; the promise settles when it has.
+   * releaseOnCancel gives the lease up (unless release is false: a killed
+   * process gives nothing up); the promise settles when it has.
    */
-  async stop(): Promise<void> {
+  async stop(options: { release?: boolean } = {}): Promise<void> {
     if (this.done) return;
     this.done = true;
     this.timer?.cancel();
     const wasLeading = this.leading;
     this.leading = false;
     this.config.callbacks.onStoppedLeading();
-    if (wasLeading && this.config.releaseOnCancel) await this.release();
+    if (wasLeading && this.config.releaseOnCancel && options.release !== false) await this.release();
   }
 
   /** acquire is one turn of the acquire loop: try, and on failure try again after a jittered retry period. */

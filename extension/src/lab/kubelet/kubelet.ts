@@ -14,7 +14,8 @@ import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import type { KubeClient } from '../client/kubeClient';
 import { NODES, PODS, type ResourceRef } from '../client/resources';
-import { milliValue } from '../api/quantity';
+import { milliValue, value } from '../api/quantity';
+import { qosClass } from '../api/pods';
 import { kubeletUsage } from '../metrics/kubeletUsage';
 import type { NodeUsage } from '../metrics/nodeUsage';
 import { type LogOptions, readLogs } from './containerLog';
@@ -35,6 +36,9 @@ import { type ContainerRecord, SimulatedRuntime, type Sandbox } from './runtime'
 import type { FollowLogOptions, KubeletAnswer, KubeletStreaming, LogSink, PortForwardSession, RemoteCommandOptions, StreamSession } from './streaming';
 import { StreamingServer } from './streamingServer';
 import { nodeStatusImages } from './nodeStatusImages';
+import { EvictionManager, type Termination, terminatedStatus } from './eviction/evictionManager';
+import { pressureCondition, pressureEvents } from './eviction/pressureConditions';
+import { statsSummary } from './eviction/summary';
 import type { PodNetwork } from '../network/dns/podNetwork';
 
 /** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
@@ -117,6 +121,12 @@ export class Kubelet implements KubeletStreaming {
   private readonly oom: OomKiller;
   /** statics are the node's static pods, run without the API server and mirrored in it. */
   private readonly statics: StaticPods;
+  /** eviction is the node-pressure eviction manager; it decides the pressure conditions. */
+  readonly eviction: EvictionManager;
+  /** hostMemoryBytes is memory taken on the node outside any pod (fault injection's fillNodeMemory); it counts in the node's stats. */
+  hostMemoryBytes = 0;
+  /** terminated holds the UIDs of pods ended abnormally (evicted): their containers are not started again. */
+  private readonly terminated = new Set<string>();
 
   constructor(private readonly client: KubeClient, private readonly clock: Clock, random: Random, readonly config: KubeletConfig) {
     if (config.podCIDR) this.setPodCIDR(config.podCIDR);
@@ -136,6 +146,12 @@ export class Kubelet implements KubeletStreaming {
     this.services = new Informer<ServiceLike>(client, SERVICES, clock);
     this.node = this.nodeInformer();
     this.lease = new NodeLease(client, clock, config.nodeName);
+    this.eviction = new EvictionManager({
+      clock, recorder: this.recorder, nodeName: config.nodeName,
+      summary: () => statsSummary(this.clock.now(), (at) => this.resourceUsage(at, at), this.allPods(), value(config.capacity.memory)),
+      activePods: () => this.allPods().filter((p) => !this.terminated.has(p.metadata.uid ?? '') && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'),
+      terminate: (pod, grace, termination) => this.terminatePod(pod, grace, termination),
+    });
     this.streaming = new StreamingServer((ns, name) => this.podFor(`${ns}/${name}`), this.runtime, clock, (pod, container, options) => this.logContainer(pod, container, options.previous));
     const event = (pod: Pod, c: Container | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void => {
       void this.recorder.event(pod, type, reason, message, c ? fieldPathOf(pod, c.name) : undefined);
@@ -199,6 +215,7 @@ export class Kubelet implements KubeletStreaming {
     for (const pod of this.statics.list()) this.enqueue(pod);
     if (restart) this.removeOrphanedSandboxes();
     this.lease.start();
+    this.eviction.start();
     this.scheduleHeartbeat(epoch);
   }
 
@@ -213,6 +230,7 @@ export class Kubelet implements KubeletStreaming {
     this.resyncTimers.clear();
     this.prober.stop();
     this.lease.stop();
+    this.eviction.stop();
     this.pods.stop();
     this.services.stop();
     this.node.stop();
@@ -334,7 +352,24 @@ export class Kubelet implements KubeletStreaming {
   /** resourceUsage is what the kubelet's /metrics/resource tells metrics-server (kubeletUsage); undefined while it is not running. */
   resourceUsage(from: number, to: number): NodeUsage | undefined {
     if (this.startedAt === undefined || this.stopped) return undefined;
-    return kubeletUsage({ name: this.nodeName, startedAt: this.startedAt, cpu: this.config.capacity.cpu }, this.allPods(), (uid) => this.runtime.sandbox(uid), from, to);
+    const usage = kubeletUsage({ name: this.nodeName, startedAt: this.startedAt, cpu: this.config.capacity.cpu }, this.allPods(), (uid) => this.runtime.sandbox(uid), from, to);
+    usage.node.memoryWorkingSetBytes += this.hostMemoryBytes;
+    return usage;
+  }
+
+  /**
+   * terminatePod is TerminatePodAbnormallyAndWait (an eviction): the pod's
+   * containers are killed within grace seconds and not started again, and the
+   * pod ends Failed with the termination's reason, message and condition.
+   */
+  private async terminatePod(pod: Pod, grace: number, end: Termination): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    this.terminated.add(uid);
+    this.prober.removePod(keyOf(pod), uid);
+    await this.killContainers(pod, grace);
+    const current = this.podFor(keyOf(pod)) ?? pod;
+    if (current.metadata.uid !== uid) return;
+    await this.writeStatus(current, terminatedStatus(this.statusOf(current, this.runtime.sandbox(uid), new Map()), end, timestamp(this.clock.now())));
   }
 
   /** serveHttp answers a request to the kubelet's read-only endpoints (kubeletServer): what node proxy reaches. */
@@ -465,7 +500,7 @@ export class Kubelet implements KubeletStreaming {
   private conditions(now: string): Condition[] {
     const c = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
     return [
-      c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      pressureCondition('MemoryPressure', this.eviction.isUnderMemoryPressure(), now),
       c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
       c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
       c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
@@ -491,7 +526,9 @@ export class Kubelet implements KubeletStreaming {
     });
     const images = nodeStatusImages(this.runtime.listImages());
     const updated = await this.client.updateStatus(NODES, { ...node, status: { ...node.status, conditions, images } });
-    if (!isStatus(updated)) await this.recordReadyTransition(node);
+    if (isStatus(updated)) return;
+    await this.recordReadyTransition(node);
+    for (const event of pressureEvents(node.status?.conditions, conditions)) await this.recorder.event(this.nodeRef(node), 'Normal', event, `Node ${this.nodeName} status is now: ${event}`);
   }
 
   /** enqueue runs one sync per pod at a time; a change during a sync triggers one more. */
@@ -526,12 +563,18 @@ export class Kubelet implements KubeletStreaming {
     if (pod.metadata.deletionTimestamp) return this.killPod(pod);
     // A static pod's mirror is made (again) before its containers start; without the API server, later.
     if (this.statics.get(keyOf(pod))?.metadata.uid === pod.metadata.uid && !(await this.statics.syncMirror(pod))) this.resyncLater(keyOf(pod), POD_RESYNC_MS);
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.terminated.has(pod.metadata.uid ?? '')) return;
     this.prober.addPod(pod);
     const uid = pod.metadata.uid ?? '';
     let sandbox = this.runtime.sandbox(uid);
     const waiting = new Map<string, Waiting>();
     if (!sandbox) {
+      // A pod is admitted once, before its first status: under node pressure the eviction manager may refuse it (rejectPod).
+      const refused = pod.status?.startTime ? undefined : this.eviction.admit(pod);
+      if (refused) {
+        await this.recorder.event(pod, 'Warning', refused.reason, refused.message);
+        return this.writeStatus(pod, { ...pod.status, phase: 'Failed', reason: refused.reason, message: `Pod was rejected: ${refused.message}`, qosClass: qosClass(pod) });
+      }
       const inits = pod.spec.initContainers ?? [];
       for (const c of [...inits, ...pod.spec.containers]) waiting.set(c.name, { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' });
       await this.writeStatus(pod, this.statusOf(pod, undefined, waiting));
@@ -673,6 +716,7 @@ export class Kubelet implements KubeletStreaming {
     this.resyncTimers.delete(keyOf(pod));
     this.backOff.forget((key) => !key.startsWith(`${uid}/`));
     for (const key of [...this.backOffEvents.keys()]) if (key.startsWith(`${uid}/`)) this.backOffEvents.delete(key);
+    this.terminated.delete(uid);
   }
 
   /**

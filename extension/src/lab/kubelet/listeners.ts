@@ -8,10 +8,13 @@
  * to them through the sandbox.
  */
 import type { Clock } from '../clock';
+import type { TcpNetwork } from '../network/clusterNetwork';
+import type { ContainerNetwork } from '../network/dns/podNetwork';
 import type { ContainerFs } from './containerFs';
 import { nginxVersion, repository } from './images';
 import type { Output, Pipe } from './pipe';
 import type { LogStream } from './containerLog';
+import { netexecHandler } from './netexec';
 
 /** Connection is one accepted TCP connection: the client's bytes arrive on input, the server answers on output. */
 export interface Connection {
@@ -36,6 +39,12 @@ export interface ServerContext {
   hostname: string;
   /** log appends a line to the container's log. */
   log(stream: LogStream, line: string): void;
+  /** tcp opens connections from the pod's IP through the modelled network; none, nothing answers. */
+  tcp?: TcpNetwork;
+  /** network is the pod network for DNS; none, names do not resolve. */
+  network?: ContainerNetwork;
+  /** exit ends the container's main process with a status, as os.Exit does. */
+  exit?(status: number): void;
 }
 
 /** HttpRequest is a parsed request. */
@@ -53,9 +62,12 @@ export interface HttpResponse {
   reason: string;
   headers: [string, string][];
   body: string | Buffer;
+  /** after runs once the response is written (a graceful shutdown). */
+  after?: () => void;
 }
 
-type Handler = (req: HttpRequest, remote: string) => HttpResponse;
+/** Handler answers a request; undefined when the server died before answering (the connection just closes). */
+export type Handler = (req: HttpRequest, remote: string) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
 
 /** listenersFor decides which servers a container runs from its image and command line. */
 export function listenersFor(ref: string, argv: string[], ctx: ServerContext): Listener[] {
@@ -85,7 +97,7 @@ export function listenersFor(ref: string, argv: string[], ctx: ServerContext): L
     if (sub === 'netexec') {
       const port = flag('http-port', 8080);
       ctx.log('stderr', `${klogTime(ctx.clock.now())}       1 log.go:245] Started HTTP server on port ${port}`);
-      return [httpListener(port, netexec(ctx))];
+      return [httpListener(port, netexecHandler(ctx))];
     }
     if (sub === 'serve-hostname') {
       const port = flag('port', 9376);
@@ -127,9 +139,18 @@ async function serveHttp(conn: Connection, handler: Handler): Promise<void> {
     const body = buffer.subarray(0, length);
     buffer = buffer.subarray(length);
     const req: HttpRequest = { method, target, version, headers, body };
-    const res = /^HTTP\/1\.[01]$/.test(version) ? handler(req, conn.remote) : { status: 400, reason: 'Bad Request', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']] as [string, string][], body: '400 Bad Request' };
+    const res = /^HTTP\/1\.[01]$/.test(version) ? await handler(req, conn.remote) : { status: 400, reason: 'Bad Request', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']] as [string, string][], body: '400 Bad Request' };
+    if (!res) {
+      conn.close();
+      return;
+    }
     const bodyBytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(res.body);
     conn.output.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${res.status} ${res.reason}\r\n${res.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1'), bodyBytes]));
+    if (res.after) {
+      conn.close();
+      res.after();
+      return;
+    }
     const connection = header(headers, 'connection')?.toLowerCase();
     if (connection === 'close' || (version === 'HTTP/1.0' && connection !== 'keep-alive') || header(res.headers, 'connection') === 'close') {
       conn.close();
@@ -163,7 +184,7 @@ function goLogTime(ms: number): string {
 }
 
 /** klogTime is klog's header, `I0101 00:00:00.000000`. */
-function klogTime(ms: number): string {
+export function klogTime(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `I${iso.slice(5, 7)}${iso.slice(8, 10)} ${iso.slice(11, 23)}000`;
 }
@@ -228,11 +249,14 @@ function httpd(ctx: ServerContext): Handler {
   };
 }
 
+/** GO_STATUS_TEXT is net/http's StatusText for the codes the Go servers answer with. */
+const GO_STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 307: 'Temporary Redirect', 400: 'Bad Request', 404: 'Not Found', 412: 'Precondition Failed', 417: 'Expectation Failed', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
 /** goText is a Go net/http text answer: headers in Go's sorted order. */
-function goText(ctx: ServerContext, status: number, text: string, extra: [string, string][] = []): HttpResponse {
+export function goText(ctx: ServerContext, status: number, text: string, extra: [string, string][] = []): HttpResponse {
   const headers: [string, string][] = [...extra, ['Content-Length', String(Buffer.byteLength(text))], ['Content-Type', 'text/plain; charset=utf-8'], ['Date', httpDate(ctx.clock.now())]];
   headers.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { status, reason: status === 200 ? 'OK' : status === 404 ? 'Not Found' : '', headers, body: text };
+  return { status, reason: GO_STATUS_TEXT[status] ?? '', headers, body: text };
 }
 
 /** httpEcho answers every path with its -text, as hashicorp/http-echo. */
@@ -243,25 +267,5 @@ function httpEcho(ctx: ServerContext, text: string, port: number): Handler {
     const res = goText(ctx, 200, body, [['X-App-Name', 'http-echo'], ['X-App-Version', '1.0.0']]);
     ctx.log('stderr', `${goLogTime(ctx.clock.now())} ${header(req.headers, 'host') ?? `localhost:${port}`} ${remote} "${req.method} ${req.target} ${req.version}" 200 ${Buffer.byteLength(body)} "${header(req.headers, 'user-agent') ?? ''}" 25.3µs`);
     return res;
-  };
-}
-
-/** netexec is agnhost netexec's HTTP endpoints. */
-function netexec(ctx: ServerContext): Handler {
-  return (req, remote) => {
-    const url = new URL(req.target, 'http://localhost');
-    ctx.log('stderr', `${klogTime(ctx.clock.now())}       1 log.go:245] ${req.method} ${url.pathname}${url.search}`);
-    switch (url.pathname) {
-      case '/': return goText(ctx, 200, `NOW: ${new Date(ctx.clock.now()).toISOString().replace('T', ' ').replace('Z', '')}000000 +0000 UTC`);
-      case '/hostname': return goText(ctx, 200, ctx.hostname);
-      case '/clientip': return goText(ctx, 200, remote);
-      case '/healthz': return goText(ctx, 200, '');
-      case '/echo': {
-        const code = Number(url.searchParams.get('code') ?? 200);
-        return goText(ctx, code, url.searchParams.get('msg') ?? '');
-      }
-      case '/header': return goText(ctx, 200, header(req.headers, (url.searchParams.get('key') ?? '').toLowerCase()) ?? '');
-      default: return goText(ctx, 404, '404 page not found\n');
-    }
   };
 }

@@ -17,7 +17,7 @@ import { ContainerLog, type LogStream } from './containerLog';
 import { controlPlaneStartup } from './controlPlaneLogs';
 import { type ProgramTable, coreutils } from './coreutils';
 import { digestOf, imageInfo, nginxVersion, normalizeImage, processArgv, repository } from './images';
-import { type Connection, type Listener, listenersFor } from './listeners';
+import { type Connection, type Listener, type ServerContext, listenersFor } from './listeners';
 import type { Output } from './pipe';
 import { ContainerOutput, resolveMainProcess } from './mainProcess';
 import { Pipe, closedPipe } from './pipe';
@@ -281,7 +281,11 @@ export class SimulatedRuntime {
     }
     for (const [stream, line] of [...startupOutput(ref, argv, this.node, c.startedAt), ...controlPlaneStartup(ref, argv, c.startedAt)]) c.log.append(c.startedAt, stream, line);
     const log = (stream: LogStream, line: string): void => output[stream].write(`${line}\n`);
-    const ctx = { clock: this.clock, fs: root.fs, hostname: files.hostname, log };
+    const ctx: ServerContext = {
+      clock: this.clock, fs: root.fs, hostname: files.hostname, log,
+      ...(system.tcp ? { tcp: system.tcp } : {}), ...(system.network ? { network: system.network } : {}),
+      exit: (status) => this.finish(c, status),
+    };
     // Servers the lab runs outside the kubelet (CoreDNS) start in the sandbox too, and stop with the container.
     const served = sandbox && this.network?.serve({ ref, argv, podIP: sandbox.ip, serviceAccount: c.process.serviceAccount ?? { namespace: 'default', name: 'default' }, ctx });
     if (served) c.stopped.onFire(() => served.stop());
@@ -367,6 +371,13 @@ export class SimulatedRuntime {
   kill(c: ContainerRecord): void {
     c.stopped.fire();
     this.finish(c, KILLED_STATUS);
+  }
+
+  /** crash ends the main process with exitCode as if it died on its own (fault injection): what runs in the container goes with it. */
+  crash(c: ContainerRecord, exitCode: number): void {
+    if (c.finishedAt !== undefined || c.startedAt === undefined) return;
+    c.stopped.fire();
+    this.finish(c, exitCode);
   }
 
   /** oomKill is the kernel's OOM killer ending a container that passed its memory limit: SIGKILL, which containerd reports as OOMKilled. */
