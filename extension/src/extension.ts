@@ -14,6 +14,7 @@ import { registerManifestLanguageFeatures } from './host/completion';
 import { ManifestDiagnostics } from './host/diagnostics';
 import { LabHost } from './host/labHost';
 import { registerLabCommands } from './host/labCommands';
+import { registerFaultCommands } from './host/faultCommands';
 import { labSettings } from './host/labSettings';
 import { registerDescribe } from './host/describe';
 import { registerLogs } from './host/logs';
@@ -28,13 +29,15 @@ import { StorePanel } from './host/panels/storePanel';
 import { FlowPanel } from './host/panels/flowPanel';
 import { NetworkPanel } from './host/panels/networkPanel';
 import { SchedulerPanel } from './host/panels/schedulerPanel';
+import { TimeTravel } from './host/panels/timeTravel';
+import { registerTimeTravel } from './host/timeTravelCommands';
 
 function labOptions(storageDir: string, workspaceStorage: string | undefined): LabOptions {
   const config = vscode.workspace.getConfiguration('kubelab');
   // The front door's PKI and kubeconfig live in the extension's global storage, so terminals keep one KUBECONFIG path.
   // Node size, kube-proxy mode, admission plugins, speed and persistence come from the kubelab.* settings too.
   // The workers come with a control-plane node, as in a kubeadm cluster: kube-system shows the control plane's static pods.
-  return { nodes: config.get<number>('nodes', 3), seed: 1, controlPlaneNode: true, ...labSettings(workspaceStorage), hostPorts: true, serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
+  return { nodes: config.get<number>('nodes', 3), seed: 1, controlPlaneNode: true, controlPlaneReplicas: 2, ...labSettings(workspaceStorage), hostPorts: true, serve: { port: config.get<number>('apiServerPort', 0), dir: storageDir } };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -54,16 +57,18 @@ export function activate(context: vscode.ExtensionContext): void {
     // Open manifests are dry-run through the lab as you type, with quick fixes for the common mistakes.
     const diagnostics = new ManifestDiagnostics(active, (line) => output.appendLine(line));
     let model: ClusterModel | undefined;
+    // Time travel: the revision the Pods, Network, Scheduler and Store panels show (live, or one past revision, read-only).
+    const timeTravel = new TimeTravel();
     // Panels draw the active cluster from the same model as the trees.
-    const podsPanel = new PodsPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() });
+    const podsPanel = new PodsPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() }, timeTravel);
     // The Store panel shows the lab's own store, through the lab's control ops; another active cluster gets a note.
-    const storePanel = new StorePanel(context.extensionUri, active, (op) => host.control(op));
+    const storePanel = new StorePanel(context.extensionUri, active, (op) => host.control(op), timeTravel);
     // The Request flow panel sends through the active cluster's client and reads its request traces.
     const flowPanel = new FlowPanel(context.extensionUri, active);
     // The Network panel draws the pod network from the same model, and traces packets through the lab's API.
-    const networkPanel = new NetworkPanel(context.extensionUri, active);
+    const networkPanel = new NetworkPanel(context.extensionUri, active, timeTravel);
     // The Scheduler panel reads the scheduler's decisions and configuration through the API, and writes its ConfigMap.
-    const schedulerPanel = new SchedulerPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() });
+    const schedulerPanel = new SchedulerPanel(context.extensionUri, { get name() { return active.name; }, start: () => active.start() }, timeTravel);
 
     const showError = (err: unknown) => void vscode.window.showErrorMessage(`KubeLab: ${err instanceof Error ? err.message : String(err)}`);
     const start = () => active.start();
@@ -119,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): void {
           });
         }
         if (state !== 'running') {
+          // A stopped or switched cluster's revisions mean nothing to the next one.
+          timeTravel.backToLive();
           model?.stop();
           model = undefined;
           tree.setModel(undefined, state);
@@ -131,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): void {
         statusBar.update(state, model, active);
       }),
       ...registerSwitchCluster(active, context.workspaceState, showError),
+      ...registerTimeTravel(timeTravel),
       vscode.commands.registerCommand('kubelab.start', () => startLab().then(() => undefined, showError)),
       vscode.commands.registerCommand('kubelab.stop', () => host.stop()),
       vscode.commands.registerCommand('kubelab.refresh', () => {
@@ -143,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): void {
       // Objects that name no namespace go to the active cluster's default one: the lab's (KubeLab: Set Namespace) or the context's.
       ...registerManifestCommands(Object.assign(() => start(), { namespace: () => active.defaultNamespace, cluster: () => active }), output, showError),
       ...registerLabCommands(host, context),
+      ...registerFaultCommands(host),
       // Logs of a pod or a workload's pods, followed into an output channel per target.
       ...registerLogs(active),
       // Describe: `kubectl describe`'s text for any object, in a read-only document.

@@ -14,6 +14,7 @@ import '../shared/base.css';
 import './network.css';
 import type { ClusterState, NetworkFromPanel, NetworkPanelState, NetworkRulesView, NetworkToPanel, NetworkTraceView } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
+import { TravelBanner } from '../shared/travelBanner';
 import { button, h } from '../shared/dom';
 import { NetworkDrawing, type Point } from './drawing';
 import {
@@ -150,7 +151,13 @@ const rulesBody = h('div', 'rules');
 tools.append(toolsHead, h('h3', undefined, 'ip route'), routesPre, rulesBody);
 
 layout.append(canvas, side, tools);
-app.append(toolbar, notice, empty, layout);
+// Time travel: a past revision is drawn read-only, so the trace tool and lookups (which act on the live cluster) are off.
+const travelBanner = new TravelBanner(() => api.post({ type: 'backToLive' }));
+function drawTravel(travel: Extract<NetworkToPanel, { type: 'travel' }>['travel']): void {
+  travelBanner.update(travel);
+  for (const b of [traceButton, lookupButton]) b.toggleAttribute('disabled', travelBanner.travelling);
+}
+app.append(toolbar, travelBanner.element, notice, empty, layout);
 
 function save(): void {
   api.save(saved);
@@ -512,6 +519,7 @@ onMessage<NetworkToPanel>((m) => {
       clusterState = m.state;
       clusterName = m.cluster;
       state.clear();
+      drawTravel({ revision: null });
       drawState();
       redraw();
       return;
@@ -529,6 +537,9 @@ onMessage<NetworkToPanel>((m) => {
       return;
     case 'notice':
       showNotice(m.message, m.error);
+      return;
+    case 'travel':
+      drawTravel(m.travel);
       return;
   }
 });

@@ -3,7 +3,9 @@
  * against allocatable, pods as chips coloured by phase and grouped by owner, a
  * heat-map instead of cards when the cluster is large, and the selected pod's
  * conditions, containers, events and log tail. A pure view of the host's
- * messages: a snapshot, then deltas, drawn once per animation frame.
+ * messages: a snapshot, then deltas, drawn once per animation frame. In a large
+ * cluster only the cards near the viewport carry chips (CardWindow), so a delta
+ * costs what can be seen, not what changed.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -14,12 +16,18 @@ import './pods.css';
 import type { ClusterState, PodView, PodsFromPanel, PodsPanelState, PodsToPanel } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
 import { emptyState, h } from '../shared/dom';
+import { TravelBanner } from '../shared/travelBanner';
 import { type Changes, PodsState, UNSCHEDULED, chipClass, formatBytes, formatCPU } from './podsState';
 import { HeatMap } from './heatMap';
 import { renderDetail } from './detail';
+import { CardWindow } from './cardWindow';
 
 /** Past this many nodes the cards give way to the heat-map, unless the user chose. */
 const DENSE_NODES = 100;
+/** Cards this far (px) above or below the viewport keep their chips drawn, so a scroll finds them ready. */
+const NEAR_PX = 300;
+/** Up to this many pods every card draws its chips, wherever it is: windowing pays only past it. */
+const WINDOW_PODS = 1000;
 
 const api = panelApi<PodsFromPanel, PodsPanelState>();
 const saved: PodsPanelState = api.state() ?? { namespace: '', labelFilter: '' };
@@ -70,7 +78,9 @@ const heatSection = h('section', 'heat');
 const detail = h('aside', 'detail');
 detail.setAttribute('aria-label', 'Selected pod');
 layout.append(heatSection, nodesSection, detail);
-app.append(toolbar, legend, empty, layout);
+// Time travel: a past revision's pods, read-only, with Back to live.
+const travelBanner = new TravelBanner(() => api.post({ type: 'backToLive' }));
+app.append(toolbar, travelBanner.element, legend, empty, layout);
 
 const heatMap = new HeatMap(heatSection, (name) => {
   focusNode = name;
@@ -91,7 +101,9 @@ interface Bar {
   el: HTMLElement;
 }
 const cards = new Map<string, Card>();
+/** chips holds the chips drawn: those of the cards near the viewport. */
 const chips = new Map<string, HTMLElement>();
+const cardWindow = new CardWindow(NEAR_PX, fillCard, emptyCard);
 
 function bar(label: string): Bar {
   const el = h('div', 'bar');
@@ -122,7 +134,85 @@ function card(name: string): Card {
   el.append(head, barsEl, body);
   c = { el, status, bars, groups: new Map(), body };
   cards.set(name, c);
+  // Until it nears the viewport a card has no chips: it keeps a tab stop (focus scrolls it near) and a height.
+  el.tabIndex = 0;
+  el.style.minHeight = `${estimateHeight(name)}px`;
+  cardWindow.observe(el);
   return c;
+}
+
+/** Geometry of pods.css, for the height of a card whose chips are not drawn. */
+const CARD_BASE_PX = 106;
+const GROUP_PX = 21;
+const CHIP_PX = 17;
+const CARD_MIN_EM = 16;
+const CARD_GAP_PX = 10;
+/** cardWidth is a card's width as the grid lays cards out now, measured once per redraw. */
+let cardWidth = 256;
+
+function measureCardWidth(): void {
+  const width = nodesSection.clientWidth;
+  if (!width) return;
+  const min = CARD_MIN_EM * (parseFloat(getComputedStyle(nodesSection).fontSize) || 13);
+  const columns = Math.max(1, Math.floor((width + CARD_GAP_PX) / (min + CARD_GAP_PX)));
+  cardWidth = (width - (columns - 1) * CARD_GAP_PX) / columns;
+}
+
+/** estimateHeight is what a card's chips would take, so the page keeps its length while they are not drawn. */
+function estimateHeight(name: string): number {
+  const owners = new Map<string, number>();
+  for (const uid of state.podsOn.get(name) ?? []) {
+    const p = state.pods.get(uid);
+    if (p) owners.set(p.owner, (owners.get(p.owner) ?? 0) + 1);
+  }
+  const perRow = Math.max(1, Math.floor((cardWidth - 18 + 3) / CHIP_PX));
+  let height = CARD_BASE_PX;
+  for (const n of owners.values()) height += GROUP_PX + Math.ceil(n / perRow) * CHIP_PX;
+  return height;
+}
+
+/** live says whether a node's card is on the page near the viewport, where its chips are drawn and kept current. */
+function live(node: string): boolean {
+  const c = cards.get(node);
+  return !!c && cardWindow.has(c.el);
+}
+
+/** fillCard draws a card that came near the viewport: its bars and status, and its chips from the state. */
+function fillCard(el: HTMLElement): void {
+  const name = el.dataset.node ?? '';
+  const c = cards.get(name);
+  if (!c || c.el !== el) return;
+  // Focus that scrolled an empty card near (Tab reaches it) passes to its first chip.
+  const focusedCard = document.activeElement === el;
+  el.style.minHeight = '';
+  el.removeAttribute('tabindex');
+  updateCard(name);
+  for (const uid of state.podsOn.get(name) ?? []) placeChip(state.pods.get(uid) as PodView, false);
+  pruneGroups(c);
+  hideEmptyGroups(c);
+  if (focusedCard) c.body.querySelector<HTMLElement>('.chip:not([hidden])')?.focus({ preventScroll: true });
+}
+
+/** emptyCard drops the chips of a card that went far from the viewport, keeping its height; not while focus is inside it. */
+function emptyCard(el: HTMLElement, height: number): boolean {
+  const c = cards.get(el.dataset.node ?? '');
+  if (!c || c.el !== el) return true;
+  if (el.contains(document.activeElement)) return false;
+  for (const g of c.groups.values()) for (const chipEl of g.chips.children) chips.delete((chipEl as HTMLElement).dataset.uid ?? '');
+  c.groups.clear();
+  c.body.replaceChildren();
+  el.style.minHeight = `${height}px`;
+  el.tabIndex = 0;
+  return true;
+}
+
+/** hideEmptyGroups hides an owner's group when the filters hide all its chips. */
+function hideEmptyGroups(c: Card): void {
+  for (const g of c.groups.values()) {
+    let shown = false;
+    for (const el of g.chips.children) if (!(el as HTMLElement).hidden) { shown = true; break; }
+    if (g.el.hidden === shown) g.el.hidden = !shown;
+  }
 }
 
 function setBar(b: Bar, used: number, of: number, text: string): void {
@@ -211,11 +301,12 @@ function describeChip(el: HTMLElement, p: PodView): void {
 }
 
 function placeChip(p: PodView, fresh: boolean): void {
-  const el = chip(p, fresh);
-  if (!cardShown(p.node)) {
-    el.remove();
+  if (!cardShown(p.node) || !live(p.node)) {
+    chips.get(p.uid)?.remove();
+    chips.delete(p.uid);
     return;
   }
+  const el = chip(p, fresh);
   const target = group(card(p.node), p.owner);
   if (el.parentElement !== target) target.append(el);
 }
@@ -235,6 +326,7 @@ function dropCard(name: string): void {
   const c = cards.get(name);
   if (!c) return;
   for (const g of c.groups.values()) for (const el of g.chips.querySelectorAll<HTMLElement>('.chip')) chips.delete(el.dataset.uid ?? '');
+  cardWindow.unobserve(c.el);
   c.el.remove();
   cards.delete(name);
 }
@@ -246,15 +338,15 @@ function redrawCards(resetChips: boolean): void {
     chips.clear();
     nodesSection.replaceChildren();
   }
+  measureCardWidth();
   const names = [...state.nodes.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const shown = [UNSCHEDULED, ...names].filter((n) => cardShown(n) && (n !== UNSCHEDULED || (state.podsOn.get(UNSCHEDULED)?.size ?? 0) > 0));
   for (const name of shown) {
     const c = card(name);
     nodesSection.append(c.el);
-    updateCard(name);
-    for (const uid of state.podsOn.get(name) ?? []) placeChip(state.pods.get(uid) as PodView, false);
-    pruneGroups(c);
+    if (live(name)) fillCard(c.el);
   }
+  cardWindow.admit(shown.map((name) => card(name).el));
 }
 
 function pruneGroups(c: Card): void {
@@ -277,8 +369,14 @@ function draw(changes: Changes): void {
   animate = !changes.full && changes.pods.size <= ANIMATE_MAX;
   focused = document.activeElement;
   const isDense = dense();
+  const windowed = state.pods.size > WINDOW_PODS;
+  if (windowed !== cardWindow.windowed) {
+    cardWindow.windowed = windowed;
+    changes.full = true;
+  }
   layout.classList.toggle('dense', isDense);
-  denseButton.textContent = isDense ? 'Show cards' : 'Show heat-map';
+  const denseText = isDense ? 'Show cards' : 'Show heat-map';
+  if (denseButton.textContent !== denseText) denseButton.textContent = denseText;
   if (changes.full) {
     redrawCards(true);
   } else {
@@ -287,9 +385,14 @@ function draw(changes: Changes): void {
       chips.delete(uid);
     }
     for (const name of changes.removedNodes) dropCard(name);
+    // Only chips on the page, or pods of cards near the viewport, cost more than a look-up.
+    const near = new Set<string>();
+    for (const [name, c] of cards) if (cardWindow.has(c.el)) near.add(name);
     for (const uid of changes.pods) {
       const p = state.pods.get(uid);
-      if (p) placeChip(p, !chips.has(uid));
+      if (!p) continue;
+      const drawn = chips.has(uid);
+      if (drawn || near.has(p.node)) placeChip(p, !drawn);
     }
     for (const name of changes.nodes) {
       if (!cardShown(name)) continue;
@@ -302,9 +405,13 @@ function draw(changes: Changes): void {
       if (fresh) {
         const next = name === UNSCHEDULED ? nodesSection.firstChild : [...cards.values()].map((x) => x.el).find((el) => el !== c.el && el.dataset.node !== UNSCHEDULED && (el.dataset.node ?? '').localeCompare(name, undefined, { numeric: true }) > 0) ?? null;
         nodesSection.insertBefore(c.el, next);
+        if (!windowed) cardWindow.admit([c.el]);
       }
+      // A card away from the viewport is brought up to date when it nears it (fillCard).
+      if (!live(name)) continue;
       updateCard(name);
       pruneGroups(c);
+      hideEmptyGroups(c);
     }
   }
   if (isDense) heatMap.draw(state, changes, focusNode);
@@ -312,15 +419,12 @@ function draw(changes: Changes): void {
 }
 
 function drawSummary(): void {
-  const phases = new Map<string, number>();
+  const phases = state.shownByPhase();
   let visible = 0;
-  for (const p of state.pods.values()) {
-    if (!state.visible(p)) continue;
-    visible++;
-    phases.set(p.phase, (phases.get(p.phase) ?? 0) + 1);
-  }
+  for (const n of phases.values()) visible += n;
   const parts = [...phases].sort().map(([phase, n]) => `${n} ${phase}`);
-  summary.textContent = `${state.nodes.size} nodes · ${visible} pods${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  const text = `${state.nodes.size} nodes · ${visible} pods${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  if (summary.textContent !== text) summary.textContent = text;
 }
 
 function drawNamespaces(): void {
@@ -401,14 +505,17 @@ onMessage<PodsToPanel>((m) => {
       layout.classList.toggle('with-detail', !!m.detail);
       renderDetail(detail, m.detail, (pod) => api.post({ type: 'describe', pod }), (pod) => api.post({ type: 'logs', pod }));
       return;
+    case 'travel':
+      travelBanner.update(m.travel);
+      return;
   }
 });
 
 function select(p: PodView | undefined): void {
   const before = selected && [...state.pods.values()].find((x) => x.namespace === selected?.namespace && x.name === selected.name);
   selected = p ? { namespace: p.namespace, name: p.name } : undefined;
-  if (before) chip(before, false);
-  if (p) chip(p, false);
+  if (before && chips.has(before.uid)) chip(before, false);
+  if (p && chips.has(p.uid)) chip(p, false);
   save();
   api.post({ type: 'select', pod: selected });
 }
@@ -446,11 +553,11 @@ function refilter(): void {
   saved.namespace = state.namespace;
   saved.labelFilter = labelField.value ?? '';
   save();
-  for (const p of state.pods.values()) {
-    const el = chips.get(p.uid);
-    if (el) el.hidden = !state.visible(p);
+  for (const [uid, el] of chips) {
+    const p = state.pods.get(uid);
+    if (p) el.hidden = !state.visible(p);
   }
-  for (const c of cards.values()) for (const g of c.groups.values()) g.el.hidden = ![...g.chips.children].some((el) => !(el as HTMLElement).hidden);
+  for (const c of cards.values()) hideEmptyGroups(c);
   drawSummary();
 }
 nsSelect.addEventListener('change', refilter);
@@ -467,4 +574,7 @@ if (selected) api.post({ type: 'select', pod: selected });
 api.post({ type: 'ready' });
 
 // Tests and the bench read what was drawn through this hook; the page itself never uses it.
-(window as unknown as { kubelabPods?: unknown }).kubelabPods = { state, chips, cards, lastDrawMs: () => lastDrawMs };
+(window as unknown as { kubelabPods?: unknown }).kubelabPods = {
+  state, chips, cards, lastDrawMs: () => lastDrawMs,
+  liveNodes: () => [...cards].filter(([, c]) => cardWindow.has(c.el)).map(([name]) => name),
+};

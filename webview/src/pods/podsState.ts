@@ -69,6 +69,10 @@ export class PodsState {
   /** podsOn indexes pods by node name ('' for unscheduled). */
   readonly podsOn = new Map<string, Set<string>>();
   private readonly totals = new Map<string, NodeTotals>();
+  /** inNamespace counts pods by namespace, so the namespace list costs nothing per frame. */
+  private readonly inNamespace = new Map<string, number>();
+  /** shown counts the pods the filters show, by phase, kept as pods come and go. */
+  private readonly shown = new Map<string, number>();
   namespace = '';
   private requirements: LabelRequirement[] = [];
 
@@ -77,6 +81,8 @@ export class PodsState {
     this.namespace = namespace;
     const reqs = parseLabelFilter(labelFilter);
     this.requirements = reqs ?? [];
+    this.shown.clear();
+    for (const p of this.pods.values()) this.tally(p, 1);
     return reqs !== undefined;
   }
 
@@ -89,9 +95,14 @@ export class PodsState {
     return this.totals.get(node) ?? { cpu: 0, memory: 0, pods: 0 };
   }
 
+  /** shownByPhase counts the pods the filters show, by phase (phases with none left out). */
+  shownByPhase(): Map<string, number> {
+    return new Map([...this.shown].filter(([, n]) => n > 0));
+  }
+
   /** namespaces lists the namespaces that have pods, sorted. */
   namespaces(): string[] {
-    return [...new Set([...this.pods.values()].map((p) => p.namespace))].sort();
+    return [...this.inNamespace.keys()].sort();
   }
 
   snapshot(nodes: readonly NodeView[], pods: readonly PodView[]): Changes {
@@ -99,6 +110,8 @@ export class PodsState {
     this.pods.clear();
     this.podsOn.clear();
     this.totals.clear();
+    this.inNamespace.clear();
+    this.shown.clear();
     for (const n of nodes) this.nodes.set(n.name, n);
     for (const p of pods) this.addPod(p);
     return { pods: new Set(this.pods.keys()), removedPods: new Map(), nodes: new Set(this.nodes.keys()), removedNodes: new Set(), full: true };
@@ -122,11 +135,23 @@ export class PodsState {
     }
     for (const p of pods.upsert) {
       const old = this.pods.get(p.uid);
-      if (old) {
-        this.removePod(old);
-        changes.nodes.add(old.node);
+      if (old && old.node === p.node) {
+        // Most updates leave a pod where it was: only its totals move (deltas of 10,000 pods are applied here).
+        this.pods.set(p.uid, p);
+        this.count(old, -1);
+        this.count(p, 1);
+        // The namespace of a uid never changes: with no label filter, only a change of phase moves the summary.
+        if (old.phase !== p.phase || this.requirements.length) {
+          this.tally(old, -1);
+          this.tally(p, 1);
+        }
+      } else {
+        if (old) {
+          this.removePod(old);
+          changes.nodes.add(old.node);
+        }
+        this.addPod(p);
       }
-      this.addPod(p);
       changes.pods.add(p.uid);
       changes.nodes.add(p.node);
     }
@@ -138,26 +163,34 @@ export class PodsState {
     let on = this.podsOn.get(p.node);
     if (!on) this.podsOn.set(p.node, (on = new Set()));
     on.add(p.uid);
-    if (counts(p)) {
-      const t = this.totals.get(p.node) ?? { cpu: 0, memory: 0, pods: 0 };
-      t.cpu += p.cpu;
-      t.memory += p.memory;
-      t.pods += 1;
-      this.totals.set(p.node, t);
-    }
+    this.count(p, 1);
+    this.tally(p, 1);
+    this.inNamespace.set(p.namespace, (this.inNamespace.get(p.namespace) ?? 0) + 1);
   }
 
   private removePod(p: PodView): void {
     this.pods.delete(p.uid);
     this.podsOn.get(p.node)?.delete(p.uid);
-    if (counts(p)) {
-      const t = this.totals.get(p.node);
-      if (t) {
-        t.cpu -= p.cpu;
-        t.memory -= p.memory;
-        t.pods -= 1;
-      }
-    }
+    this.count(p, -1);
+    this.tally(p, -1);
+    const left = (this.inNamespace.get(p.namespace) ?? 0) - 1;
+    if (left > 0) this.inNamespace.set(p.namespace, left);
+    else this.inNamespace.delete(p.namespace);
+  }
+
+  /** tally adds (sign 1) or takes away (-1) a pod from the summary's count of its phase, when the filters show it. */
+  private tally(p: PodView, sign: 1 | -1): void {
+    if (this.visible(p)) this.shown.set(p.phase, (this.shown.get(p.phase) ?? 0) + sign);
+  }
+
+  /** count adds (sign 1) or takes away (-1) a pod's requests from its node's totals. */
+  private count(p: PodView, sign: 1 | -1): void {
+    if (!counts(p)) return;
+    let t = this.totals.get(p.node);
+    if (!t) this.totals.set(p.node, (t = { cpu: 0, memory: 0, pods: 0 }));
+    t.cpu += sign * p.cpu;
+    t.memory += sign * p.memory;
+    t.pods += sign;
   }
 }
 

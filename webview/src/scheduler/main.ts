@@ -17,6 +17,7 @@ import './scheduler.css';
 import type { ClusterState, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerFromPanel, SchedulerPanelState, SchedulerPodDetail, SchedulerToPanel } from '../shared/protocol';
 import { onMessage, panelApi } from '../shared/vscodeApi';
 import { emptyState, h } from '../shared/dom';
+import { TravelBanner } from '../shared/travelBanner';
 import { renderDecision } from './decision';
 import { renderProfile } from './profile';
 import { QUEUES, QueueState } from './schedulerState';
@@ -56,7 +57,9 @@ detailSection.setAttribute('aria-label', 'Selected pod');
 const profileSection = h('section', 'profile');
 profileSection.setAttribute('aria-label', 'Scheduler profile');
 layout.append(queueSection, detailSection, profileSection);
-app.append(toolbar, notice, empty, layout);
+// Time travel: a past revision is shown read-only, so the profile's editing is off.
+const travelBanner = new TravelBanner(() => api.post({ type: 'backToLive' }));
+app.append(toolbar, travelBanner.element, notice, empty, layout);
 
 function isSelected(namespace: string, name: string): boolean {
   return saved.selected?.namespace === namespace && saved.selected.name === name;
@@ -173,6 +176,8 @@ function drawProfile(): void {
     reset: () => api.post({ type: 'resetConfig' }),
     edit: () => api.post({ type: 'editConfig' }),
   });
+  const past = travelBanner.travelling;
+  for (const el of profileSection.querySelectorAll('vscode-button, vscode-checkbox, vscode-textfield')) el.toggleAttribute('disabled', past);
 }
 
 function drawState(): void {
@@ -226,6 +231,7 @@ onMessage<SchedulerToPanel>((m) => {
       queue.snapshot([]);
       recent = [];
       detail = undefined;
+      travelBanner.update({ revision: null });
       drawState();
       dirty.queue = dirty.detail = true;
       break;
@@ -237,6 +243,10 @@ onMessage<SchedulerToPanel>((m) => {
       notice.textContent = m.message;
       notice.classList.toggle('error', m.error);
       return;
+    case 'travel':
+      travelBanner.update(m.travel);
+      dirty.profile = true;
+      break;
   }
   frame();
 });

@@ -94,8 +94,21 @@ export interface PodDetail {
   logTail: string;
 }
 
+/** TravelView is the revision a panel shows (time travel): null when live; error says why the revision cannot be shown. */
+export interface TravelView {
+  revision: number | null;
+  error?: string;
+}
+
+/** TravelFromPanel is what a page's time-travel banner or slider asks: a revision, or live again. */
+export type TravelFromPanel =
+  | { type: 'travelTo'; revision: number }
+  | { type: 'backToLive' };
+
 /** The Pods panel's messages from the host. */
 export type PodsToPanel =
+  /** after every snapshot and whenever it changes: the revision shown, live or past (read-only). */
+  | { type: 'travel'; travel: TravelView }
   | { type: 'snapshot'; state: ClusterState; cluster: string; nodes: NodeView[]; pods: PodView[] }
   | { type: 'delta'; nodes: Delta<NodeView>; pods: Delta<PodView> }
   | { type: 'state'; state: ClusterState; cluster: string }
@@ -107,7 +120,8 @@ export type PodsFromPanel =
   | { type: 'select'; pod: { namespace: string; name: string } | undefined }
   | { type: 'startLab' }
   | { type: 'describe'; pod: { namespace: string; name: string } }
-  | { type: 'logs'; pod: { namespace: string; name: string } };
+  | { type: 'logs'; pod: { namespace: string; name: string } }
+  | TravelFromPanel;
 
 /** PodsPanelState is what the Pods panel keeps across hiding and window reloads (webview state, serializer). */
 export interface PodsPanelState {
@@ -337,7 +351,9 @@ export type StoreToPanel =
   /** a diff the panel asked for, between two revisions of key. */
   | { type: 'diff'; key: string; from: number; to: number; lines: DiffLine[] }
   /** the outcome of a panel action (compact, defrag, time travel): error when it failed. */
-  | { type: 'notice'; message: string; error: boolean };
+  | { type: 'notice'; message: string; error: boolean }
+  /** the revision every panel shows (shared time travel): the banner's; the tree's own `at` says what was read. */
+  | { type: 'travel'; travel: TravelView };
 
 /** The Store panel's intents. */
 export type StoreFromPanel =
@@ -513,6 +529,8 @@ export interface SchedulerConfigView {
 
 /** The Scheduler panel's messages from the host. */
 export type SchedulerToPanel =
+  /** after every snapshot and whenever it changes: the revision shown, live or past (read-only). */
+  | { type: 'travel'; travel: TravelView }
   /** after `ready`: the queue, the recent bindings and the configuration. */
   | { type: 'snapshot'; state: ClusterState; cluster: string; queue: QueuedPodView[]; recent: RecentBindingView[]; config: SchedulerConfigView }
   /** what changed in the queue (keyed by uid), and the recent bindings when they changed. */
@@ -534,7 +552,8 @@ export type SchedulerFromPanel =
   | { type: 'resetConfig' }
   /** editConfig opens the ConfigMap's live YAML in an editor. */
   | { type: 'editConfig' }
-  | { type: 'startLab' };
+  | { type: 'startLab' }
+  | TravelFromPanel;
 
 /** SchedulerPanelState is what the Scheduler panel keeps across hiding and window reloads. */
 export interface SchedulerPanelState {
@@ -674,6 +693,8 @@ export type NetworkTraceDestination = { ip: string; port: number } | { dnsName: 
 
 /** The Network panel's messages from the host. */
 export type NetworkToPanel =
+  /** after every snapshot and whenever it changes: the revision shown, live or past (read-only). */
+  | { type: 'travel'; travel: TravelView }
   /** After `ready`: the whole network; isLab says whether rule sets and traces exist (the lab's own resources). */
   | {
     type: 'snapshot'; state: ClusterState; cluster: string; isLab: boolean; gateway: string; nodeNetwork: string;
@@ -702,7 +723,8 @@ export type NetworkFromPanel =
   /** Resolve a DNS name as the source would (a PacketTrace whose destination is the name). */
   | { type: 'lookup'; source: NetworkTraceSource; name: string }
   /** Open a Service's node port in the browser, at the host address the lab listens on for it. */
-  | { type: 'openHostPort'; service: string; nodePort: number };
+  | { type: 'openHostPort'; service: string; nodePort: number }
+  | TravelFromPanel;
 
 /** NetworkPanelState is what the Network panel keeps across hiding and window reloads. */
 export interface NetworkPanelState {

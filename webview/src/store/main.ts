@@ -23,6 +23,8 @@ const expanded = new Set(saved.expanded);
 const tree = new StoreTree();
 let selected = saved.selected;
 let at: number | null = saved.at ?? null;
+/** shared is the revision every panel was asked to show (null: live); the store may not manage it (compacted) while the others do. */
+let shared: number | null = null;
 let stats: StoreStatsView | undefined;
 let history: StoreKeyHistoryView | undefined;
 /** shown is the revision of the history whose value is open; undefined follows the revision in view. */
@@ -149,9 +151,10 @@ function drawTravel(): void {
   if (document.activeElement !== slider || at === null) slider.value = String(at ?? stats.revision);
   sliderText.textContent = at === null ? `${stats.revision} (live)` : `${at} of ${stats.revision}`;
   slider.setAttribute('aria-valuetext', sliderText.textContent);
-  liveButton.toggleAttribute('disabled', at === null);
-  banner.hidden = at === null;
-  banner.textContent = at === null ? '' : `Showing the store as of revision ${at}, read-only. History is kept from revision ${stats.compactRevision || 1}.`;
+  liveButton.toggleAttribute('disabled', at === null && shared === null);
+  banner.hidden = at === null && shared === null;
+  banner.textContent = at !== null ? `Viewing revision ${at} — read-only. History is kept from revision ${stats.compactRevision || 1}.`
+    : shared !== null ? `The panels were asked for revision ${shared}, which the store no longer keeps: it shows live. Live takes every panel back.` : '';
   main.classList.toggle('past', at !== null);
 }
 
@@ -381,6 +384,10 @@ onMessage<StoreToPanel>((m) => {
       return;
     case 'notice':
       showNotice(m.message, m.error);
+      return;
+    case 'travel':
+      shared = m.travel.revision;
+      redraw();
       return;
   }
 });

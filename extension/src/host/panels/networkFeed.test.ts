@@ -8,7 +8,8 @@ import { PACKETTRACES, type PacketTrace } from '../../lab/network/packetTrace';
 import { PROXYRULESETS, type ProxyRuleSet } from '../../lab/network/proxyRuleSet';
 import type { EndpointSlice, Service } from '../../lab/network/serviceInfo';
 import { startTestLab, webDeployment } from '../../lab/testLab';
-import type { NetworkToPanel, NetworkTraceView } from '../../../../webview/src/shared/protocol';
+import type { NetworkServiceView, NetworkToPanel, NetworkTraceView } from '../../../../webview/src/shared/protocol';
+import { runControl } from '../../lab/labControl';
 import { ruleLines } from '../../../../webview/src/network/networkState';
 import { BY_NODE, ClusterModel } from '../clusterModel';
 import { FLUSH_MS, NetworkFeed } from './networkFeed';
@@ -218,6 +219,77 @@ test('the Network panel gets the lab\'s network, a node\'s rules, and traces wit
     assert.ok(!isStatus(left));
     assert.equal(left.items.filter((t) => t.metadata.labels?.[PANEL_LABEL]).length, 1);
     assert.ok(left.items.some((t) => t.metadata.name === 'by-kubectl'));
+  } finally {
+    feed.dispose();
+    model.stop();
+    lab.stop();
+  }
+});
+
+test('travelling draws the network as of a past revision, its rule sets too, then live again; a compacted revision says so', async () => {
+  const { lab, clock } = await startTestLab(2);
+  const admin = lab.client();
+  const model = new ClusterModel(admin);
+  const messages: NetworkToPanel[] = [];
+  const timer = manualSchedule();
+  const source = {
+    nodes: model.nodes, pods: model.pods,
+    services: model.informer<Service>(SERVICES), slices: model.informer<EndpointSlice>(ENDPOINTSLICES),
+    ruleSets: model.informer<ProxyRuleSet>(PROXYRULESETS), traces: model.informer<PacketTrace>(PACKETTRACES),
+    podsOn: (node: string) => model.pods.byIndex(BY_NODE, node),
+    client: admin,
+  };
+  const feed = new NetworkFeed(source, (m) => messages.push(m), timer.schedule);
+  const take = (): NetworkToPanel[] => messages.splice(0);
+  const web = (m: NetworkToPanel | undefined): NetworkServiceView | undefined => (m?.type === 'snapshot' ? m.services.find((s) => s.key === 'default/web') : undefined);
+  try {
+    await model.start();
+    assert.ok(!isStatus(await admin.create(DEPLOYMENTS, webDeployment())));
+    assert.ok(!isStatus(await admin.create<Service>(SERVICES, { ...webService, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 80 }] } } as Service)));
+    const ready = (): number => source.slices.list().filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web').flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).length;
+    await until(clock, () => ready() === 3, 'web\'s three endpoints');
+    await clock.advance(2000);
+    const webRules = (): string => source.ruleSets.get('node-1')?.status?.text ?? '';
+    await until(clock, () => webRules().includes('default/web'), 'node-1\'s rules for web');
+    const listed = await admin.list(SERVICES);
+    assert.ok(!isStatus(listed));
+    const past = Number(listed.metadata.resourceVersion);
+
+    assert.ok(!isStatus(await admin.delete(SERVICES, 'default', 'web')));
+    await until(clock, () => !source.services.get('default/web') && !webRules().includes('default/web'), 'web gone from the API and node-1\'s rules');
+    feed.snapshot('running', 'KubeLab', true);
+    feed.showRules('node-1');
+    const live = take();
+    assert.equal(web(live[0]), undefined);
+
+    await feed.travel(past);
+    const travelled = take();
+    assert.deepEqual(travelled.map((m) => m.type), ['snapshot', 'rules', 'travel']);
+    assert.deepEqual(web(travelled[0])?.endpoints.length, 3);
+    assert.deepEqual(travelled[0].type === 'snapshot' && travelled[0].nodes.map((n) => n.name), ['node-1', 'node-2']);
+    const rules = travelled[1];
+    assert.ok(rules.type === 'rules' && JSON.stringify(rules.rules).includes('default/web'), 'node-1\'s rules as they were, with web\'s');
+    assert.deepEqual(travelled[2], { type: 'travel', travel: { revision: past } });
+    // Live changes are not applied while travelling.
+    assert.ok(!isStatus(await admin.create<Service>(SERVICES, { ...webService, metadata: { name: 'later', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 81 }] } } as Service)));
+    await until(clock, () => Boolean(source.services.get('default/later')), 'later seen');
+    timer.run();
+    assert.deepEqual(take(), []);
+
+    await feed.travel(null);
+    const back = take();
+    assert.deepEqual(back.map((m) => m.type), ['snapshot', 'rules', 'travel']);
+    assert.equal(web(back[0]), undefined);
+    assert.ok(back[0].type === 'snapshot' && back[0].services.some((s) => s.key === 'default/later'));
+    assert.ok(back[1].type === 'rules' && !JSON.stringify(back[1].rules).includes('default/web'), 'node-1\'s rules live, without web\'s');
+    assert.deepEqual(back[2], { type: 'travel', travel: { revision: null } });
+
+    assert.ok(!('error' in await runControl(lab, { op: 'storeCompact' })));
+    await feed.travel(past);
+    assert.deepEqual(take(), [{
+      type: 'travel',
+      travel: { revision: past, error: `Revision ${past} has been compacted away: the store no longer keeps it (410 Expired: The resourceVersion for the provided list is too old.)` },
+    }]);
   } finally {
     feed.dispose();
     model.stop();

@@ -5,19 +5,29 @@
  * Services and traces whose view changed, at most once per flush interval.
  * The rule set of one node — the one the page shows — goes out on its own
  * whenever it changes: a rule set can be large, and the page reads one at a
- * time. No `vscode` here, so it is tested in plain Node.
+ * time. Travelling to a past revision (timeTravel.ts), the feed stops applying
+ * the informers' events and draws the objects read as of that revision; back to
+ * live, the informers' current caches. No `vscode` here, so it is tested in
+ * plain Node.
  */
 import { keyOf } from '../../lab/api/meta';
 import type { Node, Pod } from '../../lab/api/types';
 import type { EventHandler, Informer } from '../../lab/client/informer';
+import type { KubeClient } from '../../lab/client/kubeClient';
+import { NODES, PODS } from '../../lab/client/resources';
+import { ENDPOINTSLICES, SERVICES } from '../../lab/controllers/kubernetesService';
+import { PACKETTRACES } from '../../lab/network/packetTrace';
+import { PROXYRULESETS } from '../../lab/network/proxyRuleSet';
 import type { PacketTrace } from '../../lab/network/packetTrace';
 import type { ProxyRuleSet } from '../../lab/network/proxyRuleSet';
 import { type EndpointSlice, SERVICE_NAME_LABEL, type Service } from '../../lab/network/serviceInfo';
 import type {
-  ClusterState, Delta, NetworkNodeView, NetworkServiceView, NetworkToPanel, NetworkTraceView,
+  ClusterState, Delta, NetworkNodeView, NetworkServiceView, NetworkToPanel, NetworkTraceView, TravelView,
 } from '../../../../webview/src/shared/protocol';
 import { serviceView, topologyView, traceView, rulesView } from './networkViews';
 import type { Schedule } from './podsFeed';
+import { type ObjectCache, type RevisionCache, type TravelFailure, isFailure, readAt } from './revisionCache';
+import type { Revision } from './timeTravel';
 
 /** FLUSH_MS is how often deltas go out: four a second keeps a drawing of the network current without redrawing it per event. */
 export const FLUSH_MS = 250;
@@ -36,6 +46,25 @@ export interface NetworkFeedSource {
   traces?: Informer<PacketTrace>;
   /** podsOn is a node's pods from an index (the model's by node name); without it the pods are grouped at each recompute. */
   podsOn?: (node: string) => readonly Pod[];
+  /** client reads past revisions (time travel); without it a travel says the cluster cannot. */
+  client?: KubeClient;
+}
+
+/** NetworkFeedView is what the feed draws from: the informers live, caches read at a revision when travelling. */
+interface NetworkFeedView {
+  nodes: ObjectCache<Node>;
+  pods: ObjectCache<Pod>;
+  services: ObjectCache<Service>;
+  slices: ObjectCache<EndpointSlice>;
+  ruleSets?: ObjectCache<ProxyRuleSet>;
+  traces?: ObjectCache<PacketTrace>;
+  podsOn?: (node: string) => readonly Pod[];
+}
+
+/** sliceService is the Service ("namespace/name") an EndpointSlice belongs to, as its label names it. */
+function sliceService(s: EndpointSlice): string[] {
+  const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+  return svc ? [`${s.metadata.namespace ?? ''}/${svc}`] : [];
 }
 
 /** newestTraces are the traces the panel lists: the newest MAX_TRACES by creation, then name. */
@@ -57,6 +86,12 @@ export class NetworkFeed {
   private rulesDirty = false;
   private cancelFlush?: () => void;
   private started = false;
+  private view: NetworkFeedView;
+  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
+  private travelView: TravelView = { revision: null };
+  private travelSeq = 0;
+  private last?: { state: ClusterState; cluster: string; isLab: boolean };
+  private disposed = false;
 
   private readonly nodeHandler: EventHandler<Node> = {
     onAdd: () => this.markTopology(),
@@ -98,14 +133,18 @@ export class NetworkFeed {
     private readonly post: (message: NetworkToPanel) => void,
     private readonly schedule: Schedule,
   ) {
-    source.slices.addIndexer(BY_SERVICE, (s) => {
-      const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
-      return svc ? [`${s.metadata.namespace ?? ''}/${svc}`] : [];
-    });
+    source.slices.addIndexer(BY_SERVICE, sliceService);
+    this.view = source;
+  }
+
+  /** revision is the revision the feed shows, null when live. */
+  get revision(): Revision {
+    return this.travelView.revision;
   }
 
   /** snapshot sends the whole network as it is now, then keeps the page up to date with deltas. */
   snapshot(state: ClusterState, cluster: string, isLab: boolean): void {
+    this.last = { state, cluster, isLab };
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     this.topologyDirty = false;
@@ -117,15 +156,16 @@ export class NetworkFeed {
     const topology = this.topology();
     for (const n of topology.nodes) this.sentNodes.set(n.name, JSON.stringify(n));
     this.sentOmitted = topology.omitted;
-    const services = this.source.services.list().map((s) => this.service(s));
+    const services = this.view.services.list().map((s) => this.service(s));
     for (const s of services) this.sentServices.set(s.key, JSON.stringify(s));
-    const traces = newestTraces(this.source.traces?.list() ?? []).map(traceView);
+    const traces = newestTraces(this.view.traces?.list() ?? []).map(traceView);
     for (const t of traces) this.sentTraces.set(t.name, JSON.stringify(t));
     this.post({
       type: 'snapshot', state, cluster, isLab, gateway: topology.gateway, nodeNetwork: topology.nodeNetwork,
       nodes: topology.nodes, services, traces, omittedNodes: topology.omitted,
     });
     if (this.rulesNode !== undefined) this.sendRules();
+    if (this.travelView.revision !== null) this.post({ type: 'travel', travel: this.travelView });
     if (!this.started) {
       this.started = true;
       // Handlers added to synced informers replay every object as an add: those match what was just sent, and send nothing.
@@ -144,7 +184,62 @@ export class NetworkFeed {
     this.sendRules();
   }
 
+  /**
+   * travel shows the network as of revision, or live again (null): live events
+   * stop being applied at once; the snapshot follows the read (or, if the API
+   * refused it — 410 Gone once compacted — a travel message saying why).
+   */
+  async travel(revision: Revision): Promise<void> {
+    const seq = ++this.travelSeq;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
+    if (revision === null) {
+      const was = this.travelView.revision;
+      this.view = this.source;
+      this.travelView = { revision: null };
+      if (was === null || !this.last || this.disposed) return;
+      this.snapshot(this.last.state, this.last.cluster, this.last.isLab);
+      this.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    this.travelView = { revision };
+    const read = await this.readAt(revision);
+    if (seq !== this.travelSeq || this.disposed) return;
+    if (isFailure(read)) {
+      this.travelView = { revision, error: read.error };
+      if (this.last) this.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    this.view = read;
+    if (this.last) this.snapshot(this.last.state, this.last.cluster, this.last.isLab);
+  }
+
+  /** readAt reads every resource the feed draws as of revision (the lab's rule sets and traces only where the source has them). */
+  private async readAt(revision: number): Promise<NetworkFeedView | TravelFailure> {
+    const client = this.source.client;
+    if (!client) return { error: 'This cluster cannot be read at a past revision.' };
+    const [nodes, pods, services, slices, ruleSets, traces] = await Promise.all([
+      readAt<Node>(client, NODES, revision),
+      readAt<Pod>(client, PODS, revision),
+      readAt<Service>(client, SERVICES, revision),
+      readAt<EndpointSlice>(client, ENDPOINTSLICES, revision),
+      this.source.ruleSets ? readAt<ProxyRuleSet>(client, PROXYRULESETS, revision) : undefined,
+      this.source.traces ? readAt<PacketTrace>(client, PACKETTRACES, revision) : undefined,
+    ]);
+    for (const r of [nodes, pods, services, slices, ruleSets, traces]) if (r && isFailure(r)) return r;
+    const view: NetworkFeedView = {
+      nodes: nodes as RevisionCache<Node>,
+      pods: pods as RevisionCache<Pod>,
+      services: services as RevisionCache<Service>,
+      slices: (slices as RevisionCache<EndpointSlice>).addIndexer(BY_SERVICE, sliceService),
+    };
+    if (ruleSets) view.ruleSets = ruleSets as RevisionCache<ProxyRuleSet>;
+    if (traces) view.traces = traces as RevisionCache<PacketTrace>;
+    return view;
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     if (!this.started) return;
@@ -180,7 +275,7 @@ export class NetworkFeed {
     }
     const services: Delta<NetworkServiceView> = { upsert: [], remove: [] };
     for (const key of this.dirtyServices) {
-      const svc = this.source.services.get(key);
+      const svc = this.view.services.get(key);
       if (!svc) {
         if (this.sentServices.delete(key)) services.remove.push(key);
         continue;
@@ -195,7 +290,7 @@ export class NetworkFeed {
     const traces: Delta<NetworkTraceView> = { upsert: [], remove: [] };
     if (this.tracesDirty) {
       this.tracesDirty = false;
-      const listed = newestTraces(this.source.traces?.list() ?? []).map(traceView);
+      const listed = newestTraces(this.view.traces?.list() ?? []).map(traceView);
       const names = new Set(listed.map((t) => t.name));
       for (const name of [...this.sentTraces.keys()]) {
         if (names.has(name)) continue;
@@ -218,11 +313,11 @@ export class NetworkFeed {
   }
 
   private topology(): ReturnType<typeof topologyView> {
-    const modes = new Map((this.source.ruleSets?.list() ?? []).map((r) => [r.metadata.name ?? '', r.spec?.mode ?? '']));
-    let podsOn = this.source.podsOn;
+    const modes = new Map((this.view.ruleSets?.list() ?? []).map((r) => [r.metadata.name ?? '', r.spec?.mode ?? '']));
+    let podsOn = this.view.podsOn;
     if (!podsOn) {
       const grouped = new Map<string, Pod[]>();
-      for (const p of this.source.pods.list()) {
+      for (const p of this.view.pods.list()) {
         const node = p.spec.nodeName ?? '';
         const list = grouped.get(node);
         if (list) list.push(p);
@@ -230,19 +325,19 @@ export class NetworkFeed {
       }
       podsOn = (node) => grouped.get(node) ?? [];
     }
-    const view = topologyView(this.source.nodes.list(), podsOn, (node) => modes.get(node) ?? '');
+    const view = topologyView(this.view.nodes.list(), podsOn, (node) => modes.get(node) ?? '');
     this.drawn = new Set(view.nodes.map((n) => n.name));
     return view;
   }
 
   private service(svc: Service): NetworkServiceView {
-    return serviceView(svc, this.source.slices.byIndex(BY_SERVICE, keyOf(svc)));
+    return serviceView(svc, this.view.slices.byIndex(BY_SERVICE, keyOf(svc)));
   }
 
   private sendRules(): void {
     this.rulesDirty = false;
     const node = this.rulesNode ?? '';
-    const rs = this.source.ruleSets?.get(node);
+    const rs = this.view.ruleSets?.get(node);
     this.post({ type: 'rules', node, rules: rs ? rulesView(rs) : undefined });
   }
 
@@ -252,11 +347,13 @@ export class NetworkFeed {
   }
 
   private markTopology(): void {
+    if (this.travelView.revision !== null) return;
     this.topologyDirty = true;
     this.arm();
   }
 
   private markService(key: string): void {
+    if (this.travelView.revision !== null) return;
     this.dirtyServices.add(key);
     this.arm();
   }
@@ -268,6 +365,7 @@ export class NetworkFeed {
 
   /** A rule set's sync changes its text (the page's rules) and perhaps its mode (the drawing). */
   private ruleSetChanged(r: ProxyRuleSet, old: ProxyRuleSet | undefined): void {
+    if (this.travelView.revision !== null) return;
     const node = r.metadata.name ?? '';
     if (node === this.rulesNode) {
       this.rulesDirty = true;
@@ -277,6 +375,7 @@ export class NetworkFeed {
   }
 
   private markTraces(): void {
+    if (this.travelView.revision !== null) return;
     this.tracesDirty = true;
     this.arm();
   }

@@ -5,7 +5,8 @@
  * `ready`, then deltas. Traces and DNS lookups the page asks for become
  * PacketTraces created through the API; a Service's host mapping opens in the
  * browser only at the address the lab recorded for it, never at one the page
- * names.
+ * names. With a TimeTravel the feed shows a past revision when asked, and
+ * traces, lookups and host ports (which act on the live cluster) wait for live.
  */
 import * as vscode from 'vscode';
 import { ENDPOINTSLICES, SERVICES } from '../../lab/controllers/kubernetesService';
@@ -20,6 +21,7 @@ import { lookupDestination, pruneTraces, requestTrace } from './networkTraces';
 import { ModelPanelHost } from './modelPanelHost';
 import { showFailure, timeout } from './panelHost';
 import { serviceView } from './networkViews';
+import { type TimeTravel, readOnlyNotice } from './timeTravel';
 
 export const NETWORK_VIEW_TYPE = 'kubelab.networkPanel';
 const TITLE = 'KubeLab: Network';
@@ -28,7 +30,7 @@ export class NetworkPanel implements vscode.Disposable {
   private readonly host: ModelPanelHost<NetworkFromPanel, NetworkToPanel, NetworkFeed>;
   private rulesNode?: string;
 
-  constructor(extensionUri: vscode.Uri, private readonly cluster: Pick<Cluster, 'name' | 'isLab' | 'start'>) {
+  constructor(extensionUri: vscode.Uri, private readonly cluster: Pick<Cluster, 'name' | 'isLab' | 'start'>, timeTravel?: TimeTravel) {
     this.host = new ModelPanelHost(extensionUri, { viewType: NETWORK_VIEW_TYPE, title: TITLE, asset: 'network' }, cluster, {
       onMessage: (m) => this.receive(m),
       feed: (model) => new NetworkFeed(
@@ -40,6 +42,7 @@ export class NetworkPanel implements vscode.Disposable {
           // Rule sets and traces are the lab's own resources: another cluster would answer 404 forever.
           ...(cluster.isLab ? { ruleSets: model.informer<ProxyRuleSet>(PROXYRULESETS), traces: model.informer<PacketTrace>(PACKETTRACES) } : {}),
           podsOn: (node: string) => model.pods.byIndex(BY_NODE, node),
+          client: model.client,
         },
         (message) => this.host.post(message),
         timeout,
@@ -53,7 +56,7 @@ export class NetworkPanel implements vscode.Disposable {
           if (this.rulesNode !== undefined) feed.showRules(this.rulesNode);
         });
       },
-    });
+    }, timeTravel);
   }
 
   /** show opens the panel, or brings it forward. */
@@ -80,15 +83,26 @@ export class NetworkPanel implements vscode.Disposable {
         this.host.feed?.showRules(m.node);
         return;
       case 'trace':
+        if (!this.live()) return;
         void this.request(m.source, m.destination, 'trace');
         return;
       case 'lookup':
+        if (!this.live()) return;
         void this.request(m.source, lookupDestination(m.name), 'lookup');
         return;
       case 'openHostPort':
+        if (!this.live()) return;
         this.openHostPort(m.service, m.nodePort);
         return;
     }
+  }
+
+  /** live says whether the panel shows the live cluster; otherwise the page is told its action waits for live. */
+  private live(): boolean {
+    const revision = this.host.revision;
+    if (revision === null) return true;
+    this.host.post({ type: 'notice', message: readOnlyNotice(revision), error: true });
+    return false;
   }
 
   private async request(source: Parameters<typeof requestTrace>[1], destination: Parameters<typeof requestTrace>[2], purpose: 'trace' | 'lookup'): Promise<void> {

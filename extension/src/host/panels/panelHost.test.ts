@@ -155,11 +155,11 @@ test('ModelPanelHost sends the state without a running cluster, runs one feed wh
   const Uri = fake.api.Uri as { file(p: string): unknown };
   const log: string[] = [];
   let n = 0;
-  const h = new ModelPanelHost<In, Out, { id: number; dispose(): void }>(Uri.file('/ext') as never, { viewType: 'kubelab.modelPanel', title: 'KubeLab: Model', asset: 'model' }, { name: 'lab' }, {
+  const h = new ModelPanelHost<In, Out, { id: number; dispose(): void; travel(r: number | null): Promise<void> }>(Uri.file('/ext') as never, { viewType: 'kubelab.modelPanel', title: 'KubeLab: Model', asset: 'model' }, { name: 'lab' }, {
     onMessage: (m) => log.push(m.type),
     feed: () => {
       const id = ++n;
-      return { id, dispose: () => void log.push(`dispose ${id}`) };
+      return { id, dispose: () => void log.push(`dispose ${id}`), travel: () => Promise.resolve() };
     },
     started: (feed) => void log.push(`start ${feed.id}`),
     onHidden: () => void log.push('hidden'),
@@ -178,4 +178,85 @@ test('ModelPanelHost sends the state without a running cluster, runs one feed wh
   assert.deepEqual(log, ['start 1', 'dispose 1', 'start 2', 'dispose 2', 'hidden']);
   assert.equal(panel.posted.length, 1, 'a hidden page is sent nothing');
   h.dispose();
+});
+
+test('ModelPanelHost has its feed follow the shared time travel: each change, a new feed started at the revision, the page\'s Back to live', async () => {
+  created.length = 0;
+  const { ModelPanelHost } = await import('./modelPanelHost.js');
+  const { TimeTravel } = await import('./timeTravel.js');
+  const Uri = fake.api.Uri as { file(p: string): unknown };
+  const travel = new TimeTravel();
+  const log: string[] = [];
+  let n = 0;
+  const h = new ModelPanelHost<In | { type: 'backToLive' } | { type: 'travelTo'; revision: number }, Out, { id: number; dispose(): void; travel(r: number | null): Promise<void> }>(
+    Uri.file('/ext') as never, { viewType: 'kubelab.travelPanel', title: 'KubeLab: Travel', asset: 'travel' }, { name: 'lab' }, {
+      onMessage: (m) => log.push(m.type),
+      feed: () => {
+        const id = ++n;
+        return { id, dispose: () => undefined, travel: (r) => Promise.resolve(void log.push(`${id} travel ${String(r)}`)) };
+      },
+      started: (feed) => void log.push(`start ${feed.id}`),
+    }, travel);
+  h.show();
+  const [panel] = created;
+  panel.send({ type: 'ready', view: 'v' });
+  h.setModel({} as never, 'running');
+  travel.travel(12);
+  assert.equal(h.revision, 12);
+  h.setModel({} as never, 'running');
+  panel.send({ type: 'backToLive' });
+  assert.equal(travel.revision, null);
+  panel.send({ type: 'travelTo', revision: 7 });
+  assert.equal(travel.revision, 7);
+  assert.deepEqual(log, ['start 1', '1 travel 12', 'start 2', '2 travel 12', '2 travel null', '2 travel 7'], 'travel messages never reach the panel');
+  h.dispose();
+  travel.travel(3);
+  assert.deepEqual(log.slice(6), [], 'a disposed host follows no more');
+});
+
+test('StorePanel sends its slider to the shared time travel and follows the travel whoever sets it', async () => {
+  created.length = 0;
+  const { StorePanel } = await import('./storePanel.js');
+  const { TimeTravel } = await import('./timeTravel.js');
+  const { startTestLab } = await import('../../lab/testLab.js');
+  const { runControl } = await import('../../lab/labControl.js');
+  const { lab } = await startTestLab(1);
+  const Uri = fake.api.Uri as { file(p: string): unknown };
+  const travel = new TimeTravel();
+  const cluster = { name: 'lab', isLab: true, state: 'running' as const, onDidChangeState: () => ({ dispose: () => undefined }), start: () => Promise.resolve() };
+  const p = new StorePanel(Uri.file('/ext') as never, cluster, async (op) => {
+    const r = await runControl(lab, op);
+    if (typeof r === 'object' && r !== null && 'error' in r) throw new Error(String(r.error));
+    return r as never;
+  }, travel);
+  const arrived = async (what: string, check: (m: Record<string, unknown>) => boolean): Promise<void> => {
+    for (let i = 0; i < 500; i++) {
+      if (created[0].posted.some((m) => check(m as Record<string, unknown>))) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.fail(`${what} never arrived: ${JSON.stringify(created[0].posted)}`);
+  };
+  try {
+    p.show();
+    const [panel] = created;
+    panel.send({ type: 'ready', view: { expanded: [] } });
+    await arrived('the snapshot', (m) => m.type === 'snapshot');
+    const stats = await runControl(lab, { op: 'storeStats' });
+    assert.ok(!('error' in stats));
+    const past = stats.revision - 1;
+    panel.send({ type: 'travel', revision: past });
+    assert.equal(travel.revision, past, 'the slider travels every panel');
+    await arrived('the keyspace as of the revision', (m) => m.type === 'children' && m.at === past);
+    assert.ok(panel.posted.some((m) => JSON.stringify(m) === JSON.stringify({ type: 'travel', travel: { revision: past } })));
+    panel.posted.length = 0;
+    travel.backToLive();
+    await arrived('the keyspace live', (m) => m.type === 'children' && m.at === null);
+    assert.ok(panel.posted.some((m) => JSON.stringify(m) === JSON.stringify({ type: 'travel', travel: { revision: null } })));
+    panel.send({ type: 'travel', revision: 0 });
+    assert.equal(travel.revision, null);
+    assert.ok(panel.posted.some((m) => JSON.stringify(m) === JSON.stringify({ type: 'notice', message: '0 is not a revision: give a whole number from 1 up.', error: true })));
+  } finally {
+    p.dispose();
+    lab.stop();
+  }
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isStatus } from '../../lab/api/types';
+import { isStatus, type Pod } from '../../lab/api/types';
+import { runControl } from '../../lab/labControl';
 import { DEPLOYMENTS, PODS } from '../../lab/client/resources';
 import { startTestLab, webDeployment } from '../../lab/testLab';
 import type { PodsToPanel } from '../../../../webview/src/shared/protocol';
@@ -102,6 +103,79 @@ test('the Pods panel gets a snapshot, then only deltas of what it draws, grouped
     assert.deepEqual(detail.containers.map((c) => [c.name, c.state, c.ready]), [['nginx', 'Running', true]]);
     assert.equal(typeof detail.logTail, 'string');
     assert.equal(await podDetail(lab.client(), 'default', 'nope'), undefined);
+  } finally {
+    feed.dispose();
+    model.stop();
+    lab.stop();
+  }
+});
+
+/** barePod is a pod with no owner, named name, for time travel to find and lose. */
+function barePod(name: string): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { travel: name } }, spec: { containers: [{ name: 'c', image: 'pause' }] } };
+}
+
+test('travelling shows the pods and nodes as of a past revision, ignores live events, and comes back to live; a compacted revision says so', async () => {
+  const { lab, clock } = await startTestLab(2);
+  const client = lab.client();
+  const model = new ClusterModel(client);
+  const messages: PodsToPanel[] = [];
+  const timer = manualSchedule();
+  const feed = new PodsFeed({ nodes: model.nodes, pods: model.pods, replicaSets: model.replicaSets, client }, (m) => messages.push(m), timer.schedule);
+  const take = (): PodsToPanel[] => messages.splice(0);
+  const names = (m: PodsToPanel | undefined): string[] => (m?.type === 'snapshot' ? m.pods.filter((p) => p.labels.travel).map((p) => p.name).sort() : ['not a snapshot']);
+  try {
+    await model.start();
+    assert.ok(!isStatus(await client.create(PODS, barePod('old'))));
+    await until(clock, () => Boolean(model.pods.get('default/old')?.spec.nodeName), 'old bound');
+    const listed = await client.list(PODS);
+    assert.ok(!isStatus(listed));
+    const past = Number(listed.metadata.resourceVersion);
+    const oldNode = model.pods.get('default/old')?.spec.nodeName;
+    assert.ok(!isStatus(await client.delete(PODS, 'default', 'old', { gracePeriodSeconds: 0 })));
+    assert.ok(!isStatus(await client.create(PODS, barePod('new'))));
+    await until(clock, () => !model.pods.get('default/old') && Boolean(model.pods.get('default/new')?.spec.nodeName), 'old gone, new bound');
+    feed.snapshot('running', 'KubeLab');
+    assert.deepEqual(names(take()[0]), ['new']);
+    assert.equal(feed.revision, null);
+
+    await feed.travel(past);
+    const travelled = take();
+    assert.deepEqual(travelled.map((m) => m.type), ['snapshot', 'travel']);
+    assert.deepEqual(names(travelled[0]), ['old']);
+    const old = travelled[0].type === 'snapshot' ? travelled[0].pods.find((p) => p.name === 'old') : undefined;
+    assert.equal(old?.node, oldNode);
+    assert.deepEqual(travelled[0].type === 'snapshot' && travelled[0].nodes.map((n) => n.name).sort(), ['node-1', 'node-2']);
+    assert.deepEqual(travelled[1], { type: 'travel', travel: { revision: past } });
+
+    // Live changes while travelling are not applied.
+    assert.ok(!isStatus(await client.create(PODS, barePod('later'))));
+    await until(clock, () => Boolean(model.pods.get('default/later')?.spec.nodeName), 'later bound');
+    timer.run();
+    assert.deepEqual(take(), []);
+    assert.equal(timer.due(), 0);
+
+    await feed.travel(null);
+    const live = take();
+    assert.deepEqual(live.map((m) => m.type), ['snapshot', 'travel']);
+    assert.deepEqual(names(live[0]), ['later', 'new']);
+    assert.deepEqual(live[1], { type: 'travel', travel: { revision: null } });
+    // Live again, changes flow as deltas.
+    assert.ok(!isStatus(await client.delete(PODS, 'default', 'later', { gracePeriodSeconds: 0 })));
+    await until(clock, () => !model.pods.get('default/later'), 'later gone');
+    timer.run();
+    assert.ok(take().some((m) => m.type === 'delta' && m.pods.remove.length === 1));
+
+    const compacted = await runControl(lab, { op: 'storeCompact' });
+    assert.ok(!('error' in compacted));
+    await feed.travel(past);
+    assert.deepEqual(take(), [{
+      type: 'travel',
+      travel: { revision: past, error: `Revision ${past} has been compacted away: the store no longer keeps it (410 Expired: The resourceVersion for the provided list is too old.)` },
+    }]);
+    assert.equal(feed.revision, past);
+    await feed.travel(null);
+    assert.deepEqual(names(take()[0]), ['new']);
   } finally {
     feed.dispose();
     model.stop();

@@ -3,16 +3,23 @@
  * panel's messages: one snapshot, then deltas holding only the pods and nodes
  * whose view changed, at most once per flush interval (DESIGN.md: panels get
  * deltas, throttled to what a person can see). A status update that changes
- * nothing the panel draws (a condition's probe time) sends nothing. No
- * `vscode` here, so it is tested in plain Node.
+ * nothing the panel draws (a condition's probe time) sends nothing.
+ * Travelling to a past revision (timeTravel.ts), the feed stops applying the
+ * informers' events and sends a snapshot of the nodes, pods and replica sets
+ * read as of that revision; back to live, a snapshot of the informers' current
+ * caches. No `vscode` here, so it is tested in plain Node.
  */
 import { controllerOf, keyOf } from '../../lab/api/meta';
 import { podRequests } from '../../lab/api/pods';
 import { milliValue, value } from '../../lab/api/quantity';
 import type { Node, Pod, ReplicaSet } from '../../lab/api/types';
 import type { EventHandler, Informer } from '../../lab/client/informer';
-import type { NodeView, PodPhase, PodView, PodsToPanel } from '../../../../webview/src/shared/protocol';
+import type { KubeClient } from '../../lab/client/kubeClient';
+import { NODES, PODS, REPLICASETS } from '../../lab/client/resources';
+import type { NodeView, PodPhase, PodView, PodsToPanel, TravelView } from '../../../../webview/src/shared/protocol';
 import { nodeStatus, podRow } from '../objectSummary';
+import { type ObjectCache, isFailure, readAt } from './revisionCache';
+import type { Revision } from './timeTravel';
 
 /** FLUSH_MS is how often deltas go out: ten a second is as fast as anyone reads a cluster. */
 export const FLUSH_MS = 100;
@@ -24,7 +31,19 @@ export interface PodsFeedSource {
   nodes: Informer<Node>;
   pods: Informer<Pod>;
   replicaSets: Informer<ReplicaSet>;
+  /** client reads past revisions (time travel); without it a travel says the cluster cannot. */
+  client?: KubeClient;
 }
+
+/** PodsFeedView is what the feed draws from: the informers live, caches read at a revision when travelling. */
+interface PodsFeedView {
+  nodes: ObjectCache<Node>;
+  pods: ObjectCache<Pod>;
+  replicaSets: ObjectCache<ReplicaSet>;
+}
+
+/** NO_PAST is what a travel answers when the feed has no client to read a revision with. */
+const NO_PAST = 'This cluster cannot be read at a past revision.';
 
 /** Scheduler runs fn after ms and returns its cancel; the host passes setTimeout, tests a manual one. */
 export type Schedule = (fn: () => void, ms: number) => () => void;
@@ -100,6 +119,12 @@ export class PodsFeed {
   private readonly dirtyNodes = new Map<string, Node | undefined>();
   private cancelFlush?: () => void;
   private started = false;
+  private view: PodsFeedView;
+  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
+  private travelView: TravelView = { revision: null };
+  private travelSeq = 0;
+  private last?: { state: Extract<PodsToPanel, { type: 'snapshot' }>['state']; cluster: string };
+  private disposed = false;
   private readonly podHandler: EventHandler<Pod> = {
     onAdd: (p) => this.markPod(keyOf(p), p),
     onUpdate: (_, p) => this.markPod(keyOf(p), p),
@@ -123,24 +148,33 @@ export class PodsFeed {
     private readonly post: (message: PodsToPanel) => void,
     private readonly schedule: Schedule,
     private readonly podsOf: (replicaSet: ReplicaSet) => readonly Pod[] = () => [],
-  ) {}
+  ) {
+    this.view = source;
+  }
+
+  /** revision is the revision the feed shows, null when live. */
+  get revision(): Revision {
+    return this.travelView.revision;
+  }
 
   /** snapshot sends every node and pod as they are now, then keeps the panel up to date with deltas. */
   snapshot(state: Extract<PodsToPanel, { type: 'snapshot' }>['state'], cluster: string): void {
+    this.last = { state, cluster };
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     this.dirtyPods.clear();
     this.dirtyNodes.clear();
     this.sentPods.clear();
     this.sentNodes.clear();
-    const nodes = this.source.nodes.list().map(nodeView);
+    const nodes = this.view.nodes.list().map(nodeView);
     for (const n of nodes) this.sentNodes.set(n.name, nodeSignature(n));
-    const pods = this.source.pods.list().map((p) => {
-      const v = podView(p, this.source.replicaSets);
+    const pods = this.view.pods.list().map((p) => {
+      const v = podView(p, this.view.replicaSets);
       this.sentPods.set(keyOf(p), { uid: v.uid, signature: podSignature(v) });
       return v;
     });
     this.post({ type: 'snapshot', state, cluster, nodes, pods });
+    if (this.travelView.revision !== null) this.post({ type: 'travel', travel: this.travelView });
     if (!this.started) {
       this.started = true;
       // Handlers added to synced informers replay every object as an add: those match what was just sent, and send nothing.
@@ -150,7 +184,44 @@ export class PodsFeed {
     }
   }
 
+  /**
+   * travel shows the cluster as of revision, or live again (null): live events
+   * stop being applied at once; the snapshot follows the read (or, if the API
+   * refused it — 410 Gone once compacted — a travel message saying why).
+   */
+  async travel(revision: Revision): Promise<void> {
+    const seq = ++this.travelSeq;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
+    this.dirtyPods.clear();
+    this.dirtyNodes.clear();
+    if (revision === null) {
+      const was = this.travelView.revision;
+      this.view = this.source;
+      this.travelView = { revision: null };
+      if (was === null || !this.last || this.disposed) return;
+      this.snapshot(this.last.state, this.last.cluster);
+      this.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    this.travelView = { revision };
+    const client = this.source.client;
+    const read = client
+      ? await Promise.all([readAt<Node>(client, NODES, revision), readAt<Pod>(client, PODS, revision), readAt<ReplicaSet>(client, REPLICASETS, revision)])
+      : undefined;
+    if (seq !== this.travelSeq || this.disposed) return;
+    if (!read || read.some(isFailure)) {
+      this.travelView = { revision, error: read?.find(isFailure)?.error ?? NO_PAST };
+      if (this.last) this.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    const [nodes, pods, replicaSets] = read as [ObjectCache<Node>, ObjectCache<Pod>, ObjectCache<ReplicaSet>];
+    this.view = { nodes, pods, replicaSets };
+    if (this.last) this.snapshot(this.last.state, this.last.cluster);
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     if (!this.started) return;
@@ -160,11 +231,13 @@ export class PodsFeed {
   }
 
   private markPod(key: string, pod: Pod | undefined): void {
+    if (this.travelView.revision !== null) return;
     this.dirtyPods.set(key, pod);
     this.arm();
   }
 
   private markNode(name: string, node: Node | undefined): void {
+    if (this.travelView.revision !== null) return;
     this.dirtyNodes.set(name, node);
     this.arm();
   }

@@ -8,7 +8,9 @@ import { startTestLab } from '../../lab/testLab';
 import type { SchedulerConfigView, SchedulerPodDetail, SchedulerToPanel } from '../../../../webview/src/shared/protocol';
 import { ClusterModel } from '../clusterModel';
 import { FLUSH_MS, type Schedule } from './podsFeed';
-import { SchedulerFeed } from './schedulerFeed';
+import { SchedulerFeed, decisionsAsOf, latestTime } from './schedulerFeed';
+import { runControl } from '../../lab/labControl';
+import type { SchedulingDecision } from '../../lab/scheduler/decision';
 import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, type ConfigMap } from './schedulerProfile';
 
 /** manualSchedule runs the feed's flush only when the test says so. */
@@ -193,4 +195,86 @@ test('editing a weight writes the ConfigMap, the scheduler scores with it; a con
   } finally {
     stop();
   }
+});
+
+test('travelling shows the queue, the bindings and the configuration as of a past revision, refuses edits, and comes back to live', async () => {
+  const { lab, clock } = await startTestLab(2);
+  const client = lab.client();
+  const model = new ClusterModel(client);
+  await model.start();
+  const messages: SchedulerToPanel[] = [];
+  const timer = manualSchedule();
+  const feed = new SchedulerFeed({ client, pods: model.pods, post: (m) => messages.push(m), schedule: timer.schedule });
+  const take = (): SchedulerToPanel[] => messages.splice(0);
+  const queued = (m: SchedulerToPanel | undefined): string[] => (m?.type === 'snapshot' ? m.queue.map((q) => `${q.name}:${q.queue}`).sort() : ['not a snapshot']);
+  const bound = (m: SchedulerToPanel | undefined): string[] => (m?.type === 'snapshot' ? m.recent.map((r) => r.name).filter((n) => n === 'fits').sort() : ['not a snapshot']);
+  try {
+    await feed.start('running', 'KubeLab');
+    assert.ok(!isStatus(await client.create(PODS, pod('huge', '64'))));
+    await until(clock, timer.run, () => feed.decisionsOf(model.pods.get('default/huge') as Pod).length > 0, 'huge tried');
+    await clock.advance(2000);
+    const listed = await client.list(PODS);
+    assert.ok(!isStatus(listed));
+    const past = Number(listed.metadata.resourceVersion);
+    await clock.advance(2000);
+
+    await feed.edit('default-scheduler', { type: 'setWeight', plugin: 'NodeResourcesBalancedAllocation', weight: 7 });
+    assert.ok(!isStatus(await client.delete(PODS, 'default', 'huge', { gracePeriodSeconds: 0 })));
+    assert.ok(!isStatus(await client.create(PODS, pod('fits', '100m'))));
+    await until(clock, timer.run, () => Boolean(model.pods.get('default/fits')?.spec.nodeName) && !model.pods.get('default/huge'), 'fits bound, huge gone');
+    timer.run();
+    take();
+
+    await feed.travel(past);
+    const travelled = take();
+    assert.deepEqual(travelled.map((m) => m.type), ['snapshot', 'travel']);
+    assert.deepEqual(queued(travelled[0]), ['huge:unschedulable']);
+    assert.deepEqual(bound(travelled[0]), []);
+    assert.equal(travelled[0].type === 'snapshot' && travelled[0].config.source, 'defaults');
+    assert.deepEqual(travelled[1], { type: 'travel', travel: { revision: past } });
+
+    // Writes are refused while travelling, and live changes are not applied.
+    await feed.reset();
+    await feed.edit('default-scheduler', { type: 'setWeight', plugin: 'NodeResourcesBalancedAllocation', weight: 2 });
+    const refused = `Viewing revision ${past} — read-only: go back to live to change the cluster.`;
+    assert.deepEqual(take(), [{ type: 'notice', message: refused, error: true }, { type: 'notice', message: refused, error: true }]);
+    const cm = await client.get<ConfigMap>(CONFIGMAPS, CONFIG_NAMESPACE, CONFIG_NAME);
+    assert.ok(!isStatus(cm) && cm.data?.[CONFIG_KEY]?.includes('weight: 7'), 'the ConfigMap is as the live edit left it');
+    assert.ok(!isStatus(await client.create(PODS, pod('later', '64'))));
+    await until(clock, timer.run, () => Boolean(model.pods.get('default/later')), 'later seen');
+    timer.run();
+    assert.deepEqual(take(), []);
+
+    await feed.travel(null);
+    const live = take();
+    assert.deepEqual(live.map((m) => m.type), ['snapshot', 'travel']);
+    assert.deepEqual(queued(live[0]).filter((q) => !q.startsWith('later:')), []);
+    assert.ok(queued(live[0]).some((q) => q.startsWith('later:')));
+    assert.deepEqual(bound(live[0]), ['fits']);
+    assert.equal(live[0].type === 'snapshot' && live[0].config.source, 'configmap');
+    assert.deepEqual(live[1], { type: 'travel', travel: { revision: null } });
+
+    assert.ok(!('error' in await runControl(lab, { op: 'storeCompact' })));
+    await feed.travel(past);
+    assert.deepEqual(take(), [{
+      type: 'travel',
+      travel: { revision: past, error: `Revision ${past} has been compacted away: the store no longer keeps it (410 Expired: The resourceVersion for the provided list is too old.)` },
+    }]);
+  } finally {
+    feed.dispose();
+    model.stop();
+    lab.stop();
+  }
+});
+
+test('latestTime finds the newest time a revision\'s objects record, and decisionsAsOf keeps the decisions made by then', () => {
+  const objects = [
+    { metadata: { name: 'a', creationTimestamp: '2026-01-01T00:00:01Z' }, status: { conditions: [{ lastTransitionTime: '2026-01-01T00:00:05Z' }] } },
+    { metadata: { name: 'b', creationTimestamp: '2026-01-01T00:00:03Z' }, lastTimestamp: '2026-01-01T00:00:07Z' },
+    { metadata: { name: 'c', creationTimestamp: '2026-01-01T00:00:02Z', managedFields: [{ time: '2026-01-01T00:00:06Z' }] } },
+  ];
+  assert.equal(latestTime(objects as never), '2026-01-01T00:00:07Z');
+  assert.equal(latestTime([]), '');
+  const d = (name: string, t: string): SchedulingDecision => ({ metadata: { name, creationTimestamp: t } } as SchedulingDecision);
+  assert.deepEqual(decisionsAsOf([d('x', '2026-01-01T00:00:07Z'), d('y', '2026-01-01T00:00:08Z'), d('z', '2026-01-01T00:00:01Z')], '2026-01-01T00:00:07Z').map((x) => x.metadata.name), ['x', 'z']);
 });

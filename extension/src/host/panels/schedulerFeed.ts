@@ -6,7 +6,12 @@
  * and the scheduler's Warning events about it), and the selected pod's
  * decisions. One snapshot, then deltas at most once per flush interval, each
  * carrying only what changed. Edits of the configuration are written through
- * the API like any other client's. No `vscode` here, so it is tested in plain Node.
+ * the API like any other client's. Travelling to a past revision
+ * (timeTravel.ts), the feed stops applying live events and shows the pods, the
+ * ConfigMap and its events read as of that revision; edits are refused.
+ * SchedulingDecisions are kept in the API server's memory, not in the store, so
+ * a past revision shows the kept ones made no later than the newest time its
+ * objects record (decisionsAsOf). No `vscode` here, so it is tested in plain Node.
  */
 import { keyOf } from '../../lab/api/meta';
 import type { KubeObject, Pod } from '../../lab/api/types';
@@ -14,13 +19,17 @@ import { isStatus } from '../../lab/api/types';
 import { type Clock, RealClock } from '../../lab/clock';
 import { type EventHandler, Informer } from '../../lab/client/informer';
 import type { KubeClient } from '../../lab/client/kubeClient';
-import { CONFIGMAPS, EVENTS, type ResourceRef } from '../../lab/client/resources';
+import { CONFIGMAPS, EVENTS, PODS, type ResourceRef } from '../../lab/client/resources';
 import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision } from '../../lab/scheduler/decision';
-import type { ClusterState, EventView, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerToPanel } from '../../../../webview/src/shared/protocol';
+import type {
+  ClusterState, EventView, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerToPanel, TravelView,
+} from '../../../../webview/src/shared/protocol';
 import { podSchedulingDetail } from './schedulerDecision';
 import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, type ConfigEdit, type ConfigMap, configView, editConfig } from './schedulerProfile';
 import { queuedPodView } from './schedulerQueue';
 import { FLUSH_MS, type Schedule } from './podsFeed';
+import { type ObjectCache, RevisionCache, isFailure, readAt } from './revisionCache';
+import { type Revision, readOnlyNotice } from './timeTravel';
 
 export const DECISIONS: ResourceRef = { group: DECISION_GROUP, version: DECISION_VERSION, resource: DECISION_RESOURCE, namespaced: true };
 
@@ -31,6 +40,10 @@ export const RECENT = 20;
 export const INVALID_CONFIGURATION = 'InvalidConfiguration';
 
 const BY_POD = 'podUID';
+
+/** CONFIG_MAP and CONFIG_EVENTS select the scheduler's ConfigMap and the events about it. */
+const CONFIG_MAP = { namespace: CONFIG_NAMESPACE, fieldSelector: `metadata.name=${CONFIG_NAME}` };
+const CONFIG_EVENTS = { namespace: CONFIG_NAMESPACE, fieldSelector: `involvedObject.kind=ConfigMap,involvedObject.name=${CONFIG_NAME}` };
 
 interface EventObject extends KubeObject {
   type?: string;
@@ -50,6 +63,44 @@ function eventTime(e: EventObject): string {
 
 function eventView(e: EventObject): EventView {
   return { type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? 1, lastTimestamp: eventTime(e), source: e.source?.component ?? e.reportingComponent ?? '' };
+}
+
+/** latestTime is the newest time the objects record (created, deleted, a condition's transition, an event's last time, a field manager's write): RFC 3339 whole seconds compare as text. */
+export function latestTime(objects: readonly KubeObject[]): string {
+  let latest = '';
+  const see = (t: unknown): void => {
+    if (typeof t === 'string' && t > latest) latest = t;
+  };
+  for (const o of objects) {
+    see(o.metadata.creationTimestamp);
+    see(o.metadata.deletionTimestamp);
+    for (const m of (o.metadata as { managedFields?: { time?: unknown }[] }).managedFields ?? []) see(m.time);
+    const status = (o as { status?: { startTime?: unknown; conditions?: { lastTransitionTime?: unknown }[] } }).status;
+    see(status?.startTime);
+    for (const c of status?.conditions ?? []) see(c.lastTransitionTime);
+    const e = o as EventObject;
+    see(e.lastTimestamp);
+    see(e.eventTime);
+  }
+  return latest;
+}
+
+/**
+ * decisionsAsOf are the kept decisions made no later than asOf (latestTime of a
+ * past revision's objects): the decisions are not in the store, so their time
+ * stands in for the revision — to the second, so one made in the same second
+ * just after the revision is counted in.
+ */
+export function decisionsAsOf(decisions: readonly SchedulingDecision[], asOf: string): SchedulingDecision[] {
+  return decisions.filter((d) => (d.metadata.creationTimestamp ?? '') <= asOf);
+}
+
+/** SchedulerFeedView is what the feed draws from: the informers live, caches read at a revision when travelling. */
+interface SchedulerFeedView {
+  pods: ObjectCache<Pod>;
+  decisions: ObjectCache<SchedulingDecision>;
+  configMaps: ObjectCache<ConfigMap>;
+  events: ObjectCache<EventObject>;
 }
 
 export interface SchedulerFeedOptions {
@@ -80,6 +131,12 @@ export class SchedulerFeed {
   private cancelFlush?: () => void;
   private started = false;
   private disposed = false;
+  private readonly live: SchedulerFeedView;
+  private view: SchedulerFeedView;
+  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
+  private travelView: TravelView = { revision: null };
+  private travelSeq = 0;
+  private last?: { state: ClusterState; cluster: string };
   private readonly podHandler: EventHandler<Pod> = {
     onAdd: (p) => this.mark(keyOf(p)),
     onUpdate: (_, p) => this.mark(keyOf(p)),
@@ -90,8 +147,58 @@ export class SchedulerFeed {
     const clock = options.clock ?? new RealClock();
     this.decisions = new Informer<SchedulingDecision>(options.client, DECISIONS, clock);
     this.decisions.addIndexer(BY_POD, (d) => [d.pod.uid]);
-    this.configMaps = new Informer<ConfigMap>(options.client, CONFIGMAPS, clock, { namespace: CONFIG_NAMESPACE, fieldSelector: `metadata.name=${CONFIG_NAME}` });
-    this.events = new Informer<EventObject>(options.client, EVENTS, clock, { namespace: CONFIG_NAMESPACE, fieldSelector: `involvedObject.kind=ConfigMap,involvedObject.name=${CONFIG_NAME}` });
+    this.configMaps = new Informer<ConfigMap>(options.client, CONFIGMAPS, clock, CONFIG_MAP);
+    this.events = new Informer<EventObject>(options.client, EVENTS, clock, CONFIG_EVENTS);
+    this.live = { pods: options.pods, decisions: this.decisions, configMaps: this.configMaps, events: this.events };
+    this.view = this.live;
+  }
+
+  /** revision is the revision the feed shows, null when live. */
+  get revision(): Revision {
+    return this.travelView.revision;
+  }
+
+  /**
+   * travel shows the scheduler as of revision, or live again (null): live
+   * events stop being applied at once; the snapshot follows the read (or, if
+   * the API refused it — 410 Gone once compacted — a travel message saying why).
+   */
+  async travel(revision: Revision): Promise<void> {
+    const seq = ++this.travelSeq;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
+    this.dirty.clear();
+    this.configDirty = false;
+    this.recentDirty = false;
+    this.detailDirty = false;
+    if (revision === null) {
+      const was = this.travelView.revision;
+      this.view = this.live;
+      this.travelView = { revision: null };
+      if (was === null || !this.last || this.disposed) return;
+      this.snapshot(this.last.state, this.last.cluster);
+      this.options.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    this.travelView = { revision };
+    const client = this.options.client;
+    const [pods, configMaps, events] = await Promise.all([
+      // The kept decisions are filtered below: wait for them the first time.
+      this.decisions.waitForSync().then(() => readAt<Pod>(client, PODS, revision)),
+      readAt<ConfigMap>(client, CONFIGMAPS, revision, CONFIG_MAP),
+      readAt<EventObject>(client, EVENTS, revision, CONFIG_EVENTS),
+    ]);
+    if (seq !== this.travelSeq || this.disposed) return;
+    const failed = [pods, configMaps, events].find(isFailure);
+    if (failed || isFailure(pods) || isFailure(configMaps) || isFailure(events)) {
+      this.travelView = { revision, error: failed?.error ?? '' };
+      if (this.last) this.options.post({ type: 'travel', travel: this.travelView });
+      return;
+    }
+    const asOf = latestTime([...pods.list(), ...configMaps.list(), ...events.list()]);
+    const decisions = new RevisionCache(decisionsAsOf(this.decisions.list(), asOf), revision).addIndexer(BY_POD, (d) => [d.pod.uid]);
+    this.view = { pods, decisions, configMaps, events };
+    if (this.last) this.snapshot(this.last.state, this.last.cluster);
   }
 
   /** start lists and watches the decisions, the ConfigMap and its events, then sends the snapshot. */
@@ -103,13 +210,14 @@ export class SchedulerFeed {
 
   /** snapshot sends the queue, the recent bindings and the configuration as they are now, then keeps the panel up to date. */
   snapshot(state: ClusterState, cluster: string): void {
+    this.last = { state, cluster };
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     this.dirty.clear();
     this.sent.clear();
     this.refreshConfig();
     const queue: QueuedPodView[] = [];
-    for (const pod of this.options.pods.list()) {
+    for (const pod of this.view.pods.list()) {
       const v = this.viewOf(pod);
       if (!v) continue;
       this.sent.set(keyOf(pod), { uid: v.uid, signature: JSON.stringify(v) });
@@ -118,6 +226,7 @@ export class SchedulerFeed {
     const recent = this.recent();
     this.recentSignature = JSON.stringify(recent);
     this.options.post({ type: 'snapshot', state, cluster, queue, recent, config: this.config as SchedulerConfigView });
+    if (this.travelView.revision !== null) this.options.post({ type: 'travel', travel: this.travelView });
     if (this.selected) this.sendDetail();
     if (this.started) return;
     this.started = true;
@@ -129,6 +238,7 @@ export class SchedulerFeed {
       onDelete: (d) => this.decisionChanged(d),
     });
     const configChanged = (): void => {
+      if (this.travelView.revision !== null) return;
       this.configDirty = true;
       this.arm();
     };
@@ -145,6 +255,7 @@ export class SchedulerFeed {
 
   /** edit applies one change to a profile and writes the configuration back to the ConfigMap (creating it the first time). */
   async edit(profile: string, change: ConfigEdit): Promise<void> {
+    if (this.travelView.revision !== null) return this.notice(readOnlyNotice(this.travelView.revision), true);
     const client = this.options.client;
     const current = await client.get<ConfigMap>(CONFIGMAPS, CONFIG_NAMESPACE, CONFIG_NAME);
     if (isStatus(current) && current.code !== 404) return this.notice(current.message ?? 'reading the ConfigMap failed', true);
@@ -161,6 +272,7 @@ export class SchedulerFeed {
 
   /** reset deletes the ConfigMap, so the scheduler goes back to its defaults. */
   async reset(): Promise<void> {
+    if (this.travelView.revision !== null) return this.notice(readOnlyNotice(this.travelView.revision), true);
     const done = await this.options.client.delete(CONFIGMAPS, CONFIG_NAMESPACE, CONFIG_NAME);
     if (isStatus(done) && done.status === 'Failure') return this.notice(done.code === 404 ? 'The scheduler already runs its defaults: there is no configmap/kube-scheduler-config.' : (done.message ?? 'delete failed'), done.code !== 404);
     this.notice(`configmap "${CONFIG_NAME}" deleted: the scheduler goes back to its defaults`, false);
@@ -178,7 +290,7 @@ export class SchedulerFeed {
 
   /** decisionsOf lists the kept decisions about a pod. */
   decisionsOf(pod: Pod): SchedulingDecision[] {
-    return this.decisions.byIndex(BY_POD, pod.metadata.uid ?? '');
+    return this.view.decisions.byIndex(BY_POD, pod.metadata.uid ?? '');
   }
 
   private notice(message: string, error: boolean): void {
@@ -194,6 +306,7 @@ export class SchedulerFeed {
   }
 
   private mark(key: string): void {
+    if (this.travelView.revision !== null) return;
     this.dirty.add(key);
     this.recentDirty = true;
     if (this.selected && key === `${this.selected.namespace}/${this.selected.name}`) this.detailDirty = true;
@@ -215,11 +328,11 @@ export class SchedulerFeed {
       const before = [...this.served].join('\n');
       if (this.refreshConfig()) this.options.post({ type: 'config', config: this.config as SchedulerConfigView });
       // Pods for a profile that came or went change queue.
-      if ([...this.served].join('\n') !== before) for (const p of this.options.pods.list()) this.dirty.add(keyOf(p));
+      if ([...this.served].join('\n') !== before) for (const p of this.view.pods.list()) this.dirty.add(keyOf(p));
     }
     const queue = { upsert: [] as QueuedPodView[], remove: [] as string[] };
     for (const key of this.dirty) {
-      const pod = this.options.pods.get(key);
+      const pod = this.view.pods.get(key);
       const v = pod && this.viewOf(pod);
       const sent = this.sent.get(key);
       if (!v) {
@@ -255,8 +368,8 @@ export class SchedulerFeed {
 
   /** refreshConfig reads the configuration again and says whether it changed. */
   private refreshConfig(): boolean {
-    const cm = this.configMaps.get(`${CONFIG_NAMESPACE}/${CONFIG_NAME}`);
-    const warnings = this.events.list().filter((e) => e.type === 'Warning' && e.reason === INVALID_CONFIGURATION).sort((a, b) => (eventTime(a) < eventTime(b) ? -1 : 1));
+    const cm = this.view.configMaps.get(`${CONFIG_NAMESPACE}/${CONFIG_NAME}`);
+    const warnings = this.view.events.list().filter((e) => e.type === 'Warning' && e.reason === INVALID_CONFIGURATION).sort((a, b) => (eventTime(a) < eventTime(b) ? -1 : 1));
     const latest = warnings[warnings.length - 1];
     const view = configView(cm, latest && eventView(latest), this.options.client);
     if (!view.error) this.served = new Set(view.profiles.map((p) => p.schedulerName));
@@ -270,10 +383,10 @@ export class SchedulerFeed {
   /** recent lists the newest decisions that bound a pod still on the node they chose. */
   private recent(): RecentBindingView[] {
     const out: RecentBindingView[] = [];
-    const scheduled = this.decisions.list().filter((d) => d.result === 'Scheduled').sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion));
+    const scheduled = this.view.decisions.list().filter((d) => d.result === 'Scheduled').sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion));
     for (const d of scheduled) {
       if (out.length >= RECENT) break;
-      const pod = this.options.pods.get(`${d.pod.namespace}/${d.pod.name}`);
+      const pod = this.view.pods.get(`${d.pod.namespace}/${d.pod.name}`);
       if (!pod || pod.metadata.uid !== d.pod.uid || pod.spec.nodeName !== d.node) continue;
       out.push({ namespace: d.pod.namespace, name: d.pod.name, node: d.node ?? '', time: d.metadata.creationTimestamp ?? '', decision: d.metadata.name ?? '' });
     }
@@ -282,7 +395,7 @@ export class SchedulerFeed {
 
   private sendDetail(): void {
     const s = this.selected;
-    const pod = s && this.options.pods.get(`${s.namespace}/${s.name}`);
+    const pod = s && this.view.pods.get(`${s.namespace}/${s.name}`);
     if (!s || !pod) {
       this.options.post({ type: 'detail', detail: undefined });
       return;

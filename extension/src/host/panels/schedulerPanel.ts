@@ -4,7 +4,8 @@
  * a SchedulerFeed over the editor's ClusterModel — a snapshot when the page
  * says `ready`, then deltas. Edits of the configuration go to the feed, which
  * writes the ConfigMap through the API. The page keeps its selection in its
- * webview state.
+ * webview state. With a TimeTravel the feed shows a past revision when asked,
+ * and refuses edits of the configuration until live.
  */
 import * as vscode from 'vscode';
 import type { ClusterModel } from '../clusterModel';
@@ -16,6 +17,7 @@ import { showFailure, timeout } from './panelHost';
 import type { PanelCluster } from './podsPanel';
 import { SchedulerFeed } from './schedulerFeed';
 import { CONFIG_NAME, CONFIG_NAMESPACE } from './schedulerProfile';
+import { type TimeTravel, readOnlyNotice } from './timeTravel';
 
 export const SCHEDULER_VIEW_TYPE = 'kubelab.schedulerPanel';
 const TITLE = 'KubeLab: Scheduler';
@@ -24,7 +26,7 @@ export class SchedulerPanel implements vscode.Disposable {
   private readonly host: ModelPanelHost<SchedulerFromPanel, SchedulerToPanel, SchedulerFeed>;
   private selected?: { pod: { namespace: string; name: string } | undefined; decision?: string };
 
-  constructor(extensionUri: vscode.Uri, private readonly cluster: PanelCluster) {
+  constructor(extensionUri: vscode.Uri, private readonly cluster: PanelCluster, timeTravel?: TimeTravel) {
     this.host = new ModelPanelHost(extensionUri, { viewType: SCHEDULER_VIEW_TYPE, title: TITLE, asset: 'scheduler' }, cluster, {
       onMessage: (m) => this.receive(m),
       feed: (model) => {
@@ -42,7 +44,7 @@ export class SchedulerPanel implements vscode.Disposable {
         if (this.selected) feed.select(this.selected.pod, this.selected.decision);
         void feed.start(this.host.state, cluster.name).catch((err: unknown) => this.host.post({ type: 'notice', message: err instanceof Error ? err.message : String(err), error: true }));
       },
-    });
+    }, timeTravel);
   }
 
   /** show opens the panel, or brings it forward. */
@@ -75,6 +77,11 @@ export class SchedulerPanel implements vscode.Disposable {
         void this.host.feed?.reset().catch(showFailure);
         return;
       case 'editConfig': {
+        const revision = this.host.revision;
+        if (revision !== null) {
+          this.host.post({ type: 'notice', message: readOnlyNotice(revision), error: true });
+          return;
+        }
         const item: ResourceItem = { ref: CONFIGMAPS, kind: 'ConfigMap', namespace: CONFIG_NAMESPACE, name: CONFIG_NAME };
         void vscode.commands.executeCommand('kubelab.editLive', item);
         return;

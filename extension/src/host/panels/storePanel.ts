@@ -3,13 +3,16 @@
  * Panel) showing the lab's etcd-like store, restored after a window reload by
  * its serializer. A StoreFeed polls the lab's store control ops while the page
  * is visible; hidden, the page is dropped and nothing is read. A cluster that
- * is not the running lab gets its state instead, and the page says why.
+ * is not the running lab gets its state instead, and the page says why. With
+ * a TimeTravel the slider travels every panel: the page's revision goes to the
+ * TimeTravel, and the feed follows the TimeTravel, whoever set it.
  */
 import * as vscode from 'vscode';
 import type { LabState } from '../../lab/lab';
 import type { ClusterState, StoreFromPanel, StoreToPanel } from '../../../../webview/src/shared/protocol';
 import { WebviewPanelHost, showFailure, timeout } from './panelHost';
 import { RateSeries, type StoreControl, StoreFeed } from './storeFeed';
+import type { Revision, Subscription, TimeTravel } from './timeTravel';
 
 export const STORE_VIEW_TYPE = 'kubelab.storePanel';
 
@@ -29,8 +32,9 @@ export class StorePanel implements vscode.Disposable {
   private readonly rate = new RateSeries();
   private view: Extract<StoreFromPanel, { type: 'ready' }>['view'] = { expanded: [] };
   private readonly subscription: vscode.Disposable;
+  private readonly travelling?: Subscription;
 
-  constructor(extensionUri: vscode.Uri, private readonly cluster: StoreCluster, private readonly control: StoreControl) {
+  constructor(extensionUri: vscode.Uri, private readonly cluster: StoreCluster, private readonly control: StoreControl, private readonly timeTravel?: TimeTravel) {
     this.host = new WebviewPanelHost(extensionUri, { viewType: STORE_VIEW_TYPE, title: 'KubeLab: Store', asset: 'store' }, {
       onReady: (m) => {
         this.view = m.view;
@@ -42,6 +46,7 @@ export class StorePanel implements vscode.Disposable {
     this.subscription = cluster.onDidChangeState(() => {
       if (this.host.ready) this.resync();
     });
+    this.travelling = timeTravel?.onDidChange((revision) => this.follow(revision));
   }
 
   /** show opens the panel, or brings it forward. */
@@ -53,6 +58,15 @@ export class StorePanel implements vscode.Disposable {
     this.feed?.dispose();
     this.host.dispose();
     this.subscription.dispose();
+    this.travelling?.dispose();
+  }
+
+  /** follow shows revision (null: live), as the shared TimeTravel says, and tells the page. */
+  private follow(revision: Revision): void {
+    const { at: _at, ...rest } = this.view;
+    this.view = revision === null ? rest : { ...rest, at: revision };
+    void this.feed?.travel(revision);
+    if (this.host.ready) this.post({ type: 'travel', travel: { revision } });
   }
 
   private pause(): void {
@@ -84,6 +98,15 @@ export class StorePanel implements vscode.Disposable {
         void feed?.diff(m.key, m.from, m.to);
         return;
       case 'travel': {
+        const tt = this.timeTravel;
+        if (tt) {
+          const before = tt.revision;
+          const refused = m.revision === null ? (tt.backToLive(), undefined) : tt.travel(m.revision);
+          if (refused) this.post({ type: 'notice', message: refused, error: true });
+          // Asked again for the revision every panel shows (the store had fallen back to live): only the store reads it again.
+          else if (tt.revision === before) this.follow(m.revision);
+          return;
+        }
         const { at: _at, ...rest } = this.view;
         this.view = m.revision === null ? rest : { ...rest, at: m.revision };
         void feed?.travel(m.revision);
@@ -118,6 +141,13 @@ export class StorePanel implements vscode.Disposable {
     }
     const feed = new StoreFeed(this.control, (message) => this.post(message), timeout, this.rate);
     this.feed = feed;
+    const shared = this.timeTravel?.revision;
+    if (shared !== undefined) {
+      // The revision the panels show wins over the one the page kept.
+      const { at: _at, ...rest } = this.view;
+      this.view = shared === null ? rest : { ...rest, at: shared };
+    }
     void feed.start(this.cluster.name, this.view);
+    if (shared !== undefined && shared !== null) this.post({ type: 'travel', travel: { revision: shared } });
   }
 }

@@ -15,6 +15,8 @@ export interface ListOptions {
   limit?: number;
   continue?: string;
   resourceVersion?: string;
+  /** resourceVersionMatch says how a list reads resourceVersion: Exact reads the store as of that revision (410 Gone once compacted). */
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
 }
 
 export interface WriteOptions {
