@@ -10,7 +10,7 @@
 import type { Pod } from '../../lab/api/types';
 import { podRequests } from '../../lab/api/pods';
 import { formatQuantity, newMilliQuantity, newQuantity } from '../../lab/api/quantity';
-import { legacyNamesOf, type SchedulingDecision } from '../../lab/scheduler/decision';
+import { legacyNamesOf, normalizedScores, type SchedulingDecision, weightedScores } from '../../lab/scheduler/decision';
 import type { AttemptView, DecisionView, FilterRowView, ScoreRowView, SchedulerPodDetail, SchedulerQueueName } from '../../../../webview/src/shared/protocol';
 import { latestDecision } from './schedulerQueue';
 import { whyPending } from './schedulerWhy';
@@ -23,20 +23,22 @@ export function decisionView(d: SchedulingDecision, maxRows = MAX_ROWS): Decisio
   const plugins = d.filter.plugins;
   const index = new Map(plugins.map((p, i) => [p, i]));
   const score = d.score;
-  const totals = new Map(score ? score.nodes.map((n, i) => [n, score.totals[i]]) : []);
+  const totals = new Map(score ? d.filter.feasible.map((n, i) => [n, score.totals[i]]) : []);
   const feasible = [...d.filter.feasible].sort((a, b) => (a === d.node ? -1 : b === d.node ? 1 : (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || compareNames(a, b)));
-  const rejected = [...d.filter.rejected].sort((a, b) => compareNames(a.node, b.node));
+  const rejected = d.filter.rejected.flatMap((g) => g.nodes.map((node) => ({ node, plugin: g.plugin, code: g.code, reasons: g.reasons }))).sort((a, b) => compareNames(a.node, b.node));
   const filterRows: FilterRowView[] = [
     ...feasible.map((node) => ({ node, failedAt: -1, code: 'Success', reasons: [] })),
     // A node rejected by a plugin missing from the list (a PreFilter's result, a Permit) fails past every column.
     ...rejected.map((r) => ({ node: r.node, failedAt: index.get(r.plugin) ?? plugins.length, code: r.code, reasons: r.reasons })),
   ];
+  const normalized = (score?.plugins ?? []).map(normalizedScores);
+  const weighted = (score?.plugins ?? []).map(weightedScores);
   const scoreRows: ScoreRowView[] = score
-    ? score.nodes.map((node, i) => ({
+    ? d.filter.feasible.map((node, i) => ({
       node,
       raw: score.plugins.map((p) => p.raw[i]),
-      normalized: score.plugins.map((p) => p.normalized[i]),
-      weighted: score.plugins.map((p) => p.weighted[i]),
+      normalized: normalized.map((n) => n[i]),
+      weighted: weighted.map((w) => w[i]),
       total: score.totals[i],
     })).sort((a, b) => (a.node === d.node ? -1 : b.node === d.node ? 1 : b.total - a.total || compareNames(a.node, b.node)))
     : [];

@@ -21,11 +21,11 @@ function decision(over: Partial<SchedulingDecision>, rv = 1): SchedulingDecision
   };
 }
 
-const rejected = (node: string, plugin: string, ...reasons: string[]) => ({ node, plugin, code: 'Unschedulable', reasons });
+const rejected = (nodes: string | string[], plugin: string, ...reasons: string[]) => ({ nodes: typeof nodes === 'string' ? [nodes] : nodes, plugin, code: 'Unschedulable', reasons });
 const taint = 'node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
 
 const cases: [string, SchedulingDecision | undefined, Pod, string][] = [
-  ['every node short of CPU', decision({ filter: { plugins: [], feasible: [], rejected: ['a', 'b', 'c'].map((n) => rejected(n, 'NodeResourcesFit', 'Insufficient cpu')) } }), pod,
+  ['every node short of CPU', decision({ filter: { plugins: [], feasible: [], rejected: [rejected(['a', 'b', 'c'], 'NodeResourcesFit', 'Insufficient cpu')] } }), pod,
     'None of the 3 nodes can run it: all 3 are short of CPU (the pod requests 8 CPU).'],
   ['reasons by how many nodes they rule out, a node with two reasons counted under each', decision({ filter: { plugins: [], feasible: [], rejected: [
     rejected('a', 'NodeResourcesFit', 'Insufficient cpu', 'Insufficient memory'), rejected('b', 'NodeResourcesFit', 'Insufficient cpu'), rejected('c', 'TaintToleration', taint)] } }), pod,
@@ -44,9 +44,9 @@ const cases: [string, SchedulingDecision | undefined, Pod, string][] = [
   ['never tried', undefined, pod, 'The scheduler has not tried it yet: it waits in the active queue.'],
   ['gated', undefined, { ...pod, spec: { ...pod.spec, schedulingGates: [{ name: 'example.com/wait' }] } }, 'It is not scheduled until its scheduling gates are removed: example.com/wait.'],
   ['scheduled to the best score', decision({ result: 'Scheduled', node: 'b', nodes: { total: 3, evaluated: 3, feasible: 2, startIndex: 0 },
-    score: { nodes: ['a', 'b'], plugins: [], totals: [120, 180] } }), { ...pod, spec: { ...pod.spec, nodeName: 'b' } }, 'It was scheduled to b, the highest total score (180) of the 2 feasible nodes.'],
+    filter: { plugins: [], feasible: ['a', 'b'], rejected: [] }, score: { plugins: [], totals: [120, 180] } }), { ...pod, spec: { ...pod.spec, nodeName: 'b' } }, 'It was scheduled to b, the highest total score (180) of the 2 feasible nodes.'],
   ['scheduled among ties', decision({ result: 'Scheduled', node: 'b', nodes: { total: 3, evaluated: 3, feasible: 3, startIndex: 0 },
-    score: { nodes: ['a', 'b', 'c'], plugins: [], totals: [180, 180, 100] } }), { ...pod, spec: { ...pod.spec, nodeName: 'b' } },
+    filter: { plugins: [], feasible: ['a', 'b', 'c'], rejected: [] }, score: { plugins: [], totals: [180, 180, 100] } }), { ...pod, spec: { ...pod.spec, nodeName: 'b' } },
   'It was scheduled to b, picked at random among the 2 nodes tied for the highest total score (180) of the 3 feasible ones.'],
   ['scheduled to the only feasible node', decision({ result: 'Scheduled', node: 'c', nodes: { total: 3, evaluated: 3, feasible: 1, startIndex: 0 } }), { ...pod, spec: { ...pod.spec, nodeName: 'c' } },
     'It was scheduled to c, the only node that passed every filter.'],

@@ -75,7 +75,7 @@ function requestOf(pod: Pod, resource: string): string {
 /** histogram counts, per reason, the nodes it ruled out: the rejected nodes' reasons and the nodes PreFilter left out (FitError's histogram). */
 export function histogram(d: SchedulingDecision): Map<string, number> {
   const out = new Map<string, number>();
-  for (const r of d.filter.rejected) for (const reason of r.reasons) out.set(reason, (out.get(reason) ?? 0) + 1);
+  for (const r of d.filter.rejected) for (const reason of r.reasons) out.set(reason, (out.get(reason) ?? 0) + r.nodes.length);
   const absent = d.filter.absent;
   if (absent) for (const reason of absent.reasons) out.set(reason, (out.get(reason) ?? 0) + absent.count);
   return out;
@@ -133,7 +133,7 @@ export function whyPending(pod: Pod | undefined, d: SchedulingDecision | undefin
 function scheduledSentence(d: SchedulingDecision): string {
   const node = d.node ?? '';
   if (d.nodes.feasible <= 1) return `It was scheduled to ${node}, the only node that passed every filter.`;
-  const i = d.score?.nodes.indexOf(node) ?? -1;
+  const i = d.score ? d.filter.feasible.indexOf(node) : -1;
   const total = d.score && i >= 0 ? d.score.totals[i] : undefined;
   const tied = total !== undefined && d.score ? d.score.totals.filter((t) => t === total).length : 0;
   if (total === undefined) return `It was scheduled to ${node}, one of ${d.nodes.feasible} feasible nodes.`;

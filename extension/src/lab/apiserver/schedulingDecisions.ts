@@ -25,7 +25,8 @@ interface Watcher {
 
 export class DecisionBuffer {
   private readonly ring: (SchedulingDecision | undefined)[] = [];
-  private readonly byKey = new Map<string, SchedulingDecision>();
+  /** slots holds the ring slot of each kept decision, by namespace/name. */
+  private readonly slots = new Map<string, number>();
   private next = 0;
   private seq = 0;
   private readonly watchers = new Set<Watcher>();
@@ -36,13 +37,12 @@ export class DecisionBuffer {
   add(d: SchedulingDecision): SchedulingDecision {
     if (this.capacity <= 0) return d;
     d.metadata.resourceVersion = String(++this.seq);
-    const key = `${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`;
-    const same = this.byKey.get(key);
-    if (same) this.evict(same);
-    const old = this.ring[this.next];
-    if (old) this.evict(old);
+    const key = keyOf(d);
+    const same = this.slots.get(key);
+    if (same !== undefined) this.evict(same);
+    if (this.ring[this.next]) this.evict(this.next);
     this.ring[this.next] = d;
-    this.byKey.set(key, d);
+    this.slots.set(key, this.next);
     this.next = (this.next + 1) % this.capacity;
     this.notify('ADDED', d);
     return d;
@@ -62,10 +62,12 @@ export class DecisionBuffer {
     return String(this.seq);
   }
 
-  private evict(d: SchedulingDecision): void {
-    const i = this.ring.indexOf(d);
-    if (i >= 0) this.ring[i] = undefined;
-    this.byKey.delete(`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`);
+  /** evict empties a slot; its decision's watchers hear DELETED. */
+  private evict(slot: number): void {
+    const d = this.ring[slot];
+    if (!d) return;
+    this.ring[slot] = undefined;
+    this.slots.delete(keyOf(d));
     this.notify('DELETED', d);
   }
 
@@ -121,6 +123,10 @@ export class DecisionBuffer {
       },
     };
   }
+}
+
+function keyOf(d: SchedulingDecision): string {
+  return `${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`;
 }
 
 /** isDecisions tells the schedulingdecisions resource from the other virtual ones. */

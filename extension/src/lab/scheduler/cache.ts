@@ -7,6 +7,7 @@
 import { keyOf } from '../api/meta';
 import type { Node, Pod } from '../api/types';
 import { Snapshot } from './framework/snapshot';
+import { NodeChangeFeed } from './nodeChangeFeed';
 import { type ImageStateSummary, NO_IMAGES, NodeInfo } from './nodeInfo';
 
 /** Labels nodeTree groups nodes by (utilnode.GetZoneKey: region and zone). */
@@ -34,7 +35,14 @@ export class SchedulerCache {
   /** podNode is where the cache holds each pod (bound or assumed). */
   private readonly podNode = new Map<string, string>();
   private listDirty = true;
-  private affinityDirty = true;
+  /** affinityChanged are the nodes that gained their first, or lost their last, pod with affinity terms since the last snapshot. */
+  private readonly affinityChanged = new Set<NodeInfo>();
+  /** treeIndex is each node's position in the snapshot's node list, to keep the affinity lists in that order. */
+  private readonly treeIndex = new Map<NodeInfo, number>();
+  /** synced is the snapshot the lists were last brought up to date in; another one is rebuilt whole. */
+  private synced?: Snapshot;
+  /** feed records which nodes of the synced snapshot's list change, for what plugins keep across cycles. */
+  private feed?: NodeChangeFeed;
 
   get nodeCount(): number {
     return this.nodes.size;
@@ -47,8 +55,10 @@ export class SchedulerCache {
   addOrUpdateNode(node: Node): void {
     const name = node.metadata.name ?? '';
     let info = this.nodes.get(name);
-    if (info) info.node = node;
-    else {
+    if (info) {
+      info.node = node;
+      this.feed?.record(info, this.nodes.size);
+    } else {
       info = new NodeInfo(node);
       this.nodes.set(name, info);
       this.listDirty = true;
@@ -74,7 +84,6 @@ export class SchedulerCache {
     this.removeFromZone(name);
     this.zoneOf.delete(name);
     this.listDirty = true;
-    this.affinityDirty = true;
   }
 
   /** addPod records a bound pod: confirms an assumption, or moves it to the node it is bound to. */
@@ -83,7 +92,10 @@ export class SchedulerCache {
     const node = pod.spec.nodeName ?? '';
     this.assumed.delete(key);
     const held = this.podNode.get(key);
-    if (held && held !== node) this.nodes.get(held)?.removePod(pod);
+    if (held && held !== node) {
+      const from = this.nodes.get(held);
+      if (from) this.withAffinityWatch(from, () => from.removePod(pod));
+    }
     this.place(key, node, pod);
   }
 
@@ -95,10 +107,7 @@ export class SchedulerCache {
     this.podNode.delete(key);
     if (!held) return;
     const info = this.nodes.get(held);
-    if (info?.pods.has(key)) {
-      if (info.podsWithAffinity.has(key)) this.affinityDirty = true;
-      info.removePod(pod);
-    }
+    if (info?.pods.has(key)) this.withAffinityWatch(info, () => info.removePod(pod));
   }
 
   /** assumePod places a pod on node before the API confirms it, so the next cycle counts it. */
@@ -135,21 +144,59 @@ export class SchedulerCache {
     return expired;
   }
 
-  /** updateSnapshot refreshes snapshot in place: node list and affinity lists are rebuilt only when they changed. */
+  /**
+   * updateSnapshot refreshes snapshot in place: the node list is rebuilt only
+   * when nodes came, went or changed zone, and the affinity lists only change
+   * at the nodes that joined or left them (kept in node-list order).
+   */
   updateSnapshot(snapshot: Snapshot): void {
-    if (this.listDirty) {
+    if (this.listDirty || this.synced !== snapshot) {
       snapshot.nodeInfoList = this.treeOrder();
       snapshot.nodeInfoMap.clear();
-      for (const n of snapshot.nodeInfoList) snapshot.nodeInfoMap.set(n.name, n);
+      this.treeIndex.clear();
+      snapshot.nodeInfoList.forEach((n, i) => {
+        snapshot.nodeInfoMap.set(n.name, n);
+        this.treeIndex.set(n, i);
+      });
       snapshot.imageStates = this.images;
-      this.listDirty = false;
-      this.affinityDirty = true;
-    }
-    if (this.affinityDirty) {
       snapshot.havePodsWithAffinityList = snapshot.nodeInfoList.filter((n) => n.podsWithAffinity.size > 0);
       snapshot.havePodsWithRequiredAntiAffinityList = snapshot.nodeInfoList.filter((n) => n.podsWithRequiredAntiAffinity.size > 0);
-      this.affinityDirty = false;
+      this.listDirty = false;
+      this.affinityChanged.clear();
+      this.synced = snapshot;
+      this.feed = new NodeChangeFeed(snapshot.nodeInfoList, (n) => this.treeIndex.get(n));
+      return;
     }
+    for (const n of this.affinityChanged) {
+      const at = this.treeIndex.get(n);
+      if (at === undefined) continue;
+      this.setMember(snapshot.havePodsWithAffinityList, n, at, n.podsWithAffinity.size > 0);
+      this.setMember(snapshot.havePodsWithRequiredAntiAffinityList, n, at, n.podsWithRequiredAntiAffinity.size > 0);
+    }
+    this.affinityChanged.clear();
+  }
+
+  /** setMember adds n to (or drops it from) list, which is in node-list order; at is n's position in the node list. */
+  private setMember(list: NodeInfo[], n: NodeInfo, at: number, member: boolean): void {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.treeIndex.get(list[mid]) ?? -1) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    const present = list[lo] === n;
+    if (member && !present) list.splice(lo, 0, n);
+    else if (!member && present) list.splice(lo, 1);
+  }
+
+  /** withAffinityWatch runs change on info and notes whether the node joined or left the affinity lists. */
+  private withAffinityWatch(info: NodeInfo, change: () => void): void {
+    const had = info.podsWithAffinity.size > 0;
+    const hadAnti = info.podsWithRequiredAntiAffinity.size > 0;
+    change();
+    this.feed?.record(info, this.nodes.size);
+    if (had !== info.podsWithAffinity.size > 0 || hadAnti !== info.podsWithRequiredAntiAffinity.size > 0) this.affinityChanged.add(info);
   }
 
   /** treeOrder is nodeTree.list(): one node from each zone in turn, zones in the order they appeared. */
@@ -171,10 +218,7 @@ export class SchedulerCache {
   private place(key: string, node: string, pod: Pod): void {
     this.podNode.set(key, node);
     const info = this.nodes.get(node);
-    if (!info) return;
-    const hadAffinity = info.podsWithAffinity.has(key);
-    info.addPod(pod);
-    if (hadAffinity || info.podsWithAffinity.has(key)) this.affinityDirty = true;
+    if (info) this.withAffinityWatch(info, () => info.addPod(pod));
   }
 
   private removeFromZone(name: string): void {

@@ -6,11 +6,14 @@
  * score plugin's raw, normalized and weighted scores, the totals, the chosen
  * node or the FitError, and what preemption nominated.
  *
- * The representation is compact on purpose — node names once, scores as
- * parallel arrays per plugin, feasible nodes by name only — so explaining every
+ * The representation is compact on purpose — node names once (the scores are
+ * parallel to filter.feasible), scores as parallel arrays per plugin, the
+ * normalized ones only where NormalizeScore changed them and the weighted ones
+ * left to the reader (normalizedScores, weightedScores) — so explaining every
  * attempt stays cheaper than making it.
  */
 import type { KubeObject, Pod } from '../api/types';
+import type { Status } from './framework/interfaces';
 import type { ScheduleResult } from './schedulePod';
 
 export const DECISION_GROUP = 'lab.kubelab.dev';
@@ -69,29 +72,54 @@ export interface SchedulingDecision extends KubeObject {
     plugins: string[];
     /** feasible are the nodes that passed every filter, in evaluation order. */
     feasible: string[];
-    /** rejected are the nodes that failed, with the first plugin that failed them. */
-    rejected: { node: string; plugin: string; code: string; reasons: string[] }[];
+    /** rejected are the nodes that failed, grouped by the first plugin that failed them and its answer (nodes in evaluation order). */
+    rejected: RejectedNodes[];
     /** absent is why the nodes not evaluated at all were out (PreFilter rejected or narrowed them). */
     absent?: { count: number; code: string; reasons: string[] };
   };
-  /** score holds, per plugin, arrays parallel to nodes. */
+  /** score holds, per plugin, arrays parallel to filter.feasible (the nodes scored); totals are the weighted sums. */
   score?: {
-    nodes: string[];
-    plugins: { name: string; weight: number; raw: number[]; normalized: number[]; weighted: number[] }[];
+    plugins: DecisionScorePlugin[];
     totals: number[];
   };
   postFilter?: { message: string; nominatedNodeName?: string; victims?: { namespace: string; name: string }[] };
+}
+
+/** RejectedNodes are the nodes one filter plugin rejected with the same code and reasons. */
+export interface RejectedNodes {
+  plugin: string;
+  code: string;
+  reasons: string[];
+  nodes: string[];
+}
+
+/** DecisionScorePlugin is one score plugin's scores in a decision; normalized is absent when it equals raw. */
+export interface DecisionScorePlugin {
+  name: string;
+  weight: number;
+  raw: number[];
+  normalized?: number[];
+}
+
+/** normalizedScores are a plugin's scores after NormalizeScore, parallel to filter.feasible. */
+export function normalizedScores(p: DecisionScorePlugin): number[] {
+  return p.normalized ?? p.raw;
+}
+
+/** weightedScores are a plugin's normalized scores times its weight, what the totals add up. */
+export function weightedScores(p: DecisionScorePlugin): number[] {
+  return normalizedScores(p).map((s) => s * p.weight);
 }
 
 /** buildDecision turns a cycle's result into the served object (name `<pod>.<attempt>`). */
 export function buildDecision(pod: Pod, profile: string, attempt: number, filterPlugins: readonly string[], r: ScheduleResult, message: string | undefined, now: string,
   postFilter?: SchedulingDecision['postFilter']): SchedulingDecision {
   const d = r.diagnosis;
-  const rejected: SchedulingDecision['filter']['rejected'] = [];
-  for (const [node, s] of d.nodeToStatus) rejected.push({ node, plugin: s.plugin ?? '', code: s.code, reasons: s.reasons });
+  const rejected = groupRejected(d.nodeToStatus);
   const absentCount = r.numAllNodes - d.nodeToStatus.size - r.feasibleNodes.length;
   const result: DecisionResult = r.error ? 'Error' : r.node ? 'Scheduled' : 'Unschedulable';
   const scores = r.scores;
+  const feasible = r.feasibleNodes.map((n) => n.name);
   return {
     apiVersion: `${DECISION_GROUP}/${DECISION_VERSION}`,
     kind: 'SchedulingDecision',
@@ -111,17 +139,46 @@ export function buildDecision(pod: Pod, profile: string, attempt: number, filter
     preFilter: (r.preFilter?.results ?? []).map((x) => ({ plugin: x.plugin, code: x.code, ...(x.reasons.length ? { reasons: x.reasons } : {}), ...(x.nodeNames !== undefined ? { nodeNames: x.nodeNames } : {}) })),
     filter: {
       plugins: [...filterPlugins],
-      feasible: r.feasibleNodes.map((n) => n.name),
+      feasible,
       rejected,
       ...(d.absentStatus && absentCount > 0 ? { absent: { count: absentCount, code: d.absentStatus.code, reasons: d.absentStatus.reasons } } : {}),
     },
     ...(scores ? {
       score: {
-        nodes: r.feasibleNodes.map((n) => n.name),
-        plugins: scores.plugins.map((p, j) => ({ name: p.name, weight: p.weight, raw: scores.raw[j], normalized: scores.normalized[j], weighted: scores.normalized[j].map((s) => s * p.weight) })),
+        plugins: scores.plugins.map((p, j) => ({ name: p.name, weight: p.weight, raw: scores.raw[j], ...(sameItems(scores.raw[j], scores.normalized[j]) ? {} : { normalized: scores.normalized[j] }) })),
         totals: scores.totals,
       },
     } : {}),
     ...(postFilter ? { postFilter } : {}),
   };
+}
+
+/** groupRejected gathers the rejected nodes by plugin, code and reasons: thousands of nodes usually share a handful of answers. */
+function groupRejected(statuses: ReadonlyMap<string, Status>): RejectedNodes[] {
+  const groups = new Map<string, RejectedNodes>();
+  let lastStatus: Status | undefined;
+  let last: RejectedNodes | undefined;
+  for (const [node, s] of statuses) {
+    if (s !== lastStatus || !last) {
+      lastStatus = s;
+      // Neighbours are mostly rejected alike: compare with the last group before building a key.
+      if (last && last.plugin === (s.plugin ?? '') && last.code === s.code && sameItems(last.reasons, s.reasons)) {
+        last.nodes.push(node);
+        continue;
+      }
+      const plugin = s.plugin ?? '';
+      const key = `${plugin}\x00${s.code}\x00${s.reasons.join('\x00')}`;
+      last = groups.get(key);
+      if (!last) groups.set(key, (last = { plugin, code: s.code, reasons: s.reasons, nodes: [] }));
+    }
+    last.nodes.push(node);
+  }
+  return [...groups.values()];
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

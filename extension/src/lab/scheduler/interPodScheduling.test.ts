@@ -13,7 +13,7 @@ import { type Deployment, type Node, type Pod, isStatus } from '../api/types';
 import type { KubeClient } from '../client/kubeClient';
 import { DEPLOYMENTS, NODES, PODS, type ResourceRef } from '../client/resources';
 import { startTestLab } from '../testLab';
-import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision } from './decision';
+import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision, normalizedScores } from './decision';
 
 const DECISIONS: ResourceRef = { group: DECISION_GROUP, version: DECISION_VERSION, resource: DECISION_RESOURCE, namespaced: true };
 const ZONE = 'topology.kubernetes.io/zone';
@@ -199,9 +199,10 @@ test("system default spreading (ScheduleAnyway, the Service and ReplicaSet's sel
   for (const d of scored) {
     const spread = d.score?.plugins.find((x) => x.name === 'PodTopologySpread');
     assert.equal(spread?.weight, 2);
-    const chosen = d.score?.nodes.indexOf(d.node ?? '') ?? -1;
-    assert.equal(spread?.normalized[chosen], Math.max(...(spread?.normalized ?? [])));
+    assert.ok(spread);
+    const chosen = d.filter.feasible.indexOf(d.node ?? '');
+    assert.equal(normalizedScores(spread)[chosen], Math.max(...normalizedScores(spread)));
   }
-  assert.ok(scored.some((d) => new Set(d.score?.plugins.find((x) => x.name === 'PodTopologySpread')?.normalized).size > 1), 'the spread scores told the nodes apart');
+  assert.ok(scored.some((d) => new Set(normalizedScores(d.score?.plugins.find((x) => x.name === 'PodTopologySpread') ?? { name: '', weight: 0, raw: [] })).size > 1), 'the spread scores told the nodes apart');
   lab.stop();
 });

@@ -194,12 +194,13 @@ export class NodeInfo {
     this.reqMilliCPU += sign * r.milliCPU;
     this.reqMemory += sign * r.memory;
     this.reqEphemeralStorage += sign * r.ephemeralStorage;
-    const scalars = Object.entries(r.scalar);
-    if (scalars.length) {
-      const sums = { ...this.reqScalar };
-      for (const [name, v] of scalars) sums[name] = (sums[name] ?? 0) + sign * v;
-      this.reqScalar = sums;
+    // Preemption's dry run removes and re-adds pods by the hundred: no entry arrays unless there are scalars.
+    let sums: Record<string, number> | undefined;
+    for (const name in r.scalar) {
+      sums ??= { ...this.reqScalar };
+      sums[name] = (sums[name] ?? 0) + sign * r.scalar[name];
     }
+    if (sums) this.reqScalar = sums;
     this.nonZeroMilliCPU += sign * usage.nonZeroMilliCPU;
     this.nonZeroMemory += sign * usage.nonZeroMemory;
     const ports = usage.ports;

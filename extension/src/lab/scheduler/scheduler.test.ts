@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type KubeObject, type Pod, isStatus } from '../api/types';
+import { type KubeObject, type Node, type Pod, isStatus } from '../api/types';
 import type { KubeClient } from '../client/kubeClient';
-import { EVENTS, PODS } from '../client/resources';
+import { EVENTS, NODES, PODS } from '../client/resources';
 import { KUBE_SCHEDULER_LEASE } from '../lab';
 import { startTestLab } from '../testLab';
-import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision } from './decision';
+import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision, normalizedScores, weightedScores } from './decision';
 import { SCHEDULER_CONFIG_NAME } from './scheduler';
 
 const DECISIONS = { group: DECISION_GROUP, version: DECISION_VERSION, resource: DECISION_RESOURCE, namespaced: true };
@@ -105,16 +105,46 @@ test('an unschedulable pod gets FailedScheduling with the aggregated message, an
   const d = seen.find((x) => x.pod.name === 'huge');
   assert.ok(d, 'the watch saw the decision');
   assert.equal(d.result, 'Unschedulable');
-  assert.deepEqual(d.filter.rejected.map((r) => [r.plugin, r.reasons]), [['NodeResourcesFit', ['Insufficient cpu']], ['NodeResourcesFit', ['Insufficient cpu']], ['NodeResourcesFit', ['Insufficient cpu']]]);
+  assert.deepEqual(d.filter.rejected.map((r) => [r.plugin, r.reasons, r.nodes.length]), [['NodeResourcesFit', ['Insufficient cpu'], 3]], 'the three nodes rejected alike are one group');
   const ok = seen.find((x) => x.pod.name === 'small');
   assert.ok(ok?.node && ok.score);
-  assert.equal(ok.score.nodes.length, 3);
+  assert.equal(ok.filter.feasible.length, 3);
+  assert.ok(ok.score.plugins.every((p) => p.raw.length === 3 && normalizedScores(p).length === 3));
   const fit = ok.score.plugins.find((p) => p.name === 'NodeResourcesFit');
-  assert.ok(fit && fit.weighted.every((v, i) => v === fit.normalized[i] * fit.weight));
+  assert.ok(fit && !fit.normalized, 'NodeResourcesFit does not normalize: its raw scores are the normalized ones');
+  assert.ok(weightedScores(fit).every((v, i) => v === fit.raw[i] * fit.weight));
+  const taints = ok.score.plugins.find((p) => p.name === 'TaintToleration');
+  assert.deepEqual(taints && normalizedScores(taints), [100, 100, 100], 'TaintToleration normalizes 0 intolerable taints to the best score');
+  const totals = ok.filter.feasible.map((_, i) => ok.score?.plugins.reduce((sum, p) => sum + weightedScores(p)[i], 0));
+  assert.deepEqual(ok.score.totals, totals);
   const best = Math.max(...ok.score.totals);
-  assert.equal(ok.score.totals[ok.score.nodes.indexOf(ok.node)], best);
+  assert.equal(ok.score.totals[ok.filter.feasible.indexOf(ok.node)], best);
   // Room appears: the pod short of cpu is retried when a node is added.
   w.cancel();
+  lab.stop();
+});
+
+test('a node deleted requeues the pods it may help: a spread held back by an empty zone schedules once the zone is gone', async () => {
+  const { lab, clock } = await startTestLab(0);
+  const client = lab.client();
+  const node = (name: string, zone: string, unschedulable: boolean): Node => ({
+    apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': zone } }, spec: unschedulable ? { unschedulable } : {},
+    status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  assert.ok(!isStatus(await client.create(NODES, node('a1', 'zone-a', false))));
+  assert.ok(!isStatus(await client.create(NODES, node('b1', 'zone-b', true))));
+  const labelled = (name: string, spec: Partial<Pod['spec']>): Pod => ({ ...pod(name, spec), metadata: { name, namespace: 'default', labels: { app: 's' } } });
+  assert.ok(!isStatus(await client.create(PODS, labelled('first', { nodeName: 'a1' }))));
+  await clock.advance(1000);
+  const spread = { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' as const, labelSelector: { matchLabels: { app: 's' } } };
+  assert.ok(!isStatus(await client.create(PODS, labelled('second', { topologySpreadConstraints: [spread] }))));
+  await clock.advance(2000);
+  assert.equal((await get(client, 'second')).spec.nodeName, undefined, 'zone-b, cordoned, still counts 0 pods: a1 would skew the zones by 2');
+  const deleted = await client.delete(NODES, '', 'b1');
+  assert.ok(!isStatus(deleted) || deleted.status === 'Success', JSON.stringify(deleted));
+  // Well within the 5 minutes after which unschedulable pods are retried anyway: only the NodeDelete event moves it.
+  await clock.advance(15_000);
+  assert.equal((await get(client, 'second')).spec.nodeName, 'a1');
   lab.stop();
 });
 

@@ -106,7 +106,7 @@ export class Scheduler {
     this.nodes.addEventHandler({
       onAdd: (node) => this.nodeAdded(node),
       onUpdate: (old, node) => this.nodeUpdated(old, node),
-      onDelete: (node) => this.cache.removeNode(node),
+      onDelete: (node) => this.nodeDeleted(node),
     });
     this.watchStorage();
   }
@@ -275,6 +275,11 @@ export class Scheduler {
     // A heartbeat changes nothing a pending pod could care about; only what the filters read counts (nodeSchedulingPropertiesChange).
     const action = nodeChange(old, node);
     if (action) this.event({ resource: 'Node', actionType: action, label: 'NodeUpdate' }, old, node);
+  }
+
+  private nodeDeleted(node: Node): void {
+    this.cache.removeNode(node);
+    this.event({ resource: 'Node', actionType: ActionType.Delete, label: 'NodeDelete' }, node, undefined);
   }
 
   private async loop(): Promise<void> {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Pod } from '../api/types';
 import { ManualClock } from '../clock';
 import { ActionType, type ClusterEventWithHint } from './framework/interfaces';
+import { nodePorts } from './plugins/nodePorts';
 import { less } from './plugins/prioritySort';
 import { SchedulingQueue, backoffDuration } from './schedulingQueue';
 
@@ -82,4 +83,20 @@ test('a pod gated by PreEnqueue stays out of activeQ until the gate lifts', () =
   assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0, gated: 1 });
   q.update({ ...pod('p'), metadata: { ...pod('p').metadata, labels: { open: 'yes' } } });
   assert.equal(q.pending().active, 1);
+});
+
+test('a pod NodePorts rejected comes back when an assigned pod holding its port is deleted, not for another pod', async () => {
+  const clock = new ManualClock();
+  const hints = new Map([['NodePorts', nodePorts().eventsToRegister()]]);
+  const q = new SchedulingQueue({ clock, less, hintsFor: () => hints });
+  const withPort = (name: string, port: number, nodeName?: string): Pod => ({ ...pod(name), spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', ports: [{ containerPort: port, hostPort: port }] }] } });
+  q.add(withPort('p', 8080));
+  const info = await q.pop();
+  assert.ok(info);
+  info.unschedulablePlugins = new Set(['NodePorts']);
+  q.addUnschedulableIfNotPresent(info, q.schedulingCycle);
+  q.moveAllToActiveOrBackoffQueue({ resource: 'AssignedPod', actionType: ActionType.Delete, label: 'AssignedPodDelete' }, withPort('other', 9090, 'n1'), undefined);
+  assert.equal(q.pending().unschedulable, 1, 'a pod on another port frees nothing');
+  q.moveAllToActiveOrBackoffQueue({ resource: 'AssignedPod', actionType: ActionType.Delete, label: 'AssignedPodDelete' }, withPort('holder', 8080, 'n1'), undefined);
+  assert.equal(q.pending().unschedulable, 0, "the 'Pod' registration covers assigned pods");
 });

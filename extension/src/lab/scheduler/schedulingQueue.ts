@@ -52,6 +52,8 @@ export class SchedulingQueue {
   /** inFlight are popped pods whose cycle has not ended; attempts survive here. */
   private readonly inFlight = new Map<string, QueuedPodInfo>();
   private readonly nominated = new Map<string, Map<string, Pod>>();
+  /** nominatedNode is where each nominated pod (by key) is nominated, so forgetting one needs no search. */
+  private readonly nominatedNode = new Map<string, string>();
   private waiters: ((p: QueuedPodInfo | undefined) => void)[] = [];
   private seq = 0;
   private closed = false;
@@ -203,14 +205,18 @@ export class SchedulingQueue {
     this.deleteNominatedPodIfExists(pod);
     let m = this.nominated.get(node);
     if (!m) this.nominated.set(node, (m = new Map<string, Pod>()));
-    m.set(keyOf(pod), pod);
+    const key = keyOf(pod);
+    m.set(key, pod);
+    this.nominatedNode.set(key, node);
   }
 
   deleteNominatedPodIfExists(pod: Pod): void {
     const key = keyOf(pod);
-    for (const [node, m] of this.nominated) {
-      if (m.delete(key) && m.size === 0) this.nominated.delete(node);
-    }
+    const node = this.nominatedNode.get(key);
+    if (node === undefined) return;
+    this.nominatedNode.delete(key);
+    const m = this.nominated.get(node);
+    if (m?.delete(key) && m.size === 0) this.nominated.delete(node);
   }
 
   nominatedPodsForNode(node: string): Pod[] {

@@ -7,7 +7,7 @@ import { type KubeSchedulerProfile, defaultConfiguration } from '../apis/config'
 import { NodeInfo } from '../nodeInfo';
 import { ScheduleAlgorithm, fitErrorMessage, numFeasibleNodesToFind } from '../schedulePod';
 import { Framework, type Registry } from './framework';
-import { type CycleState, type Plugin, type PreFilterResult, SUCCESS, type Status, skip, unschedulable } from './interfaces';
+import { ActionType, type ClusterEvent, type CycleState, type Plugin, type PreFilterResult, SUCCESS, type Status, skip, unschedulable } from './interfaces';
 import { inTreeRegistry } from './registry';
 import { snapshotOf } from './snapshot';
 
@@ -168,3 +168,14 @@ test('a Permit Wait holds the pod until allowed, or rejects it at the timeout', 
   await clock.advance(5000);
   assert.deepEqual((await timedOut).reasons, ['rejected due to timeout after waiting 5s at plugin A']);
 });
+
+// ClusterEvent.Match: '*' and the same resource match, and 'Pod' stands for assigned pods too; an action bit must be shared.
+const matchCases: [string, ClusterEvent, ClusterEvent, boolean][] = [
+  ['Pod Delete covers an assigned pod deleted', { resource: 'Pod', actionType: ActionType.Delete }, { resource: 'AssignedPod', actionType: ActionType.Delete }, true],
+  ['Pod Delete does not cover an assigned pod added', { resource: 'Pod', actionType: ActionType.Delete }, { resource: 'AssignedPod', actionType: ActionType.Add }, false],
+  ['AssignedPod does not cover an unscheduled pod', { resource: 'AssignedPod', actionType: ActionType.All }, { resource: 'Pod', actionType: ActionType.UpdatePodSchedulingGatesEliminated }, false],
+  ['Node Delete covers a node deleted', { resource: 'Node', actionType: ActionType.Add | ActionType.Delete }, { resource: 'Node', actionType: ActionType.Delete }, true],
+  ['Node does not cover a pod', { resource: 'Node', actionType: ActionType.All }, { resource: 'AssignedPod', actionType: ActionType.Add }, false],
+  ['the wildcard covers everything', { resource: '*', actionType: ActionType.All }, { resource: 'PersistentVolume', actionType: ActionType.Update }, true],
+];
+for (const [name, registered, event, want] of matchCases) test(`event matching: ${name}`, () => assert.equal(Framework.matches(registered, event), want));

@@ -492,9 +492,13 @@ export class Framework implements Handle {
     for (const p of this.postBindPlugins) p.postBind(state, pod, node);
   }
 
-  /** registers tells whether plugin registered event (resource match or '*', and a shared action bit). */
+  /**
+   * matches tells whether a registered event covers event (ClusterEvent.Match): the same resource or '*', and a
+   * shared action bit. 'Pod' stands for every pod, so it covers 'AssignedPod' events too (assigned + unscheduled = pod).
+   */
   static matches(registered: ClusterEvent, event: ClusterEvent): boolean {
-    return (registered.resource === '*' || registered.resource === event.resource) && (registered.actionType & event.actionType) !== 0;
+    const resource = registered.resource === '*' || registered.resource === event.resource || (registered.resource === 'Pod' && event.resource === 'AssignedPod');
+    return resource && (registered.actionType & event.actionType) !== 0;
   }
 }
 

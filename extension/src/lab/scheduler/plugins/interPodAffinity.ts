@@ -153,12 +153,22 @@ export function satisfyExistingPodsAntiAffinity(s: PreFilterState, labels: Recor
   return !s.existingAntiAffinityCounts.anyPositive(labels);
 }
 
+/** Filter's three answers, shared (and frozen) by every node it rejects: a cycle may reject thousands. */
+const AFFINITY_RULES_NOT_MATCH = frozen(unresolvable(InterPodAffinity, ERR_REASON_AFFINITY_RULES_NOT_MATCH));
+const ANTI_AFFINITY_RULES_NOT_MATCH = frozen(unschedulable(InterPodAffinity, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH));
+const EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = frozen(unschedulable(InterPodAffinity, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH));
+
+function frozen(s: Status): Status {
+  Object.freeze(s.reasons);
+  return Object.freeze(s);
+}
+
 /** filterNode is Filter's decision for one node from the PreFilter state, with upstream's codes and reasons. */
 export function filterNode(s: PreFilterState, node: Node): Status {
   const labels = node.metadata.labels;
-  if (!satisfyPodAffinity(s, labels)) return unresolvable(InterPodAffinity, ERR_REASON_AFFINITY_RULES_NOT_MATCH);
-  if (!satisfyPodAntiAffinity(s, labels)) return unschedulable(InterPodAffinity, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
-  if (!satisfyExistingPodsAntiAffinity(s, labels)) return unschedulable(InterPodAffinity, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+  if (!satisfyPodAffinity(s, labels)) return AFFINITY_RULES_NOT_MATCH;
+  if (!satisfyPodAntiAffinity(s, labels)) return ANTI_AFFINITY_RULES_NOT_MATCH;
+  if (!satisfyExistingPodsAntiAffinity(s, labels)) return EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH;
   return SUCCESS;
 }
 

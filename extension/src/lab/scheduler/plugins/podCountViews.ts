@@ -8,6 +8,7 @@
  * are built on first use and then updated with the same deltas.
  */
 import type { Pod } from '../../api/types';
+import { changeFeedOf } from '../nodeChangeFeed';
 import type { NodeInfo } from '../nodeInfo';
 import { TopologyCounts } from './topologyCounts';
 
@@ -18,6 +19,9 @@ export class PodCountView {
   counts = new Int32Array(0);
   private labels: (Record<string, string> | undefined)[] = [];
   private readonly byKey = new Map<string, TopologyCounts>();
+  private readonly domainsByKey = new Map<string, Map<string, Domain>>();
+  /** seen is how far into the list's change feed the counts are. */
+  private seen = 0;
   /** lastUsed is the cycle the view was last refreshed in, for eviction. */
   lastUsed = 0;
 
@@ -32,6 +36,12 @@ export class PodCountView {
   /** refresh brings the counts up to date with list (the snapshot's node list: a new array means nodes came or went, and everything is recounted). */
   refresh(list: readonly NodeInfo[], cycle: number): void {
     this.lastUsed = cycle;
+    const feed = changeFeedOf(list);
+    if (list === this.list && feed?.changedSince(this.seen, (i) => this.update(i, list[i]))) {
+      this.seen = feed.seq;
+      return;
+    }
+    this.seen = feed?.seq ?? 0;
     if (list !== this.list) {
       this.list = list;
       this.gens = new Float64Array(list.length);
@@ -43,21 +53,28 @@ export class PodCountView {
         this.labels[i] = list[i].node.metadata.labels;
       }
       this.byKey.clear();
+      this.domainsByKey.clear();
       return;
     }
-    for (let i = 0; i < list.length; i++) {
-      const n = list[i];
-      if (this.gens[i] === n.generation) continue;
-      const c = this.count(n);
-      const labels = n.node.metadata.labels;
-      for (const [key, agg] of this.byKey) {
-        if (this.counts[i]) agg.add(this.labels[i], key, -this.counts[i]);
-        if (c) agg.add(labels, key, c);
-      }
-      this.gens[i] = n.generation;
-      this.counts[i] = c;
-      this.labels[i] = labels;
+    for (let i = 0; i < list.length; i++) this.update(i, list[i]);
+  }
+
+  /** update re-counts the node at position i if it changed since last counted. */
+  private update(i: number, n: NodeInfo): void {
+    if (this.gens[i] === n.generation) return;
+    const c = this.count(n);
+    const labels = n.node.metadata.labels;
+    for (const [key, agg] of this.byKey) {
+      if (this.counts[i]) agg.add(this.labels[i], key, -this.counts[i]);
+      if (c) agg.add(labels, key, c);
     }
+    for (const [key, domains] of this.domainsByKey) {
+      addToDomain(domains, this.labels[i], key, -1, -this.counts[i]);
+      addToDomain(domains, labels, key, 1, c);
+    }
+    this.gens[i] = n.generation;
+    this.counts[i] = c;
+    this.labels[i] = labels;
   }
 
   /** byTopology sums the counts per value of key over the nodes carrying it (pairs with no matching pod are absent). */
@@ -69,6 +86,35 @@ export class PodCountView {
     this.byKey.set(key, agg);
     return agg;
   }
+
+  /**
+   * domains sums the counts per value of key over the nodes carrying it, as byTopology does, but keeps
+   * every value some node carries, matching pods or not (PodTopologySpread's domains), with its node count.
+   */
+  domains(key: string): ReadonlyMap<string, Domain> {
+    let d = this.domainsByKey.get(key);
+    if (d) return d;
+    d = new Map<string, Domain>();
+    for (let i = 0; i < this.counts.length; i++) addToDomain(d, this.labels[i], key, 1, this.counts[i]);
+    this.domainsByKey.set(key, d);
+    return d;
+  }
+}
+
+/** Domain is one topology value: how many nodes carry it, and the matching pods on them. */
+export interface Domain {
+  nodes: number;
+  sum: number;
+}
+
+function addToDomain(domains: Map<string, Domain>, labels: Record<string, string> | undefined, key: string, nodes: number, sum: number): void {
+  const value = labels?.[key];
+  if (value === undefined) return;
+  let d = domains.get(value);
+  if (!d) domains.set(value, (d = { nodes: 0, sum: 0 }));
+  d.nodes += nodes;
+  d.sum += sum;
+  if (d.nodes === 0) domains.delete(value);
 }
 
 /** MAX_VIEWS bounds how many predicates a plugin keeps views for; the least recently used go first. */

@@ -67,11 +67,16 @@ export function calPreFilterState(pod: Pod, allNodes: readonly NodeInfo[], sprea
   if (constraints.length === 0) return s;
   const ns = pod.metadata.namespace ?? '';
   views.startCycle();
-  const counts = constraints.map((c) => spreadView(views, c, ns, allNodes).counts);
+  const constraintViews = constraints.map((c) => spreadView(views, c, ns, allNodes));
+  const counts = constraintViews.map((v) => v.counts);
   // Node inclusion only needs checking per node when a policy is Honor and the pod has something for it to honor.
   const affinity = pod.spec.nodeSelector !== undefined || podAffinity(pod)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
   const check = constraints.map((c) => (c.nodeAffinityPolicy === 'Honor' && affinity) || c.nodeTaintsPolicy === 'Honor');
-  for (let n = 0; n < allNodes.length; n++) {
+  // One constraint and no node to leave out: the nodes taking part are those carrying its key, whose
+  // domains the view keeps summed across cycles, so nothing needs a walk over every node.
+  const single = constraints.length === 1 && !check[0];
+  if (single) for (const [value, d] of constraintViews[0].domains(constraints[0].topologyKey)) s.tpValueToMatchNum[0].set(value, d.sum);
+  for (let n = 0; !single && n < allNodes.length; n++) {
     const node = allNodes[n].node;
     const labels = node.metadata.labels;
     if (!nodeLabelsMatchSpreadConstraints(labels, constraints)) continue;

@@ -8,6 +8,7 @@
  * moved since the last cycle.
  */
 import type { AffinityTerm } from '../affinityTerms';
+import { changeFeedOf } from '../nodeChangeFeed';
 import type { NodeInfo } from '../nodeInfo';
 import { TopologyCounts } from './topologyCounts';
 
@@ -35,6 +36,8 @@ export class TermIndex {
   private gens = new Float64Array(0);
   private contributions: { labels: Record<string, string> | undefined; terms: IndexedTerm[] }[] = [];
   readonly groups = new Map<string, Group>();
+  /** seen is how far into the list's change feed the groups are. */
+  private seen = 0;
 
   /** read lists the terms the pods of a node carry. */
   constructor(private readonly read: (n: NodeInfo) => IndexedTerm[]) {}
@@ -56,6 +59,12 @@ export class TermIndex {
       this.groups.clear();
       return;
     }
+    const feed = changeFeedOf(list);
+    if (list === this.list && feed?.changedSince(this.seen, (i) => this.update(i, list[i]))) {
+      this.seen = feed.seq;
+      return;
+    }
+    this.seen = feed?.seq ?? 0;
     if (list !== this.list) {
       this.list = list;
       this.groups.clear();
@@ -68,15 +77,17 @@ export class TermIndex {
       });
       return;
     }
-    for (let i = 0; i < list.length; i++) {
-      const n = list[i];
-      if (this.gens[i] === n.generation) continue;
-      const old = this.contributions[i];
-      if (old.terms.length) this.apply(old.labels, old.terms, -1);
-      const next = { labels: n.node.metadata.labels, terms: this.read(n) };
-      this.apply(next.labels, next.terms, 1);
-      this.contributions[i] = next;
-      this.gens[i] = n.generation;
-    }
+    for (let i = 0; i < list.length; i++) this.update(i, list[i]);
+  }
+
+  /** update re-reads the node at position i if it changed since last read. */
+  private update(i: number, n: NodeInfo): void {
+    if (this.gens[i] === n.generation) return;
+    const old = this.contributions[i];
+    if (old.terms.length) this.apply(old.labels, old.terms, -1);
+    const next = { labels: n.node.metadata.labels, terms: this.read(n) };
+    this.apply(next.labels, next.terms, 1);
+    this.contributions[i] = next;
+    this.gens[i] = n.generation;
   }
 }

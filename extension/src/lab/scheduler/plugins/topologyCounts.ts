@@ -6,6 +6,8 @@
  */
 export class TopologyCounts {
   private readonly byKey = new Map<string, Map<string, number>>();
+  /** keyList is byKey's keys as an array, made when first read after a key came or went: Filter walks it for every node. */
+  private keyList?: string[];
   /** size is how many pairs are held. */
   size = 0;
 
@@ -24,12 +26,15 @@ export class TopologyCounts {
 
   addPair(key: string, value: string, delta: number): void {
     let values = this.byKey.get(key);
-    if (!values) this.byKey.set(key, (values = new Map<string, number>()));
+    if (!values) {
+      this.byKey.set(key, (values = new Map<string, number>()));
+      this.keyList = undefined;
+    }
     const was = values.get(value) ?? 0;
     const now = was + delta;
     if (now === 0 && !this.keepZeros) {
       if (values.delete(value)) this.size--;
-      if (values.size === 0) this.byKey.delete(key);
+      if (values.size === 0 && this.byKey.delete(key)) this.keyList = undefined;
       return;
     }
     if (!values.has(value)) this.size++;
@@ -46,8 +51,9 @@ export class TopologyCounts {
     return false;
   }
 
-  keys(): IterableIterator<string> {
-    return this.byKey.keys();
+  /** keys lists the topology keys held (the array is shared: read it, do not change it). */
+  keys(): readonly string[] {
+    return (this.keyList ??= [...this.byKey.keys()]);
   }
 
   /** sumFor adds up the counts of the pairs among labels (InterPodAffinity's Score). */
@@ -85,8 +91,8 @@ export class CountsSum {
   constructor(readonly parts: readonly TopologyCounts[], readonly delta = new TopologyCounts()) {}
 
   get(key: string, value: string): number {
-    let sum = this.delta.get(key, value);
-    for (const p of this.parts) sum += p.get(key, value);
+    let sum = this.delta.size === 0 ? 0 : this.delta.get(key, value);
+    for (let i = 0; i < this.parts.length; i++) sum += this.parts[i].get(key, value);
     return sum;
   }
 
@@ -104,9 +110,10 @@ export class CountsSum {
     for (let i = 0; i <= this.parts.length; i++) {
       const c = i < this.parts.length ? this.parts[i] : this.delta;
       if (c.size === 0) continue;
-      for (const k of c.keys()) {
-        const v = labels[k];
-        if (v !== undefined && this.get(k, v) > 0) return true;
+      const keys = c.keys();
+      for (let j = 0; j < keys.length; j++) {
+        const v = labels[keys[j]];
+        if (v !== undefined && this.get(keys[j], v) > 0) return true;
       }
     }
     return false;
