@@ -98,5 +98,6 @@ void test('the Request flow panel plays a Deployment\'s flow and its reactions, 
       return /vscode-light/.test(cls ?? '') ? {} : `body class ${cls}`;
     });
     await vscode.screenshot('flow-panel-light');
+    await vscode.highContrastScreenshots(again, 'flow-panel');
   });
 });

@@ -361,11 +361,30 @@ export class VSCodeHarness {
    * setColorTheme picks a colour theme as a user does, with Preferences: Color Theme
    * (e.g. "Light Modern"), and waits for the workbench to wear it.
    */
-  async setColorTheme(label: string, kind: 'vs' | 'vs-dark'): Promise<void> {
+  async setColorTheme(label: string, kind: 'vs' | 'vs-dark' | 'hc-black' | 'hc-light'): Promise<void> {
     await this.runCommand('Preferences: Color Theme', true);
     await this.page.locator('.quick-input-widget input').fill(label);
     await this.pickQuickInputRow(label);
     await this.until(`the ${label} theme`, async () => ((await this.page.locator(`.monaco-workbench.${kind}`).count()) > 0 ? {} : 'not yet'));
+  }
+
+  /**
+   * highContrastScreenshots shows a panel in both high-contrast themes: each time
+   * it waits for the page's body to wear the theme's class and for the theme's
+   * contrast border colour to reach the page, then saves `<name>-hc-dark` and
+   * `<name>-hc-light`.
+   */
+  async highContrastScreenshots(panel: Frame, name: string): Promise<void> {
+    const themes = [['Dark High Contrast', 'hc-black', /\bvscode-high-contrast\b/, 'hc-dark'], ['Light High Contrast', 'hc-light', /\bvscode-high-contrast-light\b/, 'hc-light']] as const;
+    for (const [label, kind, bodyClass, suffix] of themes) {
+      await this.setColorTheme(label, kind);
+      await this.until(`the panel to wear ${label}`, async () => {
+        const cls = (await panel.locator('body').getAttribute('class')) ?? '';
+        const border = await panel.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-contrastBorder').trim());
+        return bodyClass.test(cls) && border !== '' ? {} : `body class ${cls}, contrastBorder ${JSON.stringify(border)}`;
+      });
+      await this.screenshot(`${name}-${suffix}`);
+    }
   }
 
   /** Saves test-results/<suite>/<nn>-<name>.png and returns its path. */

@@ -89,5 +89,6 @@ void test('the Network panel draws nodes, pods and the web Service, traces a pac
       return /vscode-light/.test(cls ?? '') ? {} : `body class ${cls}`;
     });
     await vscode.screenshot('network-panel-light');
+    await vscode.highContrastScreenshots(panel, 'network-panel');
   });
 });

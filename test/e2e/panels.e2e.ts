@@ -65,5 +65,6 @@ void test('the Pods panel draws nodes and the web pods, and details the selected
       return /vscode-light/.test(cls ?? '') ? {} : `body class ${cls}`;
     });
     await vscode.screenshot('pods-panel-light');
+    await vscode.highContrastScreenshots(panel, 'pods-panel');
   });
 });

@@ -96,5 +96,6 @@ void test('the Scheduler panel explains a pending pod and a scheduled one, and e
     await queued.click();
     await vscode.until('huge again', async () => ((await panel.locator('.detail h2').textContent()) === 'default/huge' ? {} : 'not yet'));
     await vscode.screenshot('scheduler-panel-light');
+    await vscode.highContrastScreenshots(panel, 'scheduler-panel');
   });
 });

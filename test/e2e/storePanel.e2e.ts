@@ -37,7 +37,7 @@ void test('the Store panel shows the keyspace, a key\'s history and diff, time t
     });
 
     await vscode.runCommand('KubeLab: Open Store Panel');
-    const panel = await vscode.webview('KubeLab: Store');
+    let panel = await vscode.webview('KubeLab: Store');
     await vscode.until('the store\'s figures and the keyspace\'s top level', async () => {
       const revision = Number(await panel.locator('dd[data-fact="revision"]').textContent().catch(() => '0'));
       const top = await rowNames(panel, '/registry/');
@@ -81,11 +81,31 @@ void test('the Store panel shows the keyspace, a key\'s history and diff, time t
       const banner = await panel.locator('.banner').textContent();
       const asOf = await panel.locator('.detail .as-of').textContent();
       const pods = (await rowNames(panel, '/registry/pods/default/')).filter((n) => POD.test(n));
-      return banner?.includes(`as of revision ${created}`) && asOf === `As of revision ${created}: written at revision ${created} (version 1).` && pods.length === 0
+      return banner?.startsWith(`Viewing revision ${created} — read-only.`) && asOf === `As of revision ${created}: written at revision ${created} (version 1).` && pods.length === 0
         ? {} : `banner ${banner}; ${asOf}; pods ${JSON.stringify(pods)}`;
     });
     await vscode.screenshot('store-panel-time-travel-dark');
-    await panel.locator('#live').click();
+
+    // The other panels follow: the Pods panel shows the same revision, read-only, with no web pod yet.
+    await vscode.runCommand('KubeLab: Open Pods Panel');
+    const pods = await vscode.webview('KubeLab: Pods');
+    await vscode.until('the Pods panel at the same revision', async () => {
+      const banner = (await pods.locator('.travel-banner').isVisible()) ? await pods.locator('.travel-banner .travel-text').textContent() : 'hidden';
+      const chips = await pods.locator('.nodes .chip').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      const web = chips.filter((c) => /web-/.test(c));
+      return banner === `Viewing revision ${created} — read-only` && web.length === 0 ? {} : `banner ${banner}; web chips ${JSON.stringify(web)}`;
+    });
+    await vscode.screenshot('pods-panel-time-travel-dark');
+    // Back to live from the Pods panel brings every panel back: the web pods return, the Store's banner goes.
+    await pods.locator('.travel-banner #back-to-live').click();
+    await vscode.until('the Pods panel live again with the web pods', async () => {
+      const hidden = !(await pods.locator('.travel-banner').isVisible());
+      const web = (await pods.locator('.nodes .chip').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).filter((c) => /web-/.test(c));
+      return hidden && web.length === 3 ? {} : `banner hidden ${hidden}; web chips ${web.length}`;
+    });
+    // Shown again, the Store panel's page may be a new frame (its state restored).
+    await vscode.runCommand('KubeLab: Open Store Panel');
+    panel = await vscode.webview('KubeLab: Store');
     await vscode.until('the store live again', async () => ((await panel.locator('.banner').isVisible()) ? 'banner still shown' : {}));
 
     // Compact to the current revision, then defrag.
@@ -111,5 +131,6 @@ void test('the Store panel shows the keyspace, a key\'s history and diff, time t
       return /vscode-light/.test(cls ?? '') ? {} : `body class ${cls}`;
     });
     await vscode.screenshot('store-panel-light');
+    await vscode.highContrastScreenshots(panel, 'store-panel');
   });
 });
