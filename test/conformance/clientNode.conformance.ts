@@ -241,6 +241,26 @@ void test('makeInformer lists, then calls add, update and delete as the objects 
   }
 });
 
+void test('server-side apply on a Deployment\'s scale subresource takes spec.replicas from its creator, recorded for apps/v1 with subresource scale', async () => {
+  const labels = { app: 'scaled' };
+  await apps.createNamespacedDeployment({
+    namespace: NS, fieldManager: 'creator',
+    body: { metadata: { name: 'scaled' }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } },
+  });
+  const apply = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply);
+  const body = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'scaled', namespace: NS }, spec: { replicas: 3 } };
+  const refused = await status(apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: NS, body, fieldManager: 'autoscaler' }, apply()));
+  assert.equal(refused.code, 409);
+  assert.equal(refused.body.message, 'Apply failed with 1 conflict: conflict with "creator" using autoscaling/v1: .spec.replicas');
+  const scale = await apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: NS, body, fieldManager: 'autoscaler', force: true }, apply());
+  assert.equal(scale.spec?.replicas, 3);
+  const d = await apps.readNamespacedDeployment({ name: 'scaled', namespace: NS });
+  assert.equal(d.spec?.replicas, 3);
+  const mine = d.metadata?.managedFields?.find((f) => f.manager === 'autoscaler');
+  assert.deepEqual([mine?.operation, mine?.apiVersion, mine?.subresource, mine?.time, mine?.fieldsV1], ['Apply', 'apps/v1', 'scale', undefined, { 'f:spec': { 'f:replicas': {} } }]);
+  await apps.deleteNamespacedDeployment({ name: 'scaled', namespace: NS });
+});
+
 void test('kubelab exits 0 on SIGTERM', async () => {
   const exit = await lab.stop('SIGTERM');
   assert.equal(exit.code, 0, exit.stderr);
