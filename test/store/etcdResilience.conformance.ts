@@ -62,7 +62,7 @@ test('with the leader stopped, the lab goes on creating and reading', { timeout:
   assert.equal(read.metadata.resourceVersion, (before.result).metadata.resourceVersion);
 });
 
-test('with two members stopped, a create fails promptly with etcd\'s error as a 500', { timeout: 30_000 }, async (t) => {
+test('with two members stopped, a create fails promptly with etcd\'s error as a 500', { timeout: 45_000 }, async (t) => {
   const running = cluster.members.findIndex((m) => m.process);
   const others = cluster.members.map((_, i) => i).filter((i) => i !== running && cluster.members[i].process);
   for (const i of others) await cluster.stopMember(i);
@@ -74,12 +74,15 @@ test('with two members stopped, a create fails promptly with etcd\'s error as a 
   assert.ok(first.ms < REQUEST_TIMEOUT_MS + 2_000, `the create took ${first.ms} ms`);
   firstFailure = first.result.message;
   t.diagnostic(`first create without quorum: ${first.ms} ms, ${firstFailure ?? ''}`);
-  // Once the member has seen its leader go, it says so itself.
-  const second = await create('no-quorum-2');
+  // Once the member has seen its leader go (an election timeout or a few on a loaded machine), it says so itself; every attempt fails promptly.
+  let second = await create('no-quorum-2');
+  for (let i = 3; i <= 4 && isStatus(second.result) && second.result.message === ERR_DEADLINE; i++) {
+    assert.ok(second.ms < REQUEST_TIMEOUT_MS + 2_000, `the create took ${second.ms} ms`);
+    second = await create(`no-quorum-${i}`);
+  }
   assert.ok(isStatus(second.result));
   assert.deepEqual([second.result.code, second.result.message], [500, ERR_NO_LEADER]);
   assert.ok(second.ms < REQUEST_TIMEOUT_MS + 2_000, `the create took ${second.ms} ms`);
-  assert.notEqual(second.result.message, ERR_DEADLINE);
   t.diagnostic(`second create without quorum: ${second.ms} ms, ${second.result.message ?? ''}`);
 });
 
