@@ -22,10 +22,11 @@ import type { PacketTrace } from '../../lab/network/packetTrace';
 import type { ProxyRuleSet } from '../../lab/network/proxyRuleSet';
 import { type EndpointSlice, SERVICE_NAME_LABEL, type Service } from '../../lab/network/serviceInfo';
 import type {
-  ClusterState, Delta, NetworkNodeView, NetworkServiceView, NetworkToPanel, NetworkTraceView, TravelView,
+  ClusterState, Delta, NetworkNodeView, NetworkServiceView, NetworkToPanel, NetworkTraceView,
 } from '../../../../webview/src/shared/protocol';
 import { serviceView, topologyView, traceView, rulesView } from './networkViews';
 import type { Schedule } from './podsFeed';
+import { FeedTravel } from './feedTravel';
 import { type ObjectCache, type RevisionCache, type TravelFailure, isFailure, readAt } from './revisionCache';
 import type { Revision } from './timeTravel';
 
@@ -86,12 +87,8 @@ export class NetworkFeed {
   private rulesDirty = false;
   private cancelFlush?: () => void;
   private started = false;
-  private view: NetworkFeedView;
-  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
-  private travelView: TravelView = { revision: null };
-  private travelSeq = 0;
+  private readonly travelling: FeedTravel<NetworkFeedView>;
   private last?: { state: ClusterState; cluster: string; isLab: boolean };
-  private disposed = false;
 
   private readonly nodeHandler: EventHandler<Node> = {
     onAdd: () => this.markTopology(),
@@ -134,12 +131,26 @@ export class NetworkFeed {
     private readonly schedule: Schedule,
   ) {
     source.slices.addIndexer(BY_SERVICE, sliceService);
-    this.view = source;
+    this.travelling = new FeedTravel<NetworkFeedView>(source, post, {
+      stop: () => {
+        this.cancelFlush?.();
+        this.cancelFlush = undefined;
+      },
+      read: (revision) => this.readAt(revision),
+      resnapshot: () => {
+        if (this.last) this.snapshot(this.last.state, this.last.cluster, this.last.isLab);
+      },
+    });
+  }
+
+  /** view is what the feed draws from: the informers live, caches read at the revision shown. */
+  private get view(): NetworkFeedView {
+    return this.travelling.view;
   }
 
   /** revision is the revision the feed shows, null when live. */
   get revision(): Revision {
-    return this.travelView.revision;
+    return this.travelling.revision;
   }
 
   /** snapshot sends the whole network as it is now, then keeps the page up to date with deltas. */
@@ -165,7 +176,7 @@ export class NetworkFeed {
       nodes: topology.nodes, services, traces, omittedNodes: topology.omitted,
     });
     if (this.rulesNode !== undefined) this.sendRules();
-    if (this.travelView.revision !== null) this.post({ type: 'travel', travel: this.travelView });
+    this.travelling.snapshotSent();
     if (!this.started) {
       this.started = true;
       // Handlers added to synced informers replay every object as an add: those match what was just sent, and send nothing.
@@ -184,34 +195,9 @@ export class NetworkFeed {
     this.sendRules();
   }
 
-  /**
-   * travel shows the network as of revision, or live again (null): live events
-   * stop being applied at once; the snapshot follows the read (or, if the API
-   * refused it — 410 Gone once compacted — a travel message saying why).
-   */
-  async travel(revision: Revision): Promise<void> {
-    const seq = ++this.travelSeq;
-    this.cancelFlush?.();
-    this.cancelFlush = undefined;
-    if (revision === null) {
-      const was = this.travelView.revision;
-      this.view = this.source;
-      this.travelView = { revision: null };
-      if (was === null || !this.last || this.disposed) return;
-      this.snapshot(this.last.state, this.last.cluster, this.last.isLab);
-      this.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
-    this.travelView = { revision };
-    const read = await this.readAt(revision);
-    if (seq !== this.travelSeq || this.disposed) return;
-    if (isFailure(read)) {
-      this.travelView = { revision, error: read.error };
-      if (this.last) this.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
-    this.view = read;
-    if (this.last) this.snapshot(this.last.state, this.last.cluster, this.last.isLab);
+  /** travel shows the network as of revision, or live again (null): see FeedTravel. */
+  travel(revision: Revision): Promise<void> {
+    return this.travelling.to(revision);
   }
 
   /** readAt reads every resource the feed draws as of revision (the lab's rule sets and traces only where the source has them). */
@@ -239,7 +225,7 @@ export class NetworkFeed {
   }
 
   dispose(): void {
-    this.disposed = true;
+    this.travelling.dispose();
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     if (!this.started) return;
@@ -347,13 +333,13 @@ export class NetworkFeed {
   }
 
   private markTopology(): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.topologyDirty = true;
     this.arm();
   }
 
   private markService(key: string): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.dirtyServices.add(key);
     this.arm();
   }
@@ -365,7 +351,7 @@ export class NetworkFeed {
 
   /** A rule set's sync changes its text (the page's rules) and perhaps its mode (the drawing). */
   private ruleSetChanged(r: ProxyRuleSet, old: ProxyRuleSet | undefined): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     const node = r.metadata.name ?? '';
     if (node === this.rulesNode) {
       this.rulesDirty = true;
@@ -375,7 +361,7 @@ export class NetworkFeed {
   }
 
   private markTraces(): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.tracesDirty = true;
     this.arm();
   }

@@ -16,9 +16,10 @@ import type { Node, Pod, ReplicaSet } from '../../lab/api/types';
 import type { EventHandler, Informer } from '../../lab/client/informer';
 import type { KubeClient } from '../../lab/client/kubeClient';
 import { NODES, PODS, REPLICASETS } from '../../lab/client/resources';
-import type { NodeView, PodPhase, PodView, PodsToPanel, TravelView } from '../../../../webview/src/shared/protocol';
+import type { NodeView, PodPhase, PodView, PodsToPanel } from '../../../../webview/src/shared/protocol';
 import { nodeStatus, podRow } from '../objectSummary';
-import { type ObjectCache, isFailure, readAt } from './revisionCache';
+import { FeedTravel } from './feedTravel';
+import { type ObjectCache, type TravelFailure, isFailure, readAt } from './revisionCache';
 import type { Revision } from './timeTravel';
 
 /** FLUSH_MS is how often deltas go out: ten a second is as fast as anyone reads a cluster. */
@@ -119,12 +120,8 @@ export class PodsFeed {
   private readonly dirtyNodes = new Map<string, Node | undefined>();
   private cancelFlush?: () => void;
   private started = false;
-  private view: PodsFeedView;
-  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
-  private travelView: TravelView = { revision: null };
-  private travelSeq = 0;
+  private readonly travelling: FeedTravel<PodsFeedView>;
   private last?: { state: Extract<PodsToPanel, { type: 'snapshot' }>['state']; cluster: string };
-  private disposed = false;
   private readonly podHandler: EventHandler<Pod> = {
     onAdd: (p) => this.markPod(keyOf(p), p),
     onUpdate: (_, p) => this.markPod(keyOf(p), p),
@@ -149,12 +146,28 @@ export class PodsFeed {
     private readonly schedule: Schedule,
     private readonly podsOf: (replicaSet: ReplicaSet) => readonly Pod[] = () => [],
   ) {
-    this.view = source;
+    this.travelling = new FeedTravel<PodsFeedView>(source, post, {
+      stop: () => {
+        this.cancelFlush?.();
+        this.cancelFlush = undefined;
+        this.dirtyPods.clear();
+        this.dirtyNodes.clear();
+      },
+      read: (revision) => this.readAt(revision),
+      resnapshot: () => {
+        if (this.last) this.snapshot(this.last.state, this.last.cluster);
+      },
+    });
+  }
+
+  /** view is what the feed draws from: the informers live, caches read at the revision shown. */
+  private get view(): PodsFeedView {
+    return this.travelling.view;
   }
 
   /** revision is the revision the feed shows, null when live. */
   get revision(): Revision {
-    return this.travelView.revision;
+    return this.travelling.revision;
   }
 
   /** snapshot sends every node and pod as they are now, then keeps the panel up to date with deltas. */
@@ -174,7 +187,7 @@ export class PodsFeed {
       return v;
     });
     this.post({ type: 'snapshot', state, cluster, nodes, pods });
-    if (this.travelView.revision !== null) this.post({ type: 'travel', travel: this.travelView });
+    this.travelling.snapshotSent();
     if (!this.started) {
       this.started = true;
       // Handlers added to synced informers replay every object as an add: those match what was just sent, and send nothing.
@@ -184,44 +197,24 @@ export class PodsFeed {
     }
   }
 
-  /**
-   * travel shows the cluster as of revision, or live again (null): live events
-   * stop being applied at once; the snapshot follows the read (or, if the API
-   * refused it — 410 Gone once compacted — a travel message saying why).
-   */
-  async travel(revision: Revision): Promise<void> {
-    const seq = ++this.travelSeq;
-    this.cancelFlush?.();
-    this.cancelFlush = undefined;
-    this.dirtyPods.clear();
-    this.dirtyNodes.clear();
-    if (revision === null) {
-      const was = this.travelView.revision;
-      this.view = this.source;
-      this.travelView = { revision: null };
-      if (was === null || !this.last || this.disposed) return;
-      this.snapshot(this.last.state, this.last.cluster);
-      this.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
-    this.travelView = { revision };
+  /** travel shows the cluster as of revision, or live again (null): see FeedTravel. */
+  travel(revision: Revision): Promise<void> {
+    return this.travelling.to(revision);
+  }
+
+  /** readAt reads the nodes, pods and ReplicaSets as of revision. */
+  private async readAt(revision: number): Promise<PodsFeedView | TravelFailure> {
     const client = this.source.client;
-    const read = client
-      ? await Promise.all([readAt<Node>(client, NODES, revision), readAt<Pod>(client, PODS, revision), readAt<ReplicaSet>(client, REPLICASETS, revision)])
-      : undefined;
-    if (seq !== this.travelSeq || this.disposed) return;
-    if (!read || read.some(isFailure)) {
-      this.travelView = { revision, error: read?.find(isFailure)?.error ?? NO_PAST };
-      if (this.last) this.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
+    if (!client) return { error: NO_PAST };
+    const read = await Promise.all([readAt<Node>(client, NODES, revision), readAt<Pod>(client, PODS, revision), readAt<ReplicaSet>(client, REPLICASETS, revision)]);
+    const failed = read.find(isFailure);
+    if (failed) return failed;
     const [nodes, pods, replicaSets] = read as [ObjectCache<Node>, ObjectCache<Pod>, ObjectCache<ReplicaSet>];
-    this.view = { nodes, pods, replicaSets };
-    if (this.last) this.snapshot(this.last.state, this.last.cluster);
+    return { nodes, pods, replicaSets };
   }
 
   dispose(): void {
-    this.disposed = true;
+    this.travelling.dispose();
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     if (!this.started) return;
@@ -231,13 +224,13 @@ export class PodsFeed {
   }
 
   private markPod(key: string, pod: Pod | undefined): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.dirtyPods.set(key, pod);
     this.arm();
   }
 
   private markNode(name: string, node: Node | undefined): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.dirtyNodes.set(name, node);
     this.arm();
   }

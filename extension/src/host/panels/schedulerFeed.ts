@@ -22,13 +22,14 @@ import type { KubeClient } from '../../lab/client/kubeClient';
 import { CONFIGMAPS, EVENTS, PODS, type ResourceRef } from '../../lab/client/resources';
 import { DECISION_GROUP, DECISION_RESOURCE, DECISION_VERSION, type SchedulingDecision } from '../../lab/scheduler/decision';
 import type {
-  ClusterState, EventView, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerToPanel, TravelView,
+  ClusterState, EventView, QueuedPodView, RecentBindingView, SchedulerConfigView, SchedulerToPanel,
 } from '../../../../webview/src/shared/protocol';
 import { podSchedulingDetail } from './schedulerDecision';
 import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, type ConfigEdit, type ConfigMap, configView, editConfig } from './schedulerProfile';
 import { queuedPodView } from './schedulerQueue';
 import { FLUSH_MS, type Schedule } from './podsFeed';
-import { type ObjectCache, RevisionCache, isFailure, readAt } from './revisionCache';
+import { FeedTravel } from './feedTravel';
+import { type ObjectCache, RevisionCache, type TravelFailure, isFailure, readAt } from './revisionCache';
 import { type Revision, readOnlyNotice } from './timeTravel';
 
 export const DECISIONS: ResourceRef = { group: DECISION_GROUP, version: DECISION_VERSION, resource: DECISION_RESOURCE, namespaced: true };
@@ -132,10 +133,7 @@ export class SchedulerFeed {
   private started = false;
   private disposed = false;
   private readonly live: SchedulerFeedView;
-  private view: SchedulerFeedView;
-  /** travelView is the revision shown and why it could not be, if it could not; travelSeq drops reads overtaken by another travel. */
-  private travelView: TravelView = { revision: null };
-  private travelSeq = 0;
+  private readonly travelling: FeedTravel<SchedulerFeedView>;
   private last?: { state: ClusterState; cluster: string };
   private readonly podHandler: EventHandler<Pod> = {
     onAdd: (p) => this.mark(keyOf(p)),
@@ -150,37 +148,39 @@ export class SchedulerFeed {
     this.configMaps = new Informer<ConfigMap>(options.client, CONFIGMAPS, clock, CONFIG_MAP);
     this.events = new Informer<EventObject>(options.client, EVENTS, clock, CONFIG_EVENTS);
     this.live = { pods: options.pods, decisions: this.decisions, configMaps: this.configMaps, events: this.events };
-    this.view = this.live;
+    this.travelling = new FeedTravel<SchedulerFeedView>(this.live, options.post, {
+      stop: () => {
+        this.cancelFlush?.();
+        this.cancelFlush = undefined;
+        this.dirty.clear();
+        this.configDirty = false;
+        this.recentDirty = false;
+        this.detailDirty = false;
+      },
+      read: (revision) => this.readAt(revision),
+      resnapshot: () => {
+        if (this.last) this.snapshot(this.last.state, this.last.cluster);
+      },
+    });
+  }
+
+  /** view is what the feed draws from: the informers live, caches read at the revision shown. */
+  private get view(): SchedulerFeedView {
+    return this.travelling.view;
   }
 
   /** revision is the revision the feed shows, null when live. */
   get revision(): Revision {
-    return this.travelView.revision;
+    return this.travelling.revision;
   }
 
-  /**
-   * travel shows the scheduler as of revision, or live again (null): live
-   * events stop being applied at once; the snapshot follows the read (or, if
-   * the API refused it — 410 Gone once compacted — a travel message saying why).
-   */
-  async travel(revision: Revision): Promise<void> {
-    const seq = ++this.travelSeq;
-    this.cancelFlush?.();
-    this.cancelFlush = undefined;
-    this.dirty.clear();
-    this.configDirty = false;
-    this.recentDirty = false;
-    this.detailDirty = false;
-    if (revision === null) {
-      const was = this.travelView.revision;
-      this.view = this.live;
-      this.travelView = { revision: null };
-      if (was === null || !this.last || this.disposed) return;
-      this.snapshot(this.last.state, this.last.cluster);
-      this.options.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
-    this.travelView = { revision };
+  /** travel shows the scheduler as of revision, or live again (null): see FeedTravel. */
+  travel(revision: Revision): Promise<void> {
+    return this.travelling.to(revision);
+  }
+
+  /** readAt reads the pods, the ConfigMap and its events as of revision, and the decisions kept until then. */
+  private async readAt(revision: number): Promise<SchedulerFeedView | TravelFailure> {
     const client = this.options.client;
     const [pods, configMaps, events] = await Promise.all([
       // The kept decisions are filtered below: wait for them the first time.
@@ -188,17 +188,12 @@ export class SchedulerFeed {
       readAt<ConfigMap>(client, CONFIGMAPS, revision, CONFIG_MAP),
       readAt<EventObject>(client, EVENTS, revision, CONFIG_EVENTS),
     ]);
-    if (seq !== this.travelSeq || this.disposed) return;
-    const failed = [pods, configMaps, events].find(isFailure);
-    if (failed || isFailure(pods) || isFailure(configMaps) || isFailure(events)) {
-      this.travelView = { revision, error: failed?.error ?? '' };
-      if (this.last) this.options.post({ type: 'travel', travel: this.travelView });
-      return;
-    }
+    if (isFailure(pods)) return pods;
+    if (isFailure(configMaps)) return configMaps;
+    if (isFailure(events)) return events;
     const asOf = latestTime([...pods.list(), ...configMaps.list(), ...events.list()]);
     const decisions = new RevisionCache(decisionsAsOf(this.decisions.list(), asOf), revision).addIndexer(BY_POD, (d) => [d.pod.uid]);
-    this.view = { pods, decisions, configMaps, events };
-    if (this.last) this.snapshot(this.last.state, this.last.cluster);
+    return { pods, decisions, configMaps, events };
   }
 
   /** start lists and watches the decisions, the ConfigMap and its events, then sends the snapshot. */
@@ -226,7 +221,7 @@ export class SchedulerFeed {
     const recent = this.recent();
     this.recentSignature = JSON.stringify(recent);
     this.options.post({ type: 'snapshot', state, cluster, queue, recent, config: this.config as SchedulerConfigView });
-    if (this.travelView.revision !== null) this.options.post({ type: 'travel', travel: this.travelView });
+    this.travelling.snapshotSent();
     if (this.selected) this.sendDetail();
     if (this.started) return;
     this.started = true;
@@ -238,7 +233,7 @@ export class SchedulerFeed {
       onDelete: (d) => this.decisionChanged(d),
     });
     const configChanged = (): void => {
-      if (this.travelView.revision !== null) return;
+      if (this.travelling.revision !== null) return;
       this.configDirty = true;
       this.arm();
     };
@@ -255,7 +250,7 @@ export class SchedulerFeed {
 
   /** edit applies one change to a profile and writes the configuration back to the ConfigMap (creating it the first time). */
   async edit(profile: string, change: ConfigEdit): Promise<void> {
-    if (this.travelView.revision !== null) return this.notice(readOnlyNotice(this.travelView.revision), true);
+    if (this.travelling.revision !== null) return this.notice(readOnlyNotice(this.travelling.revision), true);
     const client = this.options.client;
     const current = await client.get<ConfigMap>(CONFIGMAPS, CONFIG_NAMESPACE, CONFIG_NAME);
     if (isStatus(current) && current.code !== 404) return this.notice(current.message ?? 'reading the ConfigMap failed', true);
@@ -272,7 +267,7 @@ export class SchedulerFeed {
 
   /** reset deletes the ConfigMap, so the scheduler goes back to its defaults. */
   async reset(): Promise<void> {
-    if (this.travelView.revision !== null) return this.notice(readOnlyNotice(this.travelView.revision), true);
+    if (this.travelling.revision !== null) return this.notice(readOnlyNotice(this.travelling.revision), true);
     const done = await this.options.client.delete(CONFIGMAPS, CONFIG_NAMESPACE, CONFIG_NAME);
     if (isStatus(done) && done.status === 'Failure') return this.notice(done.code === 404 ? 'The scheduler already runs its defaults: there is no configmap/kube-scheduler-config.' : (done.message ?? 'delete failed'), done.code !== 404);
     this.notice(`configmap "${CONFIG_NAME}" deleted: the scheduler goes back to its defaults`, false);
@@ -280,6 +275,7 @@ export class SchedulerFeed {
 
   dispose(): void {
     this.disposed = true;
+    this.travelling.dispose();
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     this.options.pods.removeEventHandler(this.podHandler);
@@ -306,7 +302,7 @@ export class SchedulerFeed {
   }
 
   private mark(key: string): void {
-    if (this.travelView.revision !== null) return;
+    if (this.travelling.revision !== null) return;
     this.dirty.add(key);
     this.recentDirty = true;
     if (this.selected && key === `${this.selected.namespace}/${this.selected.name}`) this.detailDirty = true;
