@@ -52,3 +52,30 @@ test('a deferred patch can be replaced like any property', async () => {
   assert.deepEqual(verdicts[0].patch, []);
   assert.deepEqual(Object.getOwnPropertyDescriptor(verdicts[0], 'patch'), { value: [], enumerable: true, writable: true, configurable: true });
 });
+
+test('every patch of a run of plugins that each change the object comes back, whatever order they are read in', async () => {
+  const tracer = new Tracer(() => 0, 't', 0, 'POST', '/api/v1/namespaces/default/pods');
+  const obj = pod();
+  const a = attributes({ kind: 'Pod', object: obj });
+  const ctx = new FakeServer().context();
+  const spec = obj.spec as { containers: { name: string; image?: string; args?: string[] }[]; volumes?: unknown[] };
+  const plugins: AdmissionPlugin[] = [
+    { name: 'Args', admit: () => void (spec.containers[0].args = ['--listen=0.0.0.0:8080', '--verbose']) },
+    { name: 'Volumes', admit: () => void (spec.volumes = [{ name: 'kube-api-access-abcde', projected: { sources: [] } }]) },
+    { name: 'Image', admit: () => void (spec.containers[0].image = 'registry.k8s.io/nginx:1.27') },
+    { name: 'Shorter', admit: () => void (spec.containers[0].args = ['-v']) },
+  ];
+  const verdicts: PluginVerdict[] = [];
+  const states = [structuredClone(obj)];
+  for (const plugin of plugins) {
+    await tracer.plugin(verdicts, plugin, 'mutating', a, ctx, obj);
+    states.push(structuredClone(obj));
+  }
+  // A new stage starts a new run: the next plugin's patch is from the object as it is then.
+  tracer.stage('mutating admission');
+  const later: PluginVerdict[] = [];
+  await tracer.plugin(later, { name: 'Label', admit: () => void (obj.metadata.labels = { app: 'web' }) }, 'mutating', a, ctx, obj);
+  states.push(structuredClone(obj));
+  assert.deepEqual(later[0].patch, compare(states[4], states[5]));
+  for (const i of [3, 1, 0, 2]) assert.deepEqual(verdicts[i].patch, compare(states[i], states[i + 1]), plugins[i].name);
+});

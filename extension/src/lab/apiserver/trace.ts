@@ -89,9 +89,10 @@ export class Tracer {
   readonly trace: RequestTrace;
   private readonly started: number;
   private stageStart: number;
-  /** lastObject is the object the last mutating plugin saw, and lastJson its JSON after the plugin ran. */
+  /** lastObject is the object the last mutating plugin saw, lastJson its JSON after the plugin ran, and chain the versions of that JSON so far. */
   private lastObject?: KubeObject;
   private lastJson = '';
+  private chain?: JsonChain;
 
   constructor(private readonly stopwatch: () => number, name: string, now: number, verb: string, path: string) {
     this.started = this.stageStart = stopwatch();
@@ -108,6 +109,7 @@ export class Tracer {
   stage(name: StageName, result: Stage['result'] = 'ok', detail?: string): Stage {
     // Between stages the handler may change the object in place: nothing carries over.
     this.lastObject = undefined;
+    this.chain = undefined;
     const now = this.stopwatch();
     const s: Stage = { name, durationMs: round(now - this.stageStart), result };
     if (detail) s.detail = detail;
@@ -122,7 +124,8 @@ export class Tracer {
    */
   async plugin(stage: PluginVerdict[], plugin: AdmissionPlugin, phase: PluginVerdict['phase'], a: Attributes, ctx: AdmissionContext, watched: KubeObject | undefined): Promise<Status | undefined> {
     // Each plugin's "after" is the next one's "before": the chain serialises the object once per plugin, not twice.
-    const before = watched ? (this.lastObject === watched ? this.lastJson : JSON.stringify(watched)) : undefined;
+    const continued = watched !== undefined && this.lastObject === watched;
+    const before = watched ? (continued ? this.lastJson : JSON.stringify(watched)) : undefined;
     const t0 = this.stopwatch();
     a.evaluations = undefined;
     const denied = await (phase === 'mutating' ? plugin.admit?.(a, ctx) : plugin.validate?.(a, ctx));
@@ -134,9 +137,10 @@ export class Tracer {
     }
     if (before !== undefined && watched) {
       const after = JSON.stringify(watched);
+      if (!continued || !this.chain) this.chain = { base: before, deltas: [] };
       this.lastObject = watched;
       this.lastJson = after;
-      if (after !== before) deferPatch(verdict, before, after);
+      if (after !== before) deferPatch(verdict, this.chain, before, after);
     }
     stage.push(verdict);
     return denied;
@@ -157,13 +161,55 @@ export class Tracer {
   }
 }
 
-/** BEFORE and AFTER key, on a verdict whose patch is not computed yet, the object's JSON before and after its plugin: hidden properties, which JSON, spread and structuredClone leave out. */
-const BEFORE = Symbol('JSON before the plugin');
-const AFTER = Symbol('JSON after the plugin');
+/**
+ * JsonChain is the JSON of the object one run of mutating plugins changed: the
+ * JSON before the first of them, and each change as a delta from the version
+ * before it. A trace keeps it instead of every plugin's before and after: the
+ * ring holds a thousand traces, and whole copies of the object per plugin were
+ * most of what each write left for the young generation to copy.
+ */
+interface JsonChain {
+  base: string;
+  deltas: JsonDelta[];
+}
+
+/** JsonDelta replaces removed characters at `at` of the version before it with inserted. */
+interface JsonDelta {
+  at: number;
+  removed: number;
+  inserted: string;
+}
+
+/** CHANGE keys, on a verdict whose patch is not computed yet, its chain and the index of its delta there: a hidden property, which JSON, spread and structuredClone leave out. */
+const CHANGE = Symbol('the plugin\'s change');
 
 interface PendingVerdict extends PluginVerdict {
-  [BEFORE]: string;
-  [AFTER]: string;
+  [CHANGE]?: { chain: JsonChain; index: number };
+}
+
+/** jsonDelta is after as one replacement in before: their common prefix and suffix stay, the middle is copied out (a slice would keep all of after alive). */
+function jsonDelta(before: string, after: string): JsonDelta {
+  const n = Math.min(before.length, after.length);
+  let at = 0;
+  while (at < n && before.charCodeAt(at) === after.charCodeAt(at)) at++;
+  let tail = 0;
+  while (tail < n - at && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { at, removed: before.length - at - tail, inserted: copyString(after.slice(at, after.length - tail)) };
+}
+
+/** copyString is s in a string of its own: V8 keeps a long slice as a view of its parent, which would stay alive with it. */
+function copyString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** versionAt is the chain's JSON after its first n deltas. */
+function versionAt(chain: JsonChain, n: number): string {
+  let json = chain.base;
+  for (let i = 0; i < n; i++) {
+    const d = chain.deltas[i];
+    json = json.slice(0, d.at) + d.inserted + json.slice(d.at + d.removed);
+  }
+  return json;
 }
 
 /**
@@ -172,9 +218,9 @@ interface PendingVerdict extends PluginVerdict {
  * diffing on every write would cost each create more than all its plugins do.
  * The patch reads as a plain enumerable property (JSON, spread and structuredClone see it).
  */
-function deferPatch(verdict: PluginVerdict, before: string, after: string): void {
-  Object.defineProperty(verdict, BEFORE, { value: before, writable: true, configurable: true });
-  Object.defineProperty(verdict, AFTER, { value: after, writable: true, configurable: true });
+function deferPatch(verdict: PluginVerdict, chain: JsonChain, before: string, after: string): void {
+  chain.deltas.push(jsonDelta(before, after));
+  Object.defineProperty(verdict, CHANGE, { value: { chain, index: chain.deltas.length - 1 }, writable: true, configurable: true });
   Object.defineProperty(verdict, 'patch', PENDING_PATCH);
 }
 
@@ -183,7 +229,12 @@ const PENDING_PATCH: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: PendingVerdict): PatchOperation[] {
-    return settlePatch(this, compare(JSON.parse(this[BEFORE]) as object, JSON.parse(this[AFTER]) as object));
+    const change = this[CHANGE];
+    if (!change) return settlePatch(this, []);
+    const before = versionAt(change.chain, change.index);
+    const d = change.chain.deltas[change.index];
+    const after = before.slice(0, d.at) + d.inserted + before.slice(d.at + d.removed);
+    return settlePatch(this, compare(JSON.parse(before) as object, JSON.parse(after) as object));
   },
   set(this: PendingVerdict, patch: PatchOperation[]): void {
     settlePatch(this, patch);
@@ -191,7 +242,7 @@ const PENDING_PATCH: PropertyDescriptor = {
 };
 
 function settlePatch(verdict: PendingVerdict, patch: PatchOperation[]): PatchOperation[] {
-  verdict[BEFORE] = verdict[AFTER] = '';
+  verdict[CHANGE] = undefined;
   Object.defineProperty(verdict, 'patch', { value: patch, enumerable: true, writable: true, configurable: true });
   return patch;
 }
