@@ -3,6 +3,8 @@
 // what happened; a refusal is an error message and changes nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { createFakeVscode, installFakeVscode } from '../../../test/bench/fakeVscode';
 import { isStatus, type Pod } from '../lab/api/types';
 import { DEPLOYMENTS, PODS } from '../lab/client/resources';
@@ -75,5 +77,72 @@ test('Fill and Release Node Memory, Crash Container and Kill Control-Plane Leade
   } finally {
     for (const d of disposables) d.dispose();
     lab.stop();
+  }
+});
+
+test('Cut Node Off and Reconnect Node offer the nodes each fits, say what they did, and refuse what they cannot do', async () => {
+  const { registerFaultCommands } = await import('./faultCommands.js');
+  const { lab, clock } = await startTestLab(2);
+  const host = {
+    state: 'running', client: lab.client(),
+    control: async (op: LabControl) => {
+      const r = await runControl(lab, op);
+      if (r && typeof r === 'object' && 'error' in r) throw new Error(r.error);
+      return r;
+    },
+  } as unknown as LabHost;
+  const disposables = registerFaultCommands(host);
+  const run = (command: string, ...args: unknown[]): unknown => fake.commands.get(command)?.(...args);
+  const last = () => fake.messages.at(-1);
+  const offered: string[][] = [];
+  try {
+    await clock.advance(2_000);
+    // Nothing is cut off: Reconnect has nothing to offer.
+    await run('kubelab.reconnectNode');
+    assert.deepEqual(last(), { level: 'error', text: 'KubeLab: no node is cut off' });
+    fake.pick = (items) => {
+      offered.push(items.map((i) => (typeof i === 'string' ? i : i.label)));
+      return items.find((i) => (typeof i === 'string' ? i : i.label) === 'node-2');
+    };
+    await run('kubelab.cutNodeOff');
+    assert.deepEqual(offered.at(-1), ['node-1', 'node-2']);
+    assert.equal(last()?.level, 'info');
+    assert.match(last()?.text ?? '', /^KubeLab: node-2 is cut off the network: its kubelet and pods run on, unheard\. After 40 s without a heartbeat it goes Unknown/);
+    assert.ok(lab.partition.isCutOff('node-2'));
+    // From the Cluster view's node item; a second cut is refused with the lab's words.
+    await run('kubelab.cutNodeOff', { ref: { group: '', version: 'v1', resource: 'nodes', namespaced: false }, kind: 'Node', namespace: '', name: 'node-2' });
+    assert.deepEqual(last(), { level: 'error', text: 'KubeLab: node "node-2" is already cut off' });
+    assert.deepEqual((await runControl(lab, { op: 'listNodes' })), { nodes: [{ name: 'node-1', kubelet: 'running' }, { name: 'node-2', kubelet: 'running', network: 'cut off' }] });
+    // Cut Node Off offers only the connected nodes, Reconnect only the cut-off ones.
+    fake.pick = (items) => void offered.push(items.map((i) => (typeof i === 'string' ? i : i.label)));
+    await run('kubelab.cutNodeOff');
+    assert.deepEqual(offered.at(-1), ['node-1']);
+    await run('kubelab.reconnectNode');
+    assert.deepEqual(offered.at(-1), ['node-2']);
+    assert.ok(lab.partition.isCutOff('node-2'), 'Escape changes nothing');
+    await run('kubelab.reconnectNode', 'node-2');
+    assert.equal(last()?.text, 'KubeLab: node-2 is back on the network: its kubelet catches up at its next retry, stops the pods deleted meanwhile and reports Ready.');
+    assert.ok(!lab.partition.isCutOff('node-2'));
+    await run('kubelab.reconnectNode', 'node-9');
+    assert.deepEqual(last(), { level: 'error', text: 'KubeLab: nodes "node-9" not found' });
+  } finally {
+    for (const d of disposables) d.dispose();
+    lab.stop();
+  }
+});
+
+test('package.json contributes Cut Node Off and Reconnect Node on node items and in the palette while the lab runs', () => {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string; group?: string }[]> };
+  };
+  const fill = manifest.contributes.menus['view/item/context'].find((m) => m.command === 'kubelab.fillNodeMemory');
+  for (const [id, title] of [['kubelab.cutNodeOff', 'Cut Node Off'], ['kubelab.reconnectNode', 'Reconnect Node']]) {
+    assert.equal(manifest.contributes.commands.find((c) => c.command === id)?.title, title);
+    const menu = manifest.contributes.menus['view/item/context'].find((m) => m.command === id);
+    assert.equal(menu?.when, fill?.when, `${id} is on the node items' menu`);
+    assert.match(menu?.group ?? '', /^5_fault@/);
+    const re = /viewItem =~ \/(.*)\/$/.exec(menu?.when ?? '');
+    assert.deepEqual(['resource.node', 'resource.node.unschedulable', 'resource.pod'].map((v) => new RegExp(re?.[1] ?? '$^').test(v)), [true, true, false]);
+    assert.equal(manifest.contributes.menus.commandPalette.find((p) => p.command === id)?.when, 'kubelab.state == running && kubelab.activeIsLab');
   }
 });

@@ -2,12 +2,15 @@
  * faultCommands break the lab on purpose, so a user can watch it react: Fill Node
  * Memory (the kubelet comes under memory pressure, taints its Node and evicts
  * pods), Release Node Memory, Crash Container (restart policy and CrashLoopBackOff
- * take over) and Kill Control-Plane Leader (the standby replica takes the Lease
- * once it expires). Node and pod commands also run on the Cluster view's items.
+ * take over), Kill Control-Plane Leader (the standby replica takes the Lease
+ * once it expires) and Cut Node Off (the node lifecycle controller loses touch
+ * with the node and evicts its pods) with Reconnect Node. Node and pod commands
+ * also run on the Cluster view's items.
  */
 import * as vscode from 'vscode';
 import { isStatus, type Pod } from '../lab/api/types';
 import { PODS } from '../lab/client/resources';
+import type { ControlResults } from '../lab/labControl';
 import type { LabHost } from './labHost';
 import { isResourceItem } from './resourceItem';
 
@@ -54,6 +57,20 @@ export function registerFaultCommands(host: LabHost): vscode.Disposable[] {
       info(`${r.container} in ${r.pod} exited with code ${r.exitCode}; its restart policy decides what happens next.`);
     })),
 
+    vscode.commands.registerCommand('kubelab.cutNodeOff', run(async (element?: unknown) => {
+      const name = await pickNode(host, element, 'Node to cut off the network', (n) => n.kubelet !== 'none' && !n.network, 'every node with a kubelet is cut off already');
+      if (!name) return;
+      const r = await host.control({ op: 'cutNodeOff', name });
+      info(`${r.node} is cut off the network: its kubelet and pods run on, unheard. After 40 s without a heartbeat it goes Unknown and is tainted unreachable; 300 s later (the default toleration) its pods are evicted and their controllers replace them elsewhere.`);
+    })),
+
+    vscode.commands.registerCommand('kubelab.reconnectNode', run(async (element?: unknown) => {
+      const name = await pickNode(host, element, 'Node to reconnect', (n) => n.network === 'cut off', 'no node is cut off');
+      if (!name) return;
+      const r = await host.control({ op: 'reconnectNode', name });
+      info(`${r.node} is back on the network: its kubelet catches up at its next retry, stops the pods deleted meanwhile and reports Ready.`);
+    })),
+
     vscode.commands.registerCommand('kubelab.killControlPlaneLeader', run(async (componentArg?: unknown) => {
       const component = typeof componentArg === 'string' ? componentArg
         : await vscode.window.showQuickPick(COMPONENTS, { placeHolder: 'Component whose leading replica to kill' });
@@ -65,14 +82,17 @@ export function registerFaultCommands(host: LabHost): vscode.Disposable[] {
   ];
 }
 
-/** pickNode is the tree's node the command ran on, or one picked from the lab's running kubelets. */
-async function pickNode(host: LabHost, element: unknown, placeHolder: string): Promise<string | undefined> {
+/** NodeState is a Node as listNodes tells it. */
+type NodeState = ControlResults['listNodes']['nodes'][number];
+
+/** pickNode is the tree's node the command ran on, or one picked from the lab's nodes that fit (those running a kubelet by default). */
+async function pickNode(host: LabHost, element: unknown, placeHolder: string, fits = (n: NodeState) => n.kubelet === 'running', none = 'no node runs a kubelet'): Promise<string | undefined> {
   if (isResourceItem(element) && element.kind === 'Node') return element.name;
   if (typeof element === 'string') return element;
   if (host.state !== 'running') throw new Error('the lab is not running');
   const { nodes } = await host.control({ op: 'listNodes' });
-  const picks = nodes.filter((n) => n.kubelet === 'running').map((n) => n.name);
-  if (picks.length === 0) throw new Error('no node runs a kubelet');
+  const picks = nodes.filter(fits).map((n) => n.name);
+  if (picks.length === 0) throw new Error(none);
   return vscode.window.showQuickPick(picks, { placeHolder });
 }
 

@@ -41,6 +41,7 @@ import { KUBE_DNS_SERVICE_IP } from './network/dns/coreDnsAddon';
 import { ClusterNetwork } from './network/clusterNetwork';
 import { HostPorts } from './network/hostPorts';
 import { PacketTracer } from './network/packetTracer';
+import { NodePartition } from './partition';
 import { networkPolicy } from './network/packetTrace';
 import { SeededRandom, hexString, uuid, type Random } from './random';
 import { Scheduler } from './scheduler/scheduler';
@@ -183,6 +184,8 @@ export class Lab {
   private tracer?: PacketTracer;
   /** clusterCIDR is the pod network (--cluster-cidr) the node IPAM cuts the nodes' ranges from. */
   readonly clusterCIDR: string;
+  /** partition is which nodes are cut off the network (fault injection's cutNodeOff): their components' API traffic and their pods' packets. */
+  readonly partition = new NodePartition();
 
   constructor(readonly config: LabConfig) {
     const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode) ?? (config.storeQuotaBytes === undefined ? undefined : quotaError(config.storeQuotaBytes));
@@ -238,19 +241,22 @@ export class Lab {
     });
     if (!Array.isArray(chain)) throw new Error(chain.error);
     this.server.useAdmission(chain);
+    const nodeOf = (ip: string): string | undefined => this.kubelets.find((k) => k.runtime.hasPodIP(ip))?.nodeName;
     this.network = new DnsNetwork(config.clock, {
       isPodIP: (ip) => this.kubelets.some((k) => k.runtime.hasPodIP(ip)),
+      reachable: (from, to) => this.partition.reachable(nodeOf(from), nodeOf(to)),
       proxyStateFor: (ip) => {
-        const node = this.kubelets.find((k) => k.runtime.hasPodIP(ip))?.nodeName;
+        const node = nodeOf(ip);
         return (this.kubeProxies.find((p) => p.nodeName === node) ?? this.kubeProxies[0])?.state;
       },
-      inClusterClient: (namespace, name) => this.client({ username: `system:serviceaccount:${namespace}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] }),
+      inClusterClient: (namespace, name, podIP) => this.client({ username: `system:serviceaccount:${namespace}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] }, nodeOf(podIP)),
     });
     // The rules' random draws (statistic, numgen) come from a stream of their own, so traffic leaves the lab's generated names as they were.
     this.traffic = new ClusterNetwork({
       clock: config.clock, random: new SeededRandom((config.seed ?? 1) ^ 0x7e7f1c),
       runtimeOf: (node) => this.kubelets.find((k) => k.nodeName === node)?.runtime,
       proxyOf: (node) => this.kubeProxies.find((p) => p.nodeName === node),
+      isCutOff: (node) => this.partition.isCutOff(node),
       clusterCIDR: this.clusterCIDR,
     });
     if (key) tokenAuthenticators.push(new ServiceAccountTokenAuthenticator([SERVICE_ACCOUNT_ISSUER], [key], DEFAULT_API_AUDIENCES, this.server.objects, config.clock));
@@ -267,9 +273,9 @@ export class Lab {
     return token;
   }
 
-  /** client returns an API client acting as user (the admin by default), as a component gets its own credentials. */
-  client(user: UserInfo = ADMIN): KubeClient {
-    return new KubeClient(new InProcessTransport(this.server, this.tokenFor(user)));
+  /** client returns an API client acting as user (the admin by default), as a component gets its own credentials; a node's components reach the server over the node's network, which the partition can cut. */
+  client(user: UserInfo = ADMIN, node?: string): KubeClient {
+    return new KubeClient(this.partition.transport(node, new InProcessTransport(this.server, this.tokenFor(user))));
   }
 
   /** asAdmin stamps a request from the editor with the admin's credentials. */
@@ -337,7 +343,7 @@ export class Lab {
     const controlPlane = this.config.controlPlaneNode === true ? this.newControlPlaneKubelet() : undefined;
     if (controlPlane) {
       this.kubelets.push(controlPlane);
-      this.kubeProxies.push(new KubeProxy(this.client(KUBE_PROXY), clock, { nodeName: CONTROL_PLANE_HOSTNAME, nodeIP: API_SERVER_ADDRESS, mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR }));
+      this.kubeProxies.push(new KubeProxy(this.client(KUBE_PROXY, CONTROL_PLANE_HOSTNAME), clock, { nodeName: CONTROL_PLANE_HOSTNAME, nodeIP: API_SERVER_ADDRESS, mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR }));
     }
     for (const i of nodes) {
       this.kubelets.push(this.newKubelet(i));
@@ -416,7 +422,7 @@ export class Lab {
   /** newKubelet makes node-i's kubelet: its pod CIDR, its address and the configured capacity. */
   private newKubelet(i: number): Kubelet {
     const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
-    const k = new Kubelet(this.client(nodeUser(`node-${i}`)), this.config.clock, this.random, { nodeName: `node-${i}`, internalIP: nodeIPFor(i), capacity, network: this.network });
+    const k = new Kubelet(this.client(nodeUser(`node-${i}`), `node-${i}`), this.config.clock, this.random, { nodeName: `node-${i}`, internalIP: nodeIPFor(i), capacity, network: this.network });
     k.runtime.traffic = this.traffic;
     return k;
   }
@@ -429,7 +435,7 @@ export class Lab {
    */
   private newControlPlaneKubelet(): Kubelet {
     const capacity = { cpu: '4', memory: '8Gi', pods: '110', ...this.config.nodeCapacity, 'ephemeral-storage': '100Gi' };
-    return new Kubelet(this.client(nodeUser(CONTROL_PLANE_HOSTNAME)), this.config.clock, this.random, {
+    return new Kubelet(this.client(nodeUser(CONTROL_PLANE_HOSTNAME), CONTROL_PLANE_HOSTNAME), this.config.clock, this.random, {
       nodeName: CONTROL_PLANE_HOSTNAME, internalIP: API_SERVER_ADDRESS, capacity, network: this.network,
       staticPods: controlPlaneManifests(CONTROL_PLANE_HOSTNAME, API_SERVER_ADDRESS, API_SERVER_PORT, this.clusterCIDR),
       registerWithTaints: [CONTROL_PLANE_TAINT],
@@ -453,7 +459,7 @@ export class Lab {
 
   /** newKubeProxy makes node-i's kube-proxy in the configured mode, an API client as system:kube-proxy. */
   private newKubeProxy(i: number): KubeProxy {
-    return new KubeProxy(this.client(KUBE_PROXY), this.config.clock, { nodeName: `node-${i}`, nodeIP: nodeIPFor(i), mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR });
+    return new KubeProxy(this.client(KUBE_PROXY, `node-${i}`), this.config.clock, { nodeName: `node-${i}`, nodeIP: nodeIPFor(i), mode: this.config.kubeProxyMode ?? 'iptables', clusterCIDR: this.clusterCIDR });
   }
 
   /** labNodes are the indexes of the stored Nodes named as the lab names its own (node-N), whose kubelets it runs. */
@@ -503,6 +509,7 @@ export class Lab {
       this.kubelets.splice(this.kubelets.indexOf(k), 1);
       this.server.kubelets.delete(name);
     }
+    this.partition.reconnect(name);
     const proxy = this.kubeProxies.find((p) => p.nodeName === name);
     if (proxy) {
       proxy.stop();

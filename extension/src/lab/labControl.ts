@@ -1,7 +1,7 @@
 /**
  * labControl is what the editor can do to the lab itself rather than through its
  * API: add, remove, stop and start nodes, inject faults (fill a node's memory,
- * crash a container, kill a control-plane leader), save the store and restore it, look
+ * crash a container, kill a control-plane leader, cut a node off the network), save the store and restore it, look
  * into the store (figures, keys, a key's history), compact and defrag it. Each op
  * answers a result or the reason it changed nothing.
  */
@@ -10,6 +10,7 @@ import { type StoreSnapshot, validateSnapshot } from './store/snapshot';
 import { ENCRYPTED_PREFIX } from './apiserver/encryption/transformer';
 import type { KeyHistory } from './store/store';
 import { type ControlPlaneComponent, crashContainer, fillNodeMemory, killControlPlaneReplica, releaseNodeMemory } from './faultInjection';
+import { cutNodeOff, reconnectNode } from './partition';
 import { type StoreKeys, type StoreStats, storeCompact, storeDefrag, storeHistory, storeKeys, storeStats } from './storeControl';
 
 /** LabControl is one control request from the host. */
@@ -22,7 +23,7 @@ export type LabControl =
   | { op: 'stopNode'; name: string }
   /** startNode starts a stopped kubelet again; it takes its Node back and resumes its pods. */
   | { op: 'startNode'; name: string }
-  /** listNodes tells, for each Node, whether the lab runs its kubelet. */
+  /** listNodes tells, for each Node, whether the lab runs its kubelet, and whether it is cut off the network. */
   | { op: 'listNodes' }
   /** fillNodeMemory takes amount (a quantity; all but 50Mi of what is available when omitted) of a node's memory outside any pod, so its kubelet comes under memory pressure. */
   | { op: 'fillNodeMemory'; name: string; amount?: string }
@@ -32,6 +33,10 @@ export type LabControl =
   | { op: 'crashContainer'; namespace: string; pod: string; container?: string; exitCode?: number }
   /** killControlPlaneReplica kills the leading kube-scheduler or kube-controller-manager replica; another takes its Lease once it expires. */
   | { op: 'killControlPlaneReplica'; component: string }
+  /** cutNodeOff cuts a node off the network: its kubelet and kube-proxy run on but cannot reach the API server, its pods' traffic across its edge is dropped. */
+  | { op: 'cutNodeOff'; name: string }
+  /** reconnectNode puts a cut-off node back on the network. */
+  | { op: 'reconnectNode'; name: string }
   /** snapshotSave answers the store's whole state. */
   | { op: 'snapshotSave' }
   /** snapshotRestore rebuilds the store from a snapshot (checked first) and restarts the components over it. */
@@ -56,11 +61,13 @@ export interface ControlResults {
   removeNode: { node: string; pods: string[] };
   stopNode: { node: string; kubelet: 'stopped' };
   startNode: { node: string; kubelet: 'running' };
-  listNodes: { nodes: { name: string; kubelet: KubeletState }[] };
+  listNodes: { nodes: { name: string; kubelet: KubeletState; network?: 'cut off' }[] };
   fillNodeMemory: { node: string; filled: string; available: string };
   releaseNodeMemory: { node: string; released: string };
   crashContainer: { pod: string; container: string; containerID: string; exitCode: number };
   killControlPlaneReplica: { component: ControlPlaneComponent; killed: string; candidates: number };
+  cutNodeOff: { node: string; network: 'cut off' };
+  reconnectNode: { node: string; network: 'connected' };
   snapshotSave: StoreSnapshot;
   snapshotRestore: { revision: number; nodes: string[] };
   storeStats: StoreStats;
@@ -85,8 +92,10 @@ export async function runControl(lab: Lab, op: LabControl): Promise<ControlResul
       return lab.stopNode(op.name);
     case 'startNode':
       return lab.startNode(op.name);
-    case 'listNodes':
-      return lab.nodeStates();
+    case 'listNodes': {
+      const states = await lab.nodeStates();
+      return 'error' in states ? states : { nodes: states.nodes.map((n) => (lab.partition.isCutOff(n.name) ? { ...n, network: 'cut off' as const } : n)) };
+    }
     case 'fillNodeMemory':
       return fillNodeMemory(lab, op.name, op.amount);
     case 'releaseNodeMemory':
@@ -95,6 +104,10 @@ export async function runControl(lab: Lab, op: LabControl): Promise<ControlResul
       return crashContainer(lab, op.namespace, op.pod, op.container, op.exitCode);
     case 'killControlPlaneReplica':
       return killControlPlaneReplica(lab, op.component);
+    case 'cutNodeOff':
+      return cutNodeOff(lab, op.name);
+    case 'reconnectNode':
+      return reconnectNode(lab, op.name);
     case 'snapshotSave':
       if (lab.state !== 'running') return { error: 'the lab is not running' };
       return lab.snapshot();

@@ -36,6 +36,8 @@ export interface ClusterNetworkHosts {
   random: Random;
   runtimeOf(node: string): NodeRuntime | undefined;
   proxyOf(node: string): KubeProxy | undefined;
+  /** isCutOff tells whether a node is cut off the network (fault injection): packets across its edge are dropped. */
+  isCutOff?(node: string): boolean;
   clusterCIDR?: string;
 }
 
@@ -100,6 +102,11 @@ export class ClusterNetwork implements DataplaneHosts {
       listenerAt: (ip, port) => runtime.listenerAt(ip, port),
       hasPodIP: (ip) => runtime.hasPodIP(ip),
     };
+  }
+
+  /** isCutOff tells whether a node is cut off the network (the engine drops what crosses its edge). */
+  isCutOff(node: string): boolean {
+    return this.hosts.isCutOff?.(node) ?? false;
   }
 
   /** proxyMode is the mode of a node's kube-proxy. */

@@ -30,6 +30,8 @@ export interface NodeDataplane {
 export interface DataplaneHosts {
   model(): NetworkModel;
   node(name: string): NodeDataplane | undefined;
+  /** isCutOff tells whether a node is cut off the network: nothing crosses its edge. */
+  isCutOff?(name: string): boolean;
 }
 
 /** Source is where a connection starts: a pod (by IP), a node's host network, or outside the cluster through a node. */
@@ -136,6 +138,10 @@ export class PacketEngine {
         ingress = 'local';
       } else {
         src = source.ip ?? model.gateway;
+        if (this.hosts.isCutOff?.(node.name)) {
+          hops.push({ type: 'drop', node: node.name, device: 'eth0', text: `${node.name} is cut off the network: the packet from ${src} to its eth0 (${node.internalIP}) is dropped` });
+          return fail('TimedOut', `${src}:${sport}`);
+        }
         hops.push({ type: 'route', node: node.name, device: 'eth0', from: src, to: node.internalIP, text: `from outside the cluster (${src}) to ${node.name} eth0 (${node.internalIP})` });
         ingress = 'external';
       }
@@ -162,6 +168,11 @@ export class PacketEngine {
       }
       const next = model.nodes.find((n) => n.name === step.node);
       if (!next) return fail('TimedOut', client);
+      const cut = [node.name, next.name].find((n) => this.hosts.isCutOff?.(n));
+      if (cut) {
+        hops.push({ type: 'drop', node: node.name, device: 'eth0', text: `${cut} is cut off the network: the packet from ${node.name} to ${next.name} (${next.internalIP}) is dropped` });
+        return fail('TimedOut', client);
+      }
       node = next;
       ingress = 'peer';
     }

@@ -23,10 +23,12 @@ export const DNS_PORT = 53;
 export interface NetworkHosts {
   /** isPodIP tells whether a sandbox on some node has the IP. */
   isPodIP(ip: string): boolean;
+  /** reachable tells whether datagrams pass between two pod IPs (false across a cut-off node's edge); everywhere when absent. */
+  reachable?(from: string, to: string): boolean;
   /** proxyStateFor is the kube-proxy view of the node a pod IP lives on. */
   proxyStateFor(podIP: string): ProxyState | undefined;
-  /** inClusterClient is an API client authenticated as a pod's service account, as its projected token would. */
-  inClusterClient(namespace: string, serviceAccount: string): KubeClient;
+  /** inClusterClient is an API client authenticated as a pod's service account, as its projected token would, reaching the server from the pod at podIP. */
+  inClusterClient(namespace: string, serviceAccount: string, podIP: string): KubeClient;
 }
 
 /** Route is where a datagram goes: a pod IP and port, a refusal, or nowhere. */
@@ -50,7 +52,7 @@ export class DnsNetwork implements PodNetwork {
   serve(start: ServerStart): RunningServer | undefined {
     const program = start.argv[0]?.slice(start.argv[0].lastIndexOf('/') + 1);
     if (repository(start.ref) !== COREDNS_REPOSITORY || program !== 'coredns') return undefined;
-    const client = this.hosts.inClusterClient(start.serviceAccount.namespace, start.serviceAccount.name);
+    const client = this.hosts.inClusterClient(start.serviceAccount.namespace, start.serviceAccount.name, start.podIP);
     const server = new CoreDns(client, this.clock, start.ctx, tagOf(start.ref).replace(/^v/, ''));
     const at = `${start.podIP}:${DNS_PORT}`;
     this.running.get(at)?.stop();
@@ -80,6 +82,8 @@ export class DnsNetwork implements PodNetwork {
     const route = this.routeDatagram(from, server, port, 'udp');
     if (route === 'refused') return { refused: true };
     if (route === 'unreachable') return { timeout: true };
+    // A node cut off the network drops the datagram at its edge: nothing comes back.
+    if (this.hosts.reachable && !this.hosts.reachable(from, route.ip)) return { timeout: true };
     const handler = this.servers.get(`${route.ip}:${route.port}`);
     if (!handler) return this.hosts.isPodIP(route.ip) ? { refused: true } : { timeout: true };
     return { reply: await handler(query, from) };
