@@ -197,9 +197,14 @@ function jsonDelta(before: string, after: string): JsonDelta {
   return { at, removed: before.length - at - tail, inserted: copyString(after.slice(at, after.length - tail)) };
 }
 
-/** copyString is s in a string of its own: V8 keeps a long slice as a view of its parent, which would stay alive with it. */
+/**
+ * copyString is s without its parent: V8 keeps a long slice as a view of the
+ * string it was cut from, which would stay alive with it. Slicing a
+ * concatenation flattens it first, so the view that comes back is of a
+ * string one character longer than s, not of s's parent.
+ */
 function copyString(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+  return (` ${s}`).slice(1);
 }
 
 /** versionAt is the chain's JSON after its first n deltas. */
