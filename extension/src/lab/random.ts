@@ -47,13 +47,21 @@ export function safeEncodeString(s: string): string {
   return out;
 }
 
-/** uuid returns a version-4 UUID drawn from random. */
+const HEX = '0123456789abcdef';
+
+/** uuid returns a version-4 UUID drawn from random: 32 hex digits drawn in order, digit 12 then set to the version and digit 16 redrawn as the variant. */
 export function uuid(random: Random): string {
-  const hex = Array.from({ length: 32 }, () => random.int(16).toString(16));
-  hex[12] = '4';
-  hex[16] = (8 + random.int(4)).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  let head = '';
+  for (let i = 0; i < 16; i++) {
+    const d = HEX[random.int(16)];
+    head += i === 12 ? '4' : d;
+  }
+  // Digit 16 is drawn like the others, then replaced by the variant drawn after all 32.
+  random.int(16);
+  let tail = '';
+  for (let i = 17; i < 32; i++) tail += HEX[random.int(16)];
+  const variant = HEX[8 + random.int(4)];
+  return `${head.slice(0, 8)}-${head.slice(8, 12)}-${head.slice(12, 16)}-${variant}${tail.slice(0, 3)}-${tail.slice(3)}`;
 }
 
 /** hexString returns n random lowercase hex digits (container IDs, event name suffixes). */

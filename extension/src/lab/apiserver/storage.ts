@@ -235,6 +235,11 @@ export function jsonCopy<T>(value: T, frozenFrom = Infinity): T | undefined {
   return out === NOT_PLAIN ? undefined : (out as T);
 }
 
+/** copyStored copies an object read from the store as structuredClone would: a decoded value is plain JSON, which jsonCopy copies several times faster. */
+export function copyStored<T>(value: T): T {
+  return jsonCopy(value) ?? structuredClone(value);
+}
+
 const NOT_PLAIN = Symbol('not plain JSON');
 
 function copyValue(v: unknown, depth: number, frozenFrom: number): unknown {

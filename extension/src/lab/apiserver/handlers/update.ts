@@ -18,6 +18,7 @@ import { checkEscalation } from '../auth/escalation';
 import { modelForKind } from '../../openapi/schema';
 import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
 import { secondTimestamp } from '../trace';
+import { copyStored } from '../storage';
 import { checkTypeMeta, decode, handleApplyCreate, handleCreateOnUpdate } from './create';
 import { fieldValidation } from './options';
 
@@ -144,7 +145,7 @@ async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: 
     if (!current) return notFound(gr, ctx.info.name);
     const failed = checkPreconditions(ctx, { uid: opts.uid }, current);
     if (failed) return failed;
-    const built = next(structuredClone(current));
+    const built = next(copyStored(current));
     if (isStatus(built)) return built;
     const updated = opts.track ? trackUpdate(ctx, current, built) : built;
     const denied = ctx.admissionView ? undefined : await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));

@@ -14,6 +14,7 @@ import { initIPFamilies, normalizeClusterIPs, patchAllocatedValues } from '../de
 import { type ResourceType, def } from '../resources';
 import { allocateService } from './serviceAlloc';
 import { type Strategy, keepSpec } from '../strategy';
+import { copyStored } from '../storage';
 import { podWarnings, validatePod, validatePodStatusUpdate, validatePodUpdate } from '../validation/core';
 import { preparePodStatusUpdate } from '../validation/core/pod';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from '../validation/core/configMap';
@@ -35,7 +36,7 @@ const record = (x: unknown): Rec => (typeof x === 'object' && x !== null && !Arr
 /** keepStatus is the PrepareForUpdate most types share: the main resource cannot write status. */
 function keepStatus(obj: KubeObject, old: KubeObject): void {
   if (old.status === undefined) delete obj.status;
-  else obj.status = structuredClone(old.status);
+  else obj.status = copyStored(old.status);
 }
 
 /**
