@@ -33,9 +33,23 @@ export interface Family {
 /** KEY_SEPARATOR joins label values into a child's key; no label value a request produces contains it. */
 const KEY_SEPARATOR = '\u0000';
 
+interface ChildEntry<Child> {
+  values: readonly string[];
+  child: Child;
+}
+
+/** ValueTree holds, per label value, the next label's tree, or at the last label the child's entry. */
+type ValueTree<Child> = Map<string, ValueTree<Child> | ChildEntry<Child>>;
+
+/** newValue and newHistogram make a child: shared functions, so recording a sample makes no closure. */
+const newValue = (): { value: number } => ({ value: 0 });
+const newHistogram = (vec: HistogramVec): HistogramChild => ({ counts: new Array<number>(vec.buckets.length + 1).fill(0), sum: 0, count: 0 });
+
 abstract class Vec<Child> implements Family {
   readonly name: string;
-  protected readonly children = new Map<string, { values: readonly string[]; child: Child }>();
+  protected readonly children = new Map<string, ChildEntry<Child>>();
+  /** byValue finds a child by its label values one level per label: child()'s path, which allocates nothing. */
+  private readonly byValue: ValueTree<Child> = new Map();
   private readonly help: string;
   private readonly labels: readonly string[];
   /** order lists the label indexes by label name: the order expfmt writes them in. */
@@ -51,15 +65,29 @@ abstract class Vec<Child> implements Family {
   /** reset forgets every child, as a vector's Reset does. */
   reset(): void {
     this.children.clear();
+    this.byValue.clear();
   }
 
-  protected child(values: readonly string[], create: () => Child): Child {
-    const key = values.length === 1 ? values[0] : values.join(KEY_SEPARATOR);
-    let entry = this.children.get(key);
+  /**
+   * child finds the child of values, or makes it with create: through nested
+   * maps, one level per label, so that recording a sample joins no key (the
+   * joined key is made once, for the child's entry in children).
+   */
+  protected child(values: readonly string[], create: (vec: this) => Child): Child {
+    let level = this.byValue;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(values[i]) as ValueTree<Child> | undefined;
+      if (!next) level.set(values[i], (next = new Map()));
+      level = next;
+    }
+    const leafKey = last < 0 ? '' : values[last];
+    let entry = level.get(leafKey) as ChildEntry<Child> | undefined;
     if (!entry) {
       if (values.length !== this.labels.length) throw new Error(`${this.name}: ${values.length} label values for ${this.labels.length} labels`);
-      entry = { values: [...values], child: create() };
-      this.children.set(key, entry);
+      entry = { values: [...values], child: create(this) };
+      this.children.set(values.length === 1 ? values[0] : values.join(KEY_SEPARATOR), entry);
+      level.set(leafKey, entry);
     }
     return entry.child;
   }
@@ -87,7 +115,7 @@ export class CounterVec extends Vec<{ value: number }> {
   }
 
   inc(values: readonly string[], by = 1): void {
-    this.child(values, () => ({ value: 0 })).value += by;
+    this.child(values, newValue).value += by;
   }
 
   /** value reads one child (0 when it was never counted). */
@@ -107,11 +135,11 @@ export class GaugeVec extends Vec<{ value: number }> {
   }
 
   set(values: readonly string[], value: number): void {
-    this.child(values, () => ({ value: 0 })).value = value;
+    this.child(values, newValue).value = value;
   }
 
   add(values: readonly string[], delta: number): void {
-    this.child(values, () => ({ value: 0 })).value += delta;
+    this.child(values, newValue).value += delta;
   }
 
   value(values: readonly string[]): number {
@@ -137,7 +165,7 @@ export class HistogramVec extends Vec<HistogramChild> {
   }
 
   observe(values: readonly string[], v: number): void {
-    const h = this.child(values, () => ({ counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 }));
+    const h = this.child(values, newHistogram);
     let i = 0;
     while (i < this.buckets.length && v > this.buckets[i]) i++;
     h.counts[i]++;
