@@ -55,3 +55,32 @@ test('a watch from a resourceVersion already overwritten is Gone', () => {
   const w = b.watch(ctx, { event: () => undefined, close: () => undefined });
   assert.ok('code' in w && w.code === 410);
 });
+
+test('a kept decision reads back with its scores as they were sent: the same arrays, keys in the same order, in lists and watch events alike', () => {
+  const b = new DecisionBuffer(2);
+  const scored: SchedulingDecision = {
+    ...decision('s.1'), result: 'Scheduled', node: 'n2',
+    filter: { plugins: ['NodeResourcesFit'], feasible: ['n1', 'n2', 'n3'], rejected: [] },
+    score: {
+      plugins: [
+        { name: 'NodeResourcesFit', weight: 1, raw: [90, 95, 0] },
+        { name: 'TaintToleration', weight: 3, raw: [0, 1, 2], normalized: [100, 50, 0] },
+        { name: 'Fractional', weight: 2, raw: [0.5, -1, 1e-9] },
+      ],
+      totals: [390, 245, 2e-9],
+    },
+    postFilter: { message: 'after the score' },
+  };
+  const sent = JSON.stringify(scored);
+  const seen: string[] = [];
+  const ctx = { type: { strategy: {} }, info: { namespace: '' }, query: {} } as unknown as HandlerContext;
+  b.watch(ctx, { event: (e: WatchEvent) => seen.push(JSON.stringify(e.object)), close: () => undefined });
+  b.add(structuredClone(scored));
+  const kept = { ...JSON.parse(sent), metadata: { ...scored.metadata, resourceVersion: '1' } } as SchedulingDecision;
+  assert.equal(JSON.stringify(b.list()[0]), JSON.stringify(kept));
+  assert.ok(Array.isArray(b.list()[0].score?.totals));
+  b.add(decision('t.1'));
+  b.add(decision('u.1'));
+  assert.deepEqual(seen.map((j) => JSON.parse(j).metadata.name), ['s.1', 't.1', 's.1', 'u.1']);
+  assert.equal(seen[2], JSON.stringify(kept), 'the DELETED event carries the scores too');
+});

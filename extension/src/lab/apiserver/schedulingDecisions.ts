@@ -17,6 +17,62 @@ import { badRequest, gone, methodNotSupported, notFound } from './errors';
 import { filterMatches, parseFilter } from './selectors';
 import { DECISION_GROUP, DECISION_RESOURCE, DEFAULT_DECISION_CAPACITY, type SchedulingDecision } from '../scheduler/decision';
 
+/**
+ * Kept is a decision as the ring holds it: its score arrays packed into one
+ * Float64Array, off the JS heap. A decision scores hundreds of nodes per
+ * plugin, and a thousand decisions of plain arrays were most of what the
+ * young generation copied while the scheduler ran; the arrays come back as
+ * plain ones whenever a decision is read.
+ */
+interface Kept {
+  /** d is the decision with its score left as a placeholder (the key keeps its place). */
+  d: SchedulingDecision;
+  scores?: PackedScores;
+}
+
+interface PackedScores {
+  plugins: { name: string; weight: number; raw: number; normalized?: number }[];
+  totals: number;
+  /** n is the length of every row (the nodes scored). */
+  n: number;
+  data: Float64Array;
+}
+
+/** PACKED stands in a kept decision for its packed scores. */
+const PACKED = { plugins: [], totals: [] };
+
+/** pack keeps d with its scores in one Float64Array of rows: each plugin's raw (and normalized, when it has its own), then the totals. */
+function pack(d: SchedulingDecision): Kept {
+  const score = d.score;
+  if (!score) return { d };
+  const n = score.totals.length;
+  let rows = 1;
+  for (const p of score.plugins) rows += p.normalized ? 2 : 1;
+  const data = new Float64Array(rows * n);
+  let row = 0;
+  const put = (values: readonly number[]): number => {
+    data.set(values, row * n);
+    return row++;
+  };
+  const plugins = score.plugins.map((p) => ({ name: p.name, weight: p.weight, raw: put(p.raw), ...(p.normalized ? { normalized: put(p.normalized) } : {}) }));
+  const totals = put(score.totals);
+  return { d: { ...d, score: PACKED }, scores: { plugins, totals, n, data } };
+}
+
+/** unpack is the decision kept, with plain score arrays again. */
+function unpack(k: Kept): SchedulingDecision {
+  const s = k.scores;
+  if (!s) return k.d;
+  const rowOf = (i: number): number[] => Array.from(s.data.subarray(i * s.n, (i + 1) * s.n));
+  return {
+    ...k.d,
+    score: {
+      plugins: s.plugins.map((p) => ({ name: p.name, weight: p.weight, raw: rowOf(p.raw), ...(p.normalized !== undefined ? { normalized: rowOf(p.normalized) } : {}) })),
+      totals: rowOf(s.totals),
+    },
+  };
+}
+
 interface Watcher {
   namespace: string;
   match: (o: KubeObject) => boolean;
@@ -24,7 +80,7 @@ interface Watcher {
 }
 
 export class DecisionBuffer {
-  private readonly ring: (SchedulingDecision | undefined)[] = [];
+  private readonly ring: (Kept | undefined)[] = [];
   /** slots holds the ring slot of each kept decision, by namespace/name. */
   private readonly slots = new Map<string, number>();
   private next = 0;
@@ -41,7 +97,7 @@ export class DecisionBuffer {
     const same = this.slots.get(key);
     if (same !== undefined) this.evict(same);
     if (this.ring[this.next]) this.evict(this.next);
-    this.ring[this.next] = d;
+    this.ring[this.next] = pack(d);
     this.slots.set(key, this.next);
     this.next = (this.next + 1) % this.capacity;
     this.notify('ADDED', d);
@@ -52,8 +108,8 @@ export class DecisionBuffer {
   list(): SchedulingDecision[] {
     const out: SchedulingDecision[] = [];
     for (let i = 0; i < this.ring.length; i++) {
-      const d = this.ring[(this.next + i) % this.ring.length];
-      if (d) out.push(d);
+      const k = this.ring[(this.next + i) % this.ring.length];
+      if (k) out.push(unpack(k));
     }
     return out;
   }
@@ -64,11 +120,11 @@ export class DecisionBuffer {
 
   /** evict empties a slot; its decision's watchers hear DELETED. */
   private evict(slot: number): void {
-    const d = this.ring[slot];
-    if (!d) return;
+    const k = this.ring[slot];
+    if (!k) return;
     this.ring[slot] = undefined;
-    this.slots.delete(keyOf(d));
-    this.notify('DELETED', d);
+    this.slots.delete(keyOf(k.d));
+    if (this.watchers.size > 0) this.notify('DELETED', unpack(k));
   }
 
   private notify(type: 'ADDED' | 'DELETED', d: SchedulingDecision): void {
@@ -110,8 +166,9 @@ export class DecisionBuffer {
     const namespace = ctx.info.namespace ?? '';
     const rv = ctx.query.resourceVersion ? Number(ctx.query.resourceVersion) : 0;
     if (!Number.isInteger(rv) || rv < 0) return badRequest(`invalid resource version: ${String(ctx.query.resourceVersion)}`);
-    const kept = this.list().filter((d) => (!namespace || d.metadata.namespace === namespace) && filterMatches(filter, d));
-    const oldest = this.list()[0];
+    const all = this.list();
+    const kept = all.filter((d) => (!namespace || d.metadata.namespace === namespace) && filterMatches(filter, d));
+    const oldest = all[0];
     if (rv > 0 && oldest && rv < Number(oldest.metadata.resourceVersion) - 1) return gone(`too old resource version: ${rv} (${Number(oldest.metadata.resourceVersion) - 1})`);
     for (const d of kept) if (Number(d.metadata.resourceVersion) > rv) sink.event({ type: 'ADDED', object: d });
     const w: Watcher = { namespace, match: (o) => filterMatches(filter, o), sink };
