@@ -27,6 +27,8 @@ export interface ApiRequest {
   headers?: Record<string, string | undefined>;
   /** clientCertificate is the TLS layer's verified client certificate subject. */
   clientCertificate?: { commonName: string; organizations: string[] };
+  /** handOver says the in-process caller built body for this request alone and will not touch it again: the transport need not copy it. */
+  handOver?: boolean;
 }
 
 /** ApiResponse is the HTTP status, the JSON body and the `Warning` headers. */

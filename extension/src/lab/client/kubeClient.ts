@@ -23,6 +23,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
   fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  /** handOver gives the object to the server without a copy: the caller built it for this write and will not touch it again. */
+  handOver?: boolean;
 }
 
 export interface DeleteOptions {
@@ -73,7 +75,7 @@ export class KubeClient {
   create<T extends KubeObject>(ref: ResourceRef, obj: T, options: WriteOptions = {}): Promise<T | Status> {
     const ns = obj.metadata.namespace ?? 'default';
     const name = options.subresource ? obj.metadata.name : undefined;
-    return this.call<T>({ method: 'POST', path: resourcePath(ref, ns, name, options.subresource), body: obj, query: query({ dryRun: options.dryRun ? 'All' : undefined, fieldValidation: options.fieldValidation }) });
+    return this.call<T>({ method: 'POST', path: resourcePath(ref, ns, name, options.subresource), body: obj, query: query({ dryRun: options.dryRun ? 'All' : undefined, fieldValidation: options.fieldValidation }), ...(options.handOver ? { handOver: true } : {}) });
   }
 
   /** subresourceCreate posts body to a subresource such as pods/<name>/binding. */

@@ -4,6 +4,9 @@ import { isStatus, type Pod, type Status } from '../api/types';
 import { podHttpGet } from '../kubelet/podHttpGet';
 import { startTestLab } from '../testLab';
 import { PODS } from './resources';
+import { InProcessTransport } from './transport';
+import type { ApiServer } from '../apiserver/apiServer';
+import type { ApiRequest } from '../apiserver/request';
 
 const nginx = (name: string, containers = [{ name: 'web', image: 'nginx:1.27' }]): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { tolerations: [{ operator: 'Exists' }], containers } });
 
@@ -67,4 +70,16 @@ test('a log the API server refuses ends the stream with its Status; without foll
   assert.match(once.text, /start worker process \d+\n$/);
   assert.equal(once.error, undefined);
   lab.stop();
+});
+
+test('the in-process transport copies a request body unless the caller hands it over', async () => {
+  const seen: unknown[] = [];
+  const server = { handle: (req: ApiRequest) => Promise.resolve(void seen.push(req.body) ?? { status: 200, body: {} }) } as unknown as ApiServer;
+  const transport = new InProcessTransport(server);
+  const body = { metadata: { name: 'x' }, spec: { items: [1, 2] } };
+  await transport.request({ method: 'POST', path: '/x', body });
+  await transport.request({ method: 'POST', path: '/x', body, handOver: true });
+  assert.notEqual(seen[0], body);
+  assert.deepEqual(seen[0], body);
+  assert.equal(seen[1], body);
 });

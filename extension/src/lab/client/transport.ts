@@ -26,7 +26,8 @@ export interface Transport {
 
 /**
  * InProcessTransport calls the API server directly. Request bodies are copied so
- * a component can never share an object with the store, as over a real wire.
+ * a component can never share an object with the store, as over a real wire,
+ * unless the caller hands the body over (ApiRequest.handOver).
  */
 export class InProcessTransport implements Transport {
   /** token is the bearer token the client presents, as a component's kubeconfig carries one. */
@@ -37,7 +38,7 @@ export class InProcessTransport implements Transport {
   }
 
   request(req: ApiRequest): Promise<ApiResponse> {
-    return this.server.handle(this.sign(req.body === undefined ? req : { ...req, body: plainClone(req.body) }));
+    return this.server.handle(this.sign(req.body === undefined || req.handOver ? req : { ...req, body: plainClone(req.body) }));
   }
 
   async watch(req: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd: (error?: Status) => void): Promise<WatchHandle> {

@@ -405,7 +405,8 @@ export class Scheduler {
 
   private publish(d: SchedulingDecision): void {
     if (this.options.publishDecisions === false) return;
-    void this.options.client.create(DECISIONS, d);
+    // A decision is built for its publication alone (hundreds of scores per plugin): it is handed over, not copied.
+    void this.options.client.create(DECISIONS, d, { handOver: true });
   }
 
   private now(): string {
