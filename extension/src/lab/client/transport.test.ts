@@ -74,7 +74,12 @@ test('a log the API server refuses ends the stream with its Status; without foll
 
 test('the in-process transport copies a request body unless the caller hands it over', async () => {
   const seen: unknown[] = [];
-  const server = { handle: (req: ApiRequest) => Promise.resolve(void seen.push(req.body) ?? { status: 200, body: {} }) } as unknown as ApiServer;
+  const server = {
+    handle: (req: ApiRequest) => {
+      seen.push(req.body);
+      return Promise.resolve({ status: 200, body: {} });
+    },
+  } as unknown as ApiServer;
   const transport = new InProcessTransport(server);
   const body = { metadata: { name: 'x' }, spec: { items: [1, 2] } };
   await transport.request({ method: 'POST', path: '/x', body });
