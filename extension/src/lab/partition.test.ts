@@ -248,3 +248,60 @@ test('a cut-off node\'s requests fail as a dial that times out, and its open wat
     lab.stop();
   }
 });
+
+test('the API server cannot reach a cut-off node\'s kubelet: logs, exec, attach, port-forward, the node proxy and metrics time out; reconnected, they answer', async () => {
+  const { lab, clock } = await startTestLab(2);
+  try {
+    const admin = lab.client();
+    assert.ok(!isStatus(await admin.create(PODS, pinned('a', 'node-1'))));
+    assert.ok(!isStatus(await admin.create(PODS, pinned('b', 'node-2'))));
+    await step(clock, 30);
+    const get = async (path: string): Promise<{ status: number; body: unknown }> => lab.server.handle(lab.asAdmin({ method: 'GET', path }));
+    const failure = (res: { status: number; body: unknown }): [number, string | undefined, string | undefined] => {
+      assert.ok(isStatus(res.body), JSON.stringify(res.body));
+      return [res.status, res.body.reason, res.body.message];
+    };
+    /** sessions opens an exec, an attach and a port-forward to pod, as the front door does on upgrade: each is a session, or the dial's refusal. */
+    const sessions = async (pod: string): Promise<unknown[]> => Promise.all(['exec?command=true&stdout=1', 'attach', 'portforward?ports=80'].map(async (sub) => {
+      const target = await lab.server.connect(lab.asAdmin({ method: 'GET', path: `/api/v1/namespaces/default/pods/${pod}/${sub}` }));
+      assert.ok('session' in target, JSON.stringify(target));
+      const session = target.session();
+      target.done();
+      return 'status' in session ? session : 'session';
+    }));
+    const metricsNodes = async (): Promise<string[]> => ((await get('/apis/metrics.k8s.io/v1beta1/nodes')).body as { items: { metadata: { name: string } }[] }).items.map((n) => n.metadata.name);
+    assert.equal((await get('/api/v1/namespaces/default/pods/a/log')).status, 200);
+    assert.deepEqual(await sessions('a'), ['session', 'session', 'session']);
+    assert.deepEqual(await metricsNodes(), ['node-1', 'node-2']);
+
+    assert.ok(!('error' in (await runControl(lab, { op: 'cutNodeOff', name: 'node-1' }))));
+    // node-1 is 172.18.0.2; upstream's HTTP client, UpgradeAwareHandler and proxy transport each word the dial's timeout their way.
+    assert.deepEqual(failure(await get('/api/v1/namespaces/default/pods/a/log?tailLines=3')), [500, undefined, 'Get "https://172.18.0.2:10250/containerLogs/default/a/web?tailLines=3": dial tcp 172.18.0.2:10250: i/o timeout']);
+    assert.deepEqual(failure(await get('/api/v1/namespaces/default/pods/a/log?follow=true')), [500, undefined, 'Get "https://172.18.0.2:10250/containerLogs/default/a/web?follow=true": dial tcp 172.18.0.2:10250: i/o timeout']);
+    const timedOut = { status: 500, body: 'error dialing backend: dial tcp 172.18.0.2:10250: i/o timeout' };
+    assert.deepEqual(await sessions('a'), [timedOut, timedOut, timedOut]);
+    assert.deepEqual(failure(await get('/api/v1/nodes/node-1/proxy/healthz')), [503, 'ServiceUnavailable', 'error trying to reach service: dial tcp 172.18.0.2:10250: i/o timeout']);
+    // No port answers on a cut-off node: one the kubelet does not listen on times out too, rather than refusing.
+    assert.deepEqual(failure(await get('/api/v1/nodes/node-1:8080/proxy/')), [503, 'ServiceUnavailable', 'error trying to reach service: dial tcp 172.18.0.2:8080: i/o timeout']);
+    assert.deepEqual(await metricsNodes(), ['node-2'], 'metrics-server scrapes no cut-off kubelet');
+    // The rest of the cluster is reached as before.
+    assert.equal((await get('/api/v1/namespaces/default/pods/b/log')).status, 200);
+    assert.deepEqual(await sessions('b'), ['session', 'session', 'session']);
+    // A stopped kubelet on a cut-off node gets no packets to refuse: the dial still times out.
+    assert.ok(!('error' in (await runControl(lab, { op: 'stopNode', name: 'node-1' }))));
+    assert.match(failure(await get('/api/v1/namespaces/default/pods/a/log'))[2] ?? '', /: dial tcp 172\.18\.0\.2:10250: i\/o timeout$/);
+
+    assert.ok(!('error' in (await runControl(lab, { op: 'reconnectNode', name: 'node-1' }))));
+    assert.match(failure(await get('/api/v1/namespaces/default/pods/a/log'))[2] ?? '', /: dial tcp 172\.18\.0\.2:10250: connect: connection refused$/, 'reconnected, the stopped kubelet refuses');
+    assert.ok(!('error' in (await runControl(lab, { op: 'startNode', name: 'node-1' }))));
+    // Metrics come back once metrics-server has two scrapes of the restarted kubelet.
+    await step(clock, 30);
+    assert.equal((await get('/api/v1/namespaces/default/pods/a/log')).status, 200);
+    assert.deepEqual(await sessions('a'), ['session', 'session', 'session']);
+    const healthz = await get('/api/v1/nodes/node-1/proxy/healthz');
+    assert.deepEqual([healthz.status, healthz.body], [200, 'ok']);
+    assert.deepEqual(await metricsNodes(), ['node-1', 'node-2']);
+  } finally {
+    lab.stop();
+  }
+});

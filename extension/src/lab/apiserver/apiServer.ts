@@ -40,6 +40,7 @@ import { builtinResources } from './registry';
 import { ResourceTable, type ResourceType } from './resources';
 import { ObjectStorage } from './storage';
 import { type MigrationResult, migrateLegacyKeys } from './storageMigration';
+import type { NodeNetwork } from './kubeletDial';
 import { legacyKeyPrefix } from './storagePrefix';
 import { type ApiRequest, type ApiResponse, type HandlerContext, type WatchSink, respond } from './request';
 import { TRACE_GROUP, TraceBuffer, Tracer } from './trace';
@@ -77,6 +78,8 @@ export interface ApiServerOptions {
   audit?: { policy?: AuditPolicy; sink: AuditSink; random?: Random };
   /** encryption chooses each resource's value transformer (--encryption-provider-config); without it values are stored as JSON. */
   encryption?: ResourceTransformers;
+  /** nodeNetwork tells which nodes are cut off the network: the server's dials of their kubelets time out. */
+  nodeNetwork?: NodeNetwork;
 }
 
 /** The default API audience of a kubeadm cluster's service account tokens. */
@@ -99,6 +102,10 @@ export class ApiServer {
   readonly componentProbes = new Map<string, ComponentProbe>();
   /** kubelets reach each node's kubelet by node name (pod logs); the lab registers one per kubelet it runs. */
   readonly kubelets = new Map<string, KubeletConnection>();
+  /** nodeNetwork is the options' node network, which dialKubelet consults before the kubelets. */
+  get nodeNetwork(): NodeNetwork | undefined {
+    return this.options.nodeNetwork;
+  }
   /** metrics are what /metrics serves: the requests answered, their admission, the store calls and objects. */
   readonly metrics: ApiServerMetrics;
   /** store is the options' store, its calls timed for the metrics. */

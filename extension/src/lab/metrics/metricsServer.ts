@@ -16,6 +16,7 @@ import { formatQuantity } from '../api/quantity';
 import type { KubeList, KubeObject, Node, Pod, Status } from '../api/types';
 import type { HandlerContext } from '../apiserver/apiServer';
 import { methodNotSupported, notFound } from '../apiserver/errors';
+import { dialKubelet } from '../apiserver/kubeletDial';
 import { type ObjectFilter, filterMatches, parseFilter } from '../apiserver/selectors';
 import { HOUSEKEEPING_MS, type NodeUsage } from './nodeUsage';
 
@@ -179,8 +180,8 @@ class Scrapes {
   node(name: string): NodeScrape {
     let scrape = this.byNode.get(name);
     if (!scrape) {
-      const kubelet = this.ctx.server.kubelets.get(name);
-      scrape = hasResourceMetrics(kubelet) ? scrapeNode(kubelet, this.times) : { pods: new Map() };
+      const dialed = dialKubelet(this.ctx.server, name);
+      scrape = 'kubelet' in dialed && hasResourceMetrics(dialed.kubelet) ? scrapeNode(dialed.kubelet, this.times) : { pods: new Map() };
       this.byNode.set(name, scrape);
     }
     return scrape;

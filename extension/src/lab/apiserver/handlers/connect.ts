@@ -4,13 +4,15 @@
  * decoded from the query (PodExecOptions, PodAttachOptions,
  * PodPortForwardOptions), the container chosen as streamLocation does, and the
  * node's kubelet found. What comes back is a target the front door upgrades
- * the connection to; the kubelet's own refusals come later, through it.
+ * the connection to; the kubelet is dialled when it does, so a refused or
+ * timed-out dial, like the kubelet's own refusals, comes later, through it.
  */
 import type { Node, Pod, Status } from '../../api/types';
 import type { KubeletAnswer, PortForwardSession, RemoteCommandOptions, StreamSession } from '../../kubelet/streaming';
 import type { HandlerContext } from '../apiServer';
 import { badRequest, methodNotSupported, notFound } from '../errors';
-import { chooseContainer } from './log';
+import { CONNECTION_REFUSED, dialKubelet } from '../kubeletDial';
+import { type KubeletConnection, chooseContainer } from './log';
 
 /** ConnectTarget is an accepted exec, attach or port-forward, ready for the front door to upgrade. */
 export type ConnectTarget =
@@ -42,11 +44,14 @@ export async function handleConnect(ctx: HandlerContext, rawQuery: URLSearchPara
   if (!nodeName) return badRequest(`pod ${info.name} does not have a host assigned`);
   const node = (await ctx.storageFor('', 'nodes')?.get('', nodeName)) as Node | undefined;
   if (!node) return notFound({ group: '', resource: 'nodes' }, nodeName);
-  const kubelet = ctx.server.kubelets.get(nodeName);
-  const unreachable = (): KubeletAnswer => {
+  // UpgradeAwareHandler's dial: its error goes back to the client as a 500 before any upgrade.
+  const dial = <T>(open: (kubelet: KubeletConnection) => T | undefined): T | KubeletAnswer => {
+    const dialed = dialKubelet(ctx.server, nodeName);
+    const opened = 'kubelet' in dialed ? open(dialed.kubelet) : undefined;
+    if (opened !== undefined) return opened;
     const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? nodeName;
     const host = `${ip}:${node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT}`;
-    return { status: 500, body: `error dialing backend: dial tcp ${host}: connect: connection refused` };
+    return { status: 500, body: `error dialing backend: dial tcp ${host}: ${'error' in dialed ? dialed.error : CONNECTION_REFUSED}` };
   };
   const { namespace, name } = info;
   if (sub === 'portforward') {
@@ -58,7 +63,7 @@ export async function handleConnect(ctx: HandlerContext, rawQuery: URLSearchPara
         ports.push(n);
       }
     }
-    return { kind: 'portforward', ports, session: () => kubelet?.portForward?.(namespace, name) ?? unreachable() };
+    return { kind: 'portforward', ports, session: () => dial((k) => k.portForward?.(namespace, name)) };
   }
   // PodAttachOptions default stdout and stderr to true; PodExecOptions defaults nothing.
   const options: RemoteCommandOptions = {
@@ -67,7 +72,7 @@ export async function handleConnect(ctx: HandlerContext, rawQuery: URLSearchPara
     stderr: sub === 'attach' && !rawQuery.has('stderr') ? true : bool('stderr'),
     tty: bool('tty'),
   };
-  if (sub === 'attach') return { kind: 'attach', options, session: () => kubelet?.attach?.(namespace, name, container, options) ?? unreachable() };
+  if (sub === 'attach') return { kind: 'attach', options, session: () => dial((k) => k.attach?.(namespace, name, container, options)) };
   const command = rawQuery.getAll('command');
-  return { kind: 'exec', options, command, session: () => kubelet?.exec?.(namespace, name, container, command, options) ?? unreachable() };
+  return { kind: 'exec', options, command, session: () => dial((k) => k.exec?.(namespace, name, container, command, options)) };
 }

@@ -4,8 +4,8 @@
  * kubelet of the pod's node is asked for the container's log over its
  * /containerLogs endpoint, whose failures come back as GenericHttpResponseChecker
  * turns them into Statuses. The answer is text/plain. Kubelets are reached through
- * the server's KubeletConnection map, keyed by node name; a node without one is a
- * kubelet nobody answers for.
+ * dialKubelet: a node without a connection refuses the dial, a cut-off node lets
+ * it time out.
  */
 import type { Node, Pod, Status } from '../../api/types';
 import type { KubeletAnswer, KubeletStreaming, LogSink } from '../../kubelet/streaming';
@@ -13,6 +13,7 @@ import { parseTime } from '../../openapi/goTime';
 import type { ApiResponse, HandlerContext } from '../apiServer';
 import { badRequest, invalid, methodNotSupported, notFound } from '../errors';
 import { type FieldError, forbidden, invalidValue } from '../fieldErrors';
+import { type KubeletDial, dialKubelet } from '../kubeletDial';
 
 /** ContainerLogOptions are the PodLogOptions the API server passes on to the kubelet (sinceTime as RFC 3339). */
 export interface ContainerLogOptions {
@@ -56,9 +57,10 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 /** handleLog answers GET pods/<name>/log with the container's log as text (200), nothing (204), or upstream's Status. */
 export async function handleLog(ctx: HandlerContext): Promise<ApiResponse | Status> {
   const found = await locateLog(ctx);
-  if (!('kubelet' in found)) return found;
-  const { kubelet, node, container, options } = found;
-  if (!kubelet) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options);
+  if (!('dial' in found)) return found;
+  const { dial, node, container, options } = found;
+  if ('error' in dial) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options, dial.error);
+  const { kubelet } = dial;
   const answer = kubelet.containerLogs(ctx.info.namespace, ctx.info.name, container, options);
   if (answer.status === 200) return { status: 200, body: answer.body, contentType: 'text/plain' };
   return checkResponse(answer, ctx.info.name);
@@ -71,9 +73,10 @@ export async function handleLog(ctx: HandlerContext): Promise<ApiResponse | Stat
  */
 export async function handleLogFollow(ctx: HandlerContext, sink: LogSink): Promise<ApiResponse | Status | { cancel(): void }> {
   const found = await locateLog(ctx);
-  if (!('kubelet' in found)) return found;
-  const { kubelet, node, container, options } = found;
-  if (!kubelet) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options);
+  if (!('dial' in found)) return found;
+  const { dial, node, container, options } = found;
+  if ('error' in dial) return unreachable(node, ctx.info.namespace, ctx.info.name, container, options, dial.error);
+  const { kubelet } = dial;
   if (!kubelet.followContainerLogs) {
     // A kubelet that cannot follow answers with the log so far, and the stream ends there.
     const answer = kubelet.containerLogs(ctx.info.namespace, ctx.info.name, container, options);
@@ -88,7 +91,7 @@ export async function handleLogFollow(ctx: HandlerContext, sink: LogSink): Promi
  * validated, the pod found, its container chosen, its node's kubelet looked
  * up; or the answer that ends the request first.
  */
-async function locateLog(ctx: HandlerContext): Promise<ApiResponse | Status | { kubelet: KubeletConnection | undefined; node: Node; container: string; options: ContainerLogOptions }> {
+async function locateLog(ctx: HandlerContext): Promise<ApiResponse | Status | { dial: KubeletDial; node: Node; container: string; options: ContainerLogOptions }> {
   const name = ctx.info.name;
   if (ctx.info.verb !== 'get') return methodNotSupported({ group: '', resource: 'pods/log' }, ctx.info.verb);
   const options = parsePodLogOptions(ctx.query);
@@ -105,7 +108,7 @@ async function locateLog(ctx: HandlerContext): Promise<ApiResponse | Status | { 
   const node = (await ctx.storageFor('', 'nodes')?.get('', nodeName)) as Node | undefined;
   if (!node) return notFound({ group: '', resource: 'nodes' }, nodeName);
   const { container: _c, insecureSkipTLSVerifyBackend: _i, ...forKubelet } = options;
-  return { kubelet: ctx.server.kubelets.get(nodeName), node, container, options: forKubelet };
+  return { dial: dialKubelet(ctx.server, nodeName), node, container, options: forKubelet };
 }
 
 /**
@@ -193,10 +196,11 @@ function checkResponse(answer: KubeletAnswer, name: string): Status {
 
 /**
  * unreachable is the 500 of a log request to a node whose kubelet does not answer:
- * the transport's error, `Get "https://<ip>:10250/containerLogs/...": dial tcp ...:
- * connect: connection refused`, which the server passes on as an unknown-reason Status.
+ * the HTTP client's error, `Get "https://<ip>:10250/containerLogs/...": dial tcp ...:
+ * <dialError>` (connection refused, or i/o timeout), which the server passes on as
+ * an unknown-reason Status.
  */
-function unreachable(node: Node, namespace: string, pod: string, container: string, o: ContainerLogOptions): Status {
+function unreachable(node: Node, namespace: string, pod: string, container: string, o: ContainerLogOptions, dialError: string): Status {
   const addresses = node.status?.addresses ?? [];
   const address = PREFERRED_ADDRESS_TYPES.map((t) => addresses.find((a) => a.type === t)).find((a) => a !== undefined);
   if (!address) return failure(500, `no preferred addresses found; known addresses: [${addresses.map((a) => `{${a.type} ${a.address}}`).join(' ')}]`);
@@ -212,7 +216,7 @@ function unreachable(node: Node, namespace: string, pod: string, container: stri
   if (o.tailLines !== undefined) params.push(['tailLines', String(o.tailLines)]);
   if (o.timestamps) params.push(['timestamps', 'true']);
   const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
-  return failure(500, `Get "https://${host}/containerLogs/${namespace}/${pod}/${container}${query}": dial tcp ${host}: connect: connection refused`);
+  return failure(500, `Get "https://${host}/containerLogs/${namespace}/${pod}/${container}${query}": dial tcp ${host}: ${dialError}`);
 }
 
 function failure(code: number, message: string, reason?: string): Status {

@@ -4,13 +4,15 @@
  * the node located as ResourceLocation and NodeConnectionInfoGetter locate it,
  * and the request forwarded to the node's kubelet, whose answer — status, body
  * and Content-Type — comes back as it is. A port other than the kubelet's
- * reaches nothing in the lab; neither does a node without a kubelet: the
- * proxy transport's error is upstream's 503, `error trying to reach service`.
+ * reaches nothing in the lab; neither does a node without a kubelet, nor one
+ * cut off the network (the dial times out): the proxy transport's error is
+ * upstream's 503, `error trying to reach service`.
  */
 import type { Node, Status } from '../../api/types';
 import type { KubeletHttpAnswer } from '../../kubelet/kubeletServer';
 import type { ApiResponse, HandlerContext } from '../apiServer';
 import { badRequest, notFound } from '../errors';
+import { CONNECTION_REFUSED, DIAL_TIMEOUT, dialKubelet } from '../kubeletDial';
 
 /** KubeletHttp is a kubelet connection that serves the kubelet's read-only HTTP endpoints. */
 export interface KubeletHttp {
@@ -70,16 +72,18 @@ async function proxy(ctx: HandlerContext, method: string): Promise<ApiResponse |
   if (!address) return failure(500, `no preferred addresses found; known addresses: [${addresses.map((a) => `{${a.type} ${a.address}}`).join(' ')}]`);
   const kubeletPort = String(node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT);
   const port = id.port || kubeletPort;
-  const kubelet = ctx.server.kubelets.get(id.name);
-  // Only the kubelet listens on a lab node; any other port refuses the connection.
-  if (port !== kubeletPort || !hasKubeletHttp(kubelet)) return unreachable(`${address.address}:${port}`);
-  const answer = kubelet.serveHttp(method, proxyPath(ctx.info.path));
+  const dialed = dialKubelet(ctx.server, id.name);
+  const host = `${address.address}:${port}`;
+  // A cut-off node answers no port; on one that is up only the kubelet listens, and any other port refuses the connection.
+  if ('error' in dialed && dialed.error === DIAL_TIMEOUT) return unreachable(host, DIAL_TIMEOUT);
+  if (port !== kubeletPort || !('kubelet' in dialed) || !hasKubeletHttp(dialed.kubelet)) return unreachable(host, CONNECTION_REFUSED);
+  const answer = dialed.kubelet.serveHttp(method, proxyPath(ctx.info.path));
   return { status: answer.status, body: answer.body, contentType: answer.contentType };
 }
 
-/** unreachable is proxy.Transport's error for a backend that refuses the connection: errors.NewServiceUnavailable. */
-function unreachable(host: string): Status {
-  return failure(503, `error trying to reach service: dial tcp ${host}: connect: connection refused`, 'ServiceUnavailable');
+/** unreachable is proxy.Transport's error for a backend the dial does not reach (dialError: refused, or timed out): errors.NewServiceUnavailable. */
+function unreachable(host: string, dialError: string): Status {
+  return failure(503, `error trying to reach service: dial tcp ${host}: ${dialError}`, 'ServiceUnavailable');
 }
 
 function failure(code: number, message: string, reason?: string): Status {
