@@ -4,7 +4,7 @@ import { compare } from 'fast-json-patch';
 import type { KubeObject } from '../api/types';
 import type { AdmissionPlugin } from './admission/admission';
 import { FakeServer, attributes } from './admission/testing';
-import { type PluginVerdict, Tracer } from './trace';
+import { type PluginVerdict, TraceBuffer, Tracer, settleTrace } from './trace';
 
 const pod = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
 
@@ -13,7 +13,7 @@ const addLabel: AdmissionPlugin = { name: 'AddLabel', admit: (a) => void ((a.obj
 const lookOnly: AdmissionPlugin = { name: 'LookOnly', admit: () => undefined, mutates: () => false };
 const dropImage: AdmissionPlugin = { name: 'DropImage', admit: (a) => void delete ((a.object as KubeObject).spec as { containers: { image?: string }[] }).containers[0].image };
 
-async function traced(): Promise<{ verdicts: PluginVerdict[]; states: KubeObject[] }> {
+async function traced(settle = true): Promise<{ verdicts: PluginVerdict[]; states: KubeObject[]; tracer: Tracer }> {
   const tracer = new Tracer(() => 0, 't', 0, 'POST', '/api/v1/namespaces/default/pods');
   const obj = pod();
   const a = attributes({ kind: 'Pod', object: obj });
@@ -24,7 +24,9 @@ async function traced(): Promise<{ verdicts: PluginVerdict[]; states: KubeObject
     await tracer.plugin(verdicts, plugin, 'mutating', a, ctx, plugin.mutates?.(a, ctx) === false ? undefined : obj);
     states.push(structuredClone(obj));
   }
-  return { verdicts, states };
+  tracer.stage('mutating admission').plugins = verdicts;
+  if (settle) settleTrace(tracer.trace);
+  return { verdicts, states, tracer };
 }
 
 test('a mutating plugin\'s patch is the RFC 6902 diff of the object around it; a plugin that changed nothing has none', async () => {
@@ -34,23 +36,32 @@ test('a mutating plugin\'s patch is the RFC 6902 diff of the object around it; a
   assert.deepEqual(verdicts[2].patch, [{ op: 'remove', path: '/spec/containers/0/image' }]);
 });
 
-test('a deferred patch reads as a plain property: in JSON, spread and structured clones, and only on the verdicts that have one', async () => {
-  const { verdicts, states } = await traced();
+test('a patch is worked out when the trace is read: none before, a plain property after, only on the verdicts that changed something', async () => {
+  const { verdicts, states, tracer } = await traced(false);
+  assert.ok(verdicts.every((v) => !('patch' in v)), 'nothing is diffed while the request runs');
+  const buffer = new TraceBuffer(10);
+  buffer.add(tracer.trace);
+  assert.equal(buffer.get('t'), tracer.trace);
   const want = [compare(states[0], states[1]), compare(states[2], states[3])];
-  const fresh = await traced();
-  assert.deepEqual(JSON.parse(JSON.stringify(fresh.verdicts)).map((v: PluginVerdict) => v.patch), [want[0], undefined, want[1]]);
-  const again = await traced();
-  assert.deepEqual([{ ...again.verdicts[0] }.patch, structuredClone(again.verdicts[2]).patch], want);
+  assert.deepEqual(JSON.parse(JSON.stringify(verdicts)).map((v: PluginVerdict) => v.patch), [want[0], undefined, want[1]]);
+  assert.deepEqual([{ ...verdicts[0] }.patch, structuredClone(verdicts[2]).patch], want);
   assert.deepEqual(Object.keys(verdicts[0]), ['name', 'phase', 'verdict', 'durationMs', 'patch']);
   assert.ok(!('patch' in verdicts[1]));
-  assert.deepEqual(Object.getOwnPropertySymbols({ ...verdicts[2] }), []);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(verdicts[0], 'patch'), { value: want[0], enumerable: true, writable: true, configurable: true });
 });
 
-test('a deferred patch can be replaced like any property', async () => {
-  const { verdicts } = await traced();
-  verdicts[0].patch = [];
-  assert.deepEqual(verdicts[0].patch, []);
-  assert.deepEqual(Object.getOwnPropertyDescriptor(verdicts[0], 'patch'), { value: [], enumerable: true, writable: true, configurable: true });
+test('a persist stage counts its watchers once the fan-out has happened, whenever the trace is read after it', () => {
+  const tracer = new Tracer(() => 0, 'w', 0, 'POST', '/api/v1/namespaces/default/pods');
+  const stage = tracer.stage('persist', 'ok', 'revision 7');
+  let notified: number | undefined;
+  tracer.countWatchersLater(stage, () => notified);
+  const buffer = new TraceBuffer(10);
+  buffer.add(tracer.trace);
+  assert.ok(!('watchers' in buffer.list()[0].status.stages[0]), 'not known yet: left out');
+  notified = 3;
+  assert.equal(buffer.get('w')?.status.stages[0].watchers, 3);
+  notified = 4;
+  assert.equal(buffer.list()[0].status.stages[0].watchers, 3, 'settled once known');
 });
 
 test('every patch of a run of plugins that each change the object comes back, whatever order they are read in', async () => {
@@ -76,6 +87,7 @@ test('every patch of a run of plugins that each change the object comes back, wh
   const later: PluginVerdict[] = [];
   await tracer.plugin(later, { name: 'Label', admit: () => void (obj.metadata.labels = { app: 'web' }) }, 'mutating', a, ctx, obj);
   states.push(structuredClone(obj));
+  settleTrace(tracer.trace);
   assert.deepEqual(later[0].patch, compare(states[4], states[5]));
   for (const i of [3, 1, 0, 2]) assert.deepEqual(verdicts[i].patch, compare(states[i], states[i + 1]), plugins[i].name);
 });

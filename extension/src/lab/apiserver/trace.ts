@@ -43,20 +43,38 @@ export interface Stage {
 }
 
 /**
- * countWatchersLater gives the persist stage a watchers count read when something
- * reads the trace: the watch cache fans a change out after the write returns. The
- * count reads as a plain enumerable property, and settles once known.
+ * Pending is what a trace works out only when something reads it (settleTrace):
+ * a mutating plugin's patch, diffed from the object's JSON before and after it
+ * (most traces are never read, and diffing on every write would cost each
+ * create more than all its plugins do), and the persist stage's watcher count,
+ * known once the watch cache has fanned the change out, after the write returns.
  */
-export function countWatchersLater(stage: Stage, notified: () => number | undefined): void {
-  Object.defineProperty(stage, 'watchers', {
-    enumerable: true,
-    configurable: true,
-    get(this: Stage): number | undefined {
-      const n = notified();
-      if (n !== undefined) Object.defineProperty(this, 'watchers', { value: n, enumerable: true, writable: true, configurable: true });
-      return n;
-    },
-  });
+type Pending = { verdict: PluginVerdict; chain: JsonChain; index: number } | { stage: Stage; notified: () => number | undefined };
+
+/** PENDING holds, by trace, what it has not worked out yet: kept beside the trace, not in it, so writing a trace adds no property to its objects after they are made. */
+const PENDING = new WeakMap<RequestTrace, Pending[]>();
+
+/**
+ * settleTrace works out what trace left for its readers — each changing
+ * plugin's patch, the persist stage's watchers once known — as plain
+ * properties, and returns it. Everything that serves a trace settles it first.
+ */
+export function settleTrace(trace: RequestTrace): RequestTrace {
+  const pending = PENDING.get(trace);
+  if (!pending) return trace;
+  const left: Pending[] = [];
+  for (const p of pending) {
+    if ('verdict' in p) {
+      p.verdict.patch = patchOf(p.chain, p.index);
+      continue;
+    }
+    const n = p.notified();
+    if (n === undefined) left.push(p);
+    else p.stage.watchers = n;
+  }
+  if (left.length) PENDING.set(trace, left);
+  else PENDING.delete(trace);
+  return trace;
 }
 
 /** RequestTrace is the served object. */
@@ -93,6 +111,8 @@ export class Tracer {
   private lastObject?: KubeObject;
   private lastJson = '';
   private chain?: JsonChain;
+  /** pending is what the trace works out when read (PENDING's entry for it, made with the first). */
+  private pending?: Pending[];
 
   constructor(private readonly stopwatch: () => number, name: string, now: number, verb: string, path: string) {
     this.started = this.stageStart = stopwatch();
@@ -140,10 +160,23 @@ export class Tracer {
       if (!continued || !this.chain) this.chain = { base: before, deltas: [] };
       this.lastObject = watched;
       this.lastJson = after;
-      if (after !== before) deferPatch(verdict, this.chain, before, after);
+      if (after !== before) {
+        this.chain.deltas.push(jsonDelta(before, after));
+        this.later({ verdict, chain: this.chain, index: this.chain.deltas.length - 1 });
+      }
     }
     stage.push(verdict);
     return denied;
+  }
+
+  /** countWatchersLater gives the persist stage, when the trace is read, how many watches its change went to. */
+  countWatchersLater(stage: Stage, notified: () => number | undefined): void {
+    this.later({ stage, notified });
+  }
+
+  private later(p: Pending): void {
+    if (!this.pending) PENDING.set(this.trace, (this.pending = []));
+    this.pending.push(p);
   }
 
   /** reset restarts the stage timer without recording a stage (time spent outside the pipeline's stages). */
@@ -180,13 +213,6 @@ interface JsonDelta {
   inserted: string;
 }
 
-/** CHANGE keys, on a verdict whose patch is not computed yet, its chain and the index of its delta there: a hidden property, which JSON, spread and structuredClone leave out. */
-const CHANGE = Symbol('the plugin\'s change');
-
-interface PendingVerdict extends PluginVerdict {
-  [CHANGE]?: { chain: JsonChain; index: number };
-}
-
 /** jsonDelta is after as one replacement in before: their common prefix and suffix stay, the middle is copied out (a slice would keep all of after alive). */
 function jsonDelta(before: string, after: string): JsonDelta {
   const n = Math.min(before.length, after.length);
@@ -217,39 +243,12 @@ function versionAt(chain: JsonChain, n: number): string {
   return json;
 }
 
-/**
- * deferPatch gives the verdict a patch computed from the object's JSON before and
- * after the plugin when something first reads it: most traces are never read, and
- * diffing on every write would cost each create more than all its plugins do.
- * The patch reads as a plain enumerable property (JSON, spread and structuredClone see it).
- */
-function deferPatch(verdict: PluginVerdict, chain: JsonChain, before: string, after: string): void {
-  chain.deltas.push(jsonDelta(before, after));
-  Object.defineProperty(verdict, CHANGE, { value: { chain, index: chain.deltas.length - 1 }, writable: true, configurable: true });
-  Object.defineProperty(verdict, 'patch', PENDING_PATCH);
-}
-
-/** PENDING_PATCH is the accessor a deferred patch reads through until it settles into a plain property. */
-const PENDING_PATCH: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: PendingVerdict): PatchOperation[] {
-    const change = this[CHANGE];
-    if (!change) return settlePatch(this, []);
-    const before = versionAt(change.chain, change.index);
-    const d = change.chain.deltas[change.index];
-    const after = before.slice(0, d.at) + d.inserted + before.slice(d.at + d.removed);
-    return settlePatch(this, compare(JSON.parse(before) as object, JSON.parse(after) as object));
-  },
-  set(this: PendingVerdict, patch: PatchOperation[]): void {
-    settlePatch(this, patch);
-  },
-};
-
-function settlePatch(verdict: PendingVerdict, patch: PatchOperation[]): PatchOperation[] {
-  verdict[CHANGE] = undefined;
-  Object.defineProperty(verdict, 'patch', { value: patch, enumerable: true, writable: true, configurable: true });
-  return patch;
+/** patchOf is the RFC 6902 patch of the chain's delta index: from the JSON before it to the JSON after. */
+function patchOf(chain: JsonChain, index: number): PatchOperation[] {
+  const before = versionAt(chain, index);
+  const d = chain.deltas[index];
+  const after = before.slice(0, d.at) + d.inserted + before.slice(d.at + d.removed);
+  return compare(JSON.parse(before) as object, JSON.parse(after) as object);
 }
 
 /** The second secondTimestamp last formatted, and its text. */
@@ -294,10 +293,13 @@ export class TraceBuffer {
 
   /** list returns the buffered traces, oldest first. */
   list(): RequestTrace[] {
-    return this.ring.length < this.capacity ? [...this.ring] : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    const traces = this.ring.length < this.capacity ? [...this.ring] : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    for (const t of traces) settleTrace(t);
+    return traces;
   }
 
   get(name: string): RequestTrace | undefined {
-    return this.ring.find((t) => t.metadata.name === name);
+    const t = this.ring.find((x) => x.metadata.name === name);
+    return t && settleTrace(t);
   }
 }

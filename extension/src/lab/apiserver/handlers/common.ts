@@ -14,7 +14,7 @@ import { ManagedFieldsError, decodeManagedFields } from '../fieldmanager/managed
 import { valuesEqual } from '../fieldmanager/helpers';
 import { groupVersion } from '../resources';
 import type { SubresourceStrategy } from '../strategy';
-import { type PluginVerdict, countWatchersLater, secondTimestamp } from '../trace';
+import { type PluginVerdict, secondTimestamp } from '../trace';
 import { validateCommonFieldsUpdate, validateObjectMeta } from '../validation/objectMeta';
 
 /** attributes builds admission attributes for the request in ctx. */
@@ -283,7 +283,7 @@ export function persisted(ctx: HandlerContext, obj: KubeObject): void {
   const stage = ctx.tracer.stage('persist', 'ok', `revision ${revision}`);
   stage.key = ctx.storage.key(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
   const storage = ctx.storage;
-  countWatchersLater(stage, () => storage.notified(revision));
+  ctx.tracer.countWatchersLater(stage, () => storage.notified(revision));
 }
 
 /** isObject tells a decoded JSON object from anything else a client may send. */

@@ -65,6 +65,8 @@ export async function handleVirtual(ctx: HandlerContext, body: unknown): Promise
       };
     });
   } else {
+    // A trace is read by name far more often than the ring is listed: settle only the one asked for.
+    if (info.verb === 'get') return ctx.server.traces.get(info.name) ?? notFound(gr, info.name);
     items = ctx.server.traces.list();
   }
   if (info.verb === 'get') return items.find((i) => i.metadata.name === info.name) ?? notFound(gr, info.name);
