@@ -10,6 +10,9 @@ import { type ResourceType, groupVersion } from './resources';
 import { type ListPage, WatchCache, type WatchFail } from './watchCache';
 import { type Transformer, fromStorageOrThrow } from './encryption/transformer';
 import { storageKeyPrefix } from './storagePrefix';
+import { jsonCopy } from './jsonCopy';
+
+export { copyStored, jsonCopy } from './jsonCopy';
 
 /** WriteResult is the stored object, or why the compare failed. */
 export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason: 'exists' | 'conflict' | 'missing'; current?: KubeObject };
@@ -211,72 +214,5 @@ export class ObjectStorage {
   /** stop ends the watch cache's store watch (the server stops its storages when it stops). */
   stop(): void {
     this.watchCache.stop();
-  }
-}
-
-/** JSON_COPY_DEPTH is as deep as jsonCopy goes before leaving a value to the JSON round trip. */
-const JSON_COPY_DEPTH = 100;
-
-/**
- * jsonCopy is JSON.parse(JSON.stringify(value)), several times faster, for a
- * value made only of plain objects, arrays, strings, booleans, null and finite
- * numbers (properties that are undefined are left out, as the round trip leaves
- * them). For anything else the round trip would change (functions, undefined in
- * arrays, NaN, -0, toJSON, other prototypes, `__proto__` keys, deep nesting) it
- * answers undefined, and the caller takes the round trip instead. Objects and
- * arrays frozenFrom levels or more below the top come frozen.
- */
-export function jsonCopy<T>(value: T, frozenFrom = Infinity): T | undefined {
-  // copyValue walks objects with for-in, which sees only their own keys while Object.prototype has no enumerable ones,
-  // and copies as the round trip would only while no prototype gives a toJSON.
-  for (const _ in Object.prototype) return undefined;
-  if ('toJSON' in Object.prototype || 'toJSON' in Array.prototype) return undefined;
-  const out = copyValue(value, 0, frozenFrom);
-  return out === NOT_PLAIN ? undefined : (out as T);
-}
-
-/** copyStored copies an object read from the store as structuredClone would: a decoded value is plain JSON, which jsonCopy copies several times faster. */
-export function copyStored<T>(value: T): T {
-  return jsonCopy(value) ?? structuredClone(value);
-}
-
-const NOT_PLAIN = Symbol('not plain JSON');
-
-function copyValue(v: unknown, depth: number, frozenFrom: number): unknown {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return v;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0) ? v : NOT_PLAIN;
-    case 'object': {
-      if (v === null) return v;
-      if (depth > JSON_COPY_DEPTH) return NOT_PLAIN;
-      if (Array.isArray(v)) {
-        if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
-        const arr = new Array<unknown>(v.length);
-        for (let i = 0; i < v.length; i++) {
-          const x = copyValue(v[i], depth + 1, frozenFrom);
-          if (x === NOT_PLAIN) return NOT_PLAIN;
-          arr[i] = x;
-        }
-        return depth >= frozenFrom ? Object.freeze(arr) : arr;
-      }
-      if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
-      const src = v as Record<string, unknown>;
-      const obj: Record<string, unknown> = {};
-      for (const k in src) {
-        if (k === '__proto__' || k === 'toJSON') return NOT_PLAIN;
-        const value = src[k];
-        // The round trip leaves out a property whose value is undefined.
-        if (value === undefined) continue;
-        const x = copyValue(value, depth + 1, frozenFrom);
-        if (x === NOT_PLAIN) return NOT_PLAIN;
-        obj[k] = x;
-      }
-      return depth >= frozenFrom ? Object.freeze(obj) : obj;
-    }
-    default:
-      return NOT_PLAIN;
   }
 }

@@ -3,6 +3,7 @@
  * rest.RESTCreateStrategy/RESTUpdateStrategy/RESTDeleteStrategy: defaults,
  * validation, what a create or update may touch, and how deletion is graceful.
  */
+import { copyStored } from './jsonCopy';
 import type { KubeObject } from '../api/types';
 import type { Decoded, FieldValidation } from '../openapi/decode';
 import type { FieldError } from './fieldErrors';
@@ -98,7 +99,7 @@ export interface SubresourceStrategy<T extends KubeObject = KubeObject> {
 /** keepSpec is the PrepareForUpdate most status strategies share: /status may not change spec. */
 export function keepSpec(obj: KubeObject, old: KubeObject): void {
   if (old.spec === undefined) delete obj.spec;
-  else obj.spec = structuredClone(old.spec);
+  else obj.spec = copyStored(old.spec);
 }
 
 /**
@@ -109,6 +110,6 @@ export function keepSpec(obj: KubeObject, old: KubeObject): void {
 export function resetObjectMetaForStatus(obj: KubeObject, old: KubeObject): void {
   for (const f of ['deletionTimestamp', 'generation', 'selfLink', 'labels', 'annotations', 'finalizers', 'ownerReferences']) {
     if (old.metadata[f] === undefined) delete obj.metadata[f];
-    else obj.metadata[f] = structuredClone(old.metadata[f]);
+    else obj.metadata[f] = copyStored(old.metadata[f]);
   }
 }

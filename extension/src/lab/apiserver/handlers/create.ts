@@ -5,6 +5,7 @@
  * generate the name, BeforeCreate (PrepareForCreate, validation), validating
  * admission and the write, again with a fresh name while generated names collide.
  */
+import { copyStored } from '../jsonCopy';
 import { type KubeObject, type ObjectMeta, type Status, isStatus } from '../../api/types';
 import { randomString, uuid } from '../../random';
 import type { HandlerContext } from '../apiServer';
@@ -85,7 +86,7 @@ async function createObject(ctx: HandlerContext, obj: KubeObject, refuseResource
   const attempts = !obj.metadata.name && obj.metadata.generateName ? MAX_NAME_GENERATION_CREATE_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     // Each try starts from the object as admitted, without the previous try's name.
-    const result = await storeCreate(ctx, attempt < attempts ? structuredClone(obj) : obj, refuseResourceVersion, authorizeCreate);
+    const result = await storeCreate(ctx, attempt < attempts ? copyStored(obj) : obj, refuseResourceVersion, authorizeCreate);
     if (attempt >= attempts || !isStatus(result) || result.reason !== 'AlreadyExists') return result;
   }
 }

@@ -18,7 +18,7 @@ import { checkEscalation } from '../auth/escalation';
 import { modelForKind } from '../../openapi/schema';
 import { applyPatch, checkName, decodeApplyConfiguration, patchTypeOf, unsupportedPatchMediaType, validatePatchOptions } from '../patch/index';
 import { secondTimestamp } from '../trace';
-import { copyStored } from '../storage';
+import { copyStored } from '../jsonCopy';
 import { checkTypeMeta, decode, handleApplyCreate, handleCreateOnUpdate } from './create';
 import { fieldValidation } from './options';
 
@@ -42,7 +42,7 @@ export async function handlePut(ctx: HandlerContext, body: unknown): Promise<Kub
     const created = await handleCreateOnUpdate(ctx, obj);
     return isStatus(created) ? created : { created };
   }
-  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => structuredClone(obj));
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track: true }, () => copyStored(obj));
 }
 
 /**
@@ -53,7 +53,7 @@ export async function handlePut(ctx: HandlerContext, body: unknown): Promise<Kub
 export async function handleUpdate(ctx: HandlerContext, body: unknown, track = true): Promise<KubeObject | Status> {
   const obj = decodePut(ctx, body);
   if (isStatus(obj)) return obj;
-  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track }, () => structuredClone(obj));
+  return guaranteedUpdate(ctx, { uid: obj.metadata.uid || undefined, track }, () => copyStored(obj));
 }
 
 /** decodePut decodes a PUT's body and checks it names the object on the URL. */

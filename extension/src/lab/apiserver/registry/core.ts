@@ -14,7 +14,7 @@ import { initIPFamilies, normalizeClusterIPs, patchAllocatedValues } from '../de
 import { type ResourceType, def } from '../resources';
 import { allocateService } from './serviceAlloc';
 import { type Strategy, keepSpec } from '../strategy';
-import { copyStored } from '../storage';
+import { copyStored } from '../jsonCopy';
 import { podWarnings, validatePod, validatePodStatusUpdate, validatePodUpdate } from '../validation/core';
 import { preparePodStatusUpdate } from '../validation/core/pod';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from '../validation/core/configMap';
