@@ -46,7 +46,7 @@ export class EventRecorder {
       metadata: { name: `${obj.metadata.name ?? 'unknown'}.${(BigInt(Math.floor(this.clock.now())) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16)}`, namespace },
       involvedObject: ref,
       reason, message, type,
-      source: this.source,
+      source: { ...this.source },
       firstTimestamp: now,
       lastTimestamp: now,
       eventTime: null,
@@ -54,7 +54,8 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const created = await this.client.create(EVENTS, event);
+    // The event is made for this write alone: it is handed over, not copied.
+    const created = await this.client.create(EVENTS, event, { handOver: true });
     if (isStatus(created)) return;
     if (this.seen.size >= CACHE_SIZE) this.seen.delete(this.seen.keys().next().value as string);
     this.seen.set(key, { name: created.metadata.name ?? '', namespace, count: 1 });
