@@ -12,21 +12,25 @@
  */
 import type { Clock } from '../clock';
 import { hexString, type Random } from '../random';
-import { type PodFiles, containerRoot } from './containerRoot';
+import { containerRoot } from './containerRoot';
 import { ContainerLog, type LogStream } from './containerLog';
 import { controlPlaneStartup } from './controlPlaneLogs';
 import { type ProgramTable, coreutils } from './coreutils';
-import { digestOf, imageInfo, nginxVersion, normalizeImage, processArgv, repository } from './images';
+import { digestOf, imageInfo, normalizeImage, processArgv } from './images';
 import { type Connection, type Listener, type ServerContext, listenersFor } from './listeners';
 import type { Output } from './pipe';
 import { ContainerOutput, resolveMainProcess } from './mainProcess';
 import { Pipe, closedPipe } from './pipe';
 import { type ContainerSystem, Interrupt, type ProcessEntry, type Reader, lookPath } from './process';
-import { shellProgram } from './shell';
+import type { ContainerProcess, ContainerRecord, ExecIO, ExecResult, NodeFacts, PulledImage, Sandbox } from './runtimeTypes';
+import { shellProgram } from './shellProgram';
 import { ProcessSignals, SIGNALS, SIGTERM } from './signals';
+import { startupOutput } from './startupOutput';
 import { Tty } from './tty';
 import type { PodNetwork } from '../network/dns/podNetwork';
 import type { TcpNetwork } from '../network/clusterNetwork';
+
+export type { ContainerProcess, ContainerRecord, ExecIO, ExecResult, NodeFacts, PulledImage, Sandbox } from './runtimeTypes';
 
 /** Simulated registry bandwidth: pulls take size / bandwidth. */
 export const PULL_BYTES_PER_SECOND = 40_000_000;
@@ -41,100 +45,6 @@ const DEFAULT_GRACE_MS = 30_000;
 export const KILLED_STATUS = 137;
 /** START_ERROR_STATUS is the exit code containerd reports for a container whose process could not start. */
 export const START_ERROR_STATUS = 128;
-
-export interface PulledImage {
-  ref: string;
-  imageID: string;
-  sizeBytes: number;
-}
-
-/**
- * ContainerProcess is what the container runs: the pod spec's command and args
- * over the image's entrypoint and cmd, with the environment and the pod's
- * files the kubelet prepared.
- */
-export interface ContainerProcess {
-  command?: string[];
-  args?: string[];
-  /** env is the kubelet's environment for the container (spec env, service links), in order. */
-  env?: [string, string][];
-  /** files are /etc/hostname, /etc/hosts and /etc/resolv.conf. */
-  files?: PodFiles;
-  workingDir?: string;
-  /** stdin, stdinOnce and tty are the container spec's: PID 1 reads what attached clients send, on a terminal with tty. */
-  stdin?: boolean;
-  stdinOnce?: boolean;
-  tty?: boolean;
-  /** serviceAccount is the pod's, as whom an in-cluster process (CoreDNS) talks to the API server. */
-  serviceAccount?: { namespace: string; name: string };
-}
-
-export interface ContainerRecord {
-  id: string;
-  name: string;
-  image: PulledImage;
-  process: ContainerProcess;
-  log: ContainerLog;
-  startedAt?: number;
-  finishedAt?: number;
-  exitCode?: number;
-  /** reason and message say why the container ended, as containerd reports it: Completed, Error, StartError. */
-  reason?: string;
-  message?: string;
-  /** restartCount is how many instances of this name ran in the sandbox before this one. */
-  restartCount: number;
-  /** system is the container as its processes see it, from its start. */
-  system?: ContainerSystem;
-  /** env is the main process's environment, which exec'd processes inherit. */
-  env: Map<string, string>;
-  cwd: string;
-  /** stopped fires when the container stops, killing what runs in it (SIGKILL). */
-  stopped: Interrupt;
-  /** term is SIGTERM to the main process. */
-  term: Interrupt;
-  /** output is where the main process writes, once started: the log and the attached clients. */
-  output?: ContainerOutput;
-  /** input is the main process's stdin as attached clients write it (with stdin: true); once is stdinOnce. */
-  input?: { write(data: Uint8Array): void; end(): void; once: boolean };
-  /** tty is the container's terminal (tty: true). */
-  tty?: Tty;
-  /** exited resolves once the main process has ended. */
-  exited: Promise<void>;
-  /** ports are the ports the container's servers listen on in the sandbox. */
-  ports: number[];
-}
-
-export interface Sandbox {
-  id: string;
-  podUID: string;
-  ip: string;
-  /** netns is the network namespace's path, as containerd names it. */
-  netns: string;
-  containers: Map<string, ContainerRecord>;
-  /** previous holds each name's last exited instance once a new one replaced it: what `logs --previous` reads. */
-  previous: Map<string, ContainerRecord>;
-  /** listeners are the servers bound in the pod's network namespace, by port. */
-  listeners: Map<number, Listener>;
-  /** hostNetwork is set for a pod in the node's network namespace: its IP is the node's, not the pod range's. */
-  hostNetwork?: boolean;
-}
-
-/** NodeFacts are what a container sees of its node: the CPU count (nginx starts one worker per CPU) and the kernel. */
-export interface NodeFacts {
-  cpus: number;
-  kernelVersion: string;
-}
-
-/** ExecIO are an exec'd process's streams; with a TTY, stdin and stdout are the terminal's. */
-export interface ExecIO {
-  stdin: Reader;
-  stdout: Output;
-  stderr: Output;
-  tty?: Tty;
-}
-
-/** ExecResult is how an exec ended: the process's exit code, or the runtime's refusal to start it. */
-export type ExecResult = { exitCode: number } | { error: string };
 
 export class SimulatedRuntime {
   /** onContainerExit hears of each main process that ends on its own or is stopped (the PLEG's ContainerDied). */
@@ -492,36 +402,4 @@ export class SimulatedRuntime {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.clock.setTimer(ms, resolve));
   }
-}
-
-/**
- * startupOutput is what a known image prints as its container starts. nginx's
- * docker-entrypoint.sh configures the server when it runs nginx (the image's
- * entrypoint with nginx as its command), then nginx's master reports on stderr
- * and starts one worker per CPU.
- */
-function startupOutput(ref: string, argv: string[], node: NodeFacts, now: number): [LogStream, string][] {
-  if (repository(ref) !== 'docker.io/library/nginx' || argv[0] !== '/docker-entrypoint.sh') return [];
-  if (argv.length > 1 && argv[1] !== 'nginx' && argv[1] !== 'nginx-debug') return [];
-  const entry = (line: string): [LogStream, string] => ['stdout', `/docker-entrypoint.sh: ${line}`];
-  const d = new Date(now).toISOString();
-  const notice = (line: string): [LogStream, string] => ['stderr', `${d.slice(0, 10).replaceAll('-', '/')} ${d.slice(11, 19)} [notice] 1#1: ${line}`];
-  return [
-    entry('/docker-entrypoint.d/ is not empty, will attempt to perform configuration'),
-    entry('Looking for shell scripts in /docker-entrypoint.d/'),
-    entry('Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh'),
-    ['stdout', '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf'],
-    ['stdout', '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf'],
-    entry('Sourcing /docker-entrypoint.d/15-local-resolvers.envsh'),
-    entry('Launching /docker-entrypoint.d/20-envsubst-on-templates.sh'),
-    entry('Launching /docker-entrypoint.d/30-tune-worker-processes.sh'),
-    entry('Configuration complete; ready for start up'),
-    notice('using the "epoll" event method'),
-    notice(`nginx/${nginxVersion(ref)}`),
-    notice('built by gcc 12.2.0 (Debian 12.2.0-14)'),
-    notice(`OS: Linux ${node.kernelVersion}`),
-    notice('getrlimit(RLIMIT_NOFILE): 1048576:1048576'),
-    notice('start worker processes'),
-    ...Array.from({ length: Math.max(1, node.cpus) }, (_, i) => notice(`start worker process ${29 + i}`)),
-  ];
 }

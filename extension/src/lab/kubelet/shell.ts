@@ -9,77 +9,19 @@
 import { resolvePath } from './containerFs';
 import type { ProgramTable } from './coreutils';
 import { Collector, type Output, Pipe, closedPipe } from './pipe';
-import { INTERRUPTED_STATUS, type Interrupt, type Proc, type Program, type ShellDialect, lookPath, sleepFor } from './process';
+import { INTERRUPTED_STATUS, type Interrupt, type Proc, type ShellDialect, lookPath, sleepFor } from './process';
 import { type ExpansionHost, expandString, expandWords, matchPattern } from './shellExpand';
 import { BUILTINS } from './shellBuiltins';
 import { redirect } from './shellRedirect';
 import type { AndOr, Command, List, Pipeline } from './shellAst';
+import { syntaxMessage } from './shellInput';
 import { ShellSyntaxError, parseScript } from './shellParser';
 import { ExitSignal, ExpansionError, type Io, LoopSignal } from './shellSignals';
 import { EXIT, Traps } from './shellTraps';
-import { ProcessSignals, SIGNALS } from './signals';
+import { ProcessSignals } from './signals';
 
 /** Loops yield a millisecond of lab time every this many iterations, so a busy loop cannot starve the lab. */
 const ITERATIONS_PER_YIELD = 1000;
-
-/** shellProgram is the Program of a shell binary of the given dialect (`sh`, `ash`, `bash`). */
-export function shellProgram(dialect: ShellDialect, programs: () => ProgramTable): Program {
-  return async (proc, argv) => {
-    const argv0 = argv[0] ?? 'sh';
-    const name = argv0.slice(argv0.lastIndexOf('/') + 1);
-    let command: string | undefined;
-    let forceInteractive = false;
-    const flags = { errexit: false, xtrace: false };
-    let i = 1;
-    for (; i < argv.length; i++) {
-      const a = argv[i];
-      if (a === '--') {
-        i++;
-        break;
-      }
-      if (!/^[-+][a-zA-Z]+$/.test(a)) break;
-      for (const f of a.slice(1)) {
-        if (f === 'c') command = '';
-        else if (f === 'i') forceInteractive = true;
-        else if (f === 'e') flags.errexit = a[0] === '-';
-        else if (f === 'x') flags.xtrace = a[0] === '-';
-      }
-    }
-    const rest = argv.slice(i);
-    const shell = new Shell(proc, dialect, programs, name, flags);
-    // The shell catches the signals its traps name; the others take their default action, but an interactive shell ignores SIGTERM and SIGQUIT.
-    const uncatch = proc.signals?.catch((n) => (shell.interactive && (n === SIGNALS.TERM || n === SIGNALS.QUIT) && !shell.traps.actions.has(n) ? 'ignored' : shell.traps.receive(n)));
-    try {
-      return await runShell(shell, proc, dialect, name, command, rest, forceInteractive);
-    } finally {
-      uncatch?.();
-    }
-  };
-}
-
-/** runShell runs what the command line asks: a -c string, a script file, or stdin. */
-async function runShell(shell: Shell, proc: Proc, dialect: ShellDialect, name: string, command: string | undefined, rest: string[], forceInteractive: boolean): Promise<number> {
-  if (command !== undefined) {
-    if (!rest.length) {
-      proc.stderr.write(dialect === 'bash' ? `${name}: -c: option requires an argument\n` : `${name}: -c requires an argument\n`);
-      return 2;
-    }
-    shell.positionalArgs = rest.slice(2);
-    if (rest.length > 1) shell.dollarZero = rest[1];
-    return shell.runSource(rest[0]);
-  }
-  if (rest.length) {
-    const file = proc.system.fs.read(resolvePath(proc.cwd, rest[0]));
-    if (typeof file === 'string') {
-      proc.stderr.write(dialect === 'dash' ? `${name}: 0: cannot open ${rest[0]}: No such file\n` : dialect === 'bash' ? `${name}: ${rest[0]}: No such file or directory\n` : `${name}: can't open '${rest[0]}': No such file or directory\n`);
-      return dialect === 'bash' ? 127 : 2;
-    }
-    shell.dollarZero = rest[0];
-    shell.positionalArgs = rest.slice(1);
-    return shell.runSource(file.toString());
-  }
-  return shell.runInput(forceInteractive || proc.tty !== undefined);
-}
 
 /** Job is a background job: its process's PID and its exit status once done. */
 export interface Job {
@@ -131,7 +73,7 @@ export class Shell implements ExpansionHost {
       list = parseScript(source);
     } catch (err) {
       if (err instanceof ShellSyntaxError) {
-        this.proc.stderr.write(this.syntaxMessage(err));
+        this.proc.stderr.write(syntaxMessage(this, err));
         return 2;
       }
       throw err;
@@ -183,79 +125,8 @@ export class Shell implements ExpansionHost {
     }
   }
 
-  /**
-   * runInput reads commands from stdin: interactively (prompts, a new
-   * foreground process group per line, errors that do not end the shell) or as
-   * a script piped in.
-   */
-  async runInput(interactive: boolean): Promise<number> {
-    return this.exitWith(await this.readCommands(interactive));
-  }
-
-  private async readCommands(interactive: boolean): Promise<number> {
-    this.interactive = interactive;
-    const tty = this.proc.tty;
-    const previousHandler = tty?.onInterrupt;
-    if (tty && interactive) tty.onInterrupt = () => this.signal.fire();
-    let pending = '';
-    try {
-      for (;;) {
-        if (this.proc.signal.isFired) return this.status;
-        if (interactive) this.proc.stderr.write(pending ? (this.vars.get('PS2') ?? '> ') : this.prompt());
-        const line = await this.proc.stdin.readLine();
-        if (this.proc.signal.isFired) return this.status;
-        if (line === null) {
-          if (interactive && this.dialect === 'bash') this.proc.stderr.write('exit\n');
-          return this.status;
-        }
-        if (interactive && line === '' && !pending) continue;
-        pending += `${line}\n`;
-        let list: List;
-        try {
-          list = parseScript(pending);
-        } catch (err) {
-          if (!(err instanceof ShellSyntaxError)) throw err;
-          if (err.incomplete) continue;
-          this.proc.stderr.write(this.syntaxMessage(err));
-          pending = '';
-          this.status = 2;
-          if (!interactive) return 2;
-          continue;
-        }
-        pending = '';
-        if (this.signal !== this.proc.signal) this.signal.release();
-        this.signal = this.proc.signal.child();
-        try {
-          this.status = await this.runList(list, this.io());
-        } catch (err) {
-          if (err instanceof ExitSignal) {
-            if (interactive && this.dialect === 'bash') this.proc.stderr.write('exit\n');
-            return err.status;
-          }
-          if (!(err instanceof LoopSignal)) throw err;
-        }
-        if (this.signal.isFired && interactive) this.status = INTERRUPTED_STATUS;
-        this.lineNo++;
-      }
-    } finally {
-      if (tty && interactive) tty.onInterrupt = previousHandler;
-    }
-  }
-
-  /** prompt is PS1 as each shell shows it to root by default. */
-  private prompt(): string {
-    const ps1 = this.vars.get('PS1');
-    const home = this.vars.get('HOME') ?? '/root';
-    const cwd = this.cwdPath === home ? '~' : this.cwdPath.startsWith(`${home}/`) ? `~${this.cwdPath.slice(home.length)}` : this.cwdPath;
-    if (ps1 !== undefined) return ps1.replace(/\\w/g, cwd).replace(/\\h/g, this.proc.system.hostname.split('.')[0]).replace(/\\u/g, 'root').replace(/\\\$/g, '#');
-    switch (this.dialect) {
-      case 'ash': return `${cwd} # `;
-      case 'dash': return '# ';
-      case 'bash': return `root@${this.proc.system.hostname.split('.')[0]}:${cwd}# `;
-    }
-  }
-
-  private io(): Io {
+  /** io are the shell's own standard streams. */
+  io(): Io {
     return { stdin: this.proc.stdin, stdout: this.proc.stdout, stderr: this.proc.stderr };
   }
 
@@ -265,19 +136,6 @@ export class Shell implements ExpansionHost {
       case 'ash': return `${this.name}: `;
       case 'dash': return `${this.name}: ${this.lineNo}: `;
       case 'bash': return this.interactive ? `${this.name}: ` : `${this.name}: line ${this.lineNo}: `;
-    }
-  }
-
-  private syntaxMessage(err: ShellSyntaxError): string {
-    const eof = err.token === 'end of file';
-    const unterminated = err.message.includes('unterminated');
-    switch (this.dialect) {
-      case 'ash':
-        return `${this.name}: ${err.message}\n`;
-      case 'dash':
-        return `${this.name}: ${this.lineNo}: Syntax error: ${unterminated ? 'Unterminated quoted string' : eof ? 'end of file unexpected' : `"${err.token}" unexpected`}\n`;
-      case 'bash':
-        return `${this.errorPrefix()}${eof || unterminated ? 'syntax error: unexpected end of file' : `syntax error near unexpected token \`${err.token}'`}\n`;
     }
   }
 
@@ -615,7 +473,7 @@ export class Shell implements ExpansionHost {
       return await this.runList(parseScript(source), io);
     } catch (err) {
       if (err instanceof ShellSyntaxError) {
-        io.stderr.write(this.syntaxMessage(err));
+        io.stderr.write(syntaxMessage(this, err));
         return 2;
       }
       throw err;
