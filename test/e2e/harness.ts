@@ -241,6 +241,7 @@ export class VSCodeHarness {
   async treeContextMenu(viewTitle: string, label: string, item: string): Promise<void> {
     const row = this.treeRowLocator(viewTitle, label);
     await row.waitFor({ timeout: 30_000 });
+    await this.dismissHover();
     await row.click({ button: 'right' });
     const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }).first();
     try {
@@ -257,6 +258,18 @@ export class VSCodeHarness {
     await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
+  /**
+   * Closes a row's hover card if one is showing: the tree no longer redraws while
+   * nothing it shows changes, so a card the pointer opened stays over the rows.
+   */
+  async dismissHover(): Promise<void> {
+    const hover = this.page.locator('.context-view:not(:has(.monaco-menu))');
+    if (!(await hover.isVisible().catch(() => false))) return;
+    await this.page.mouse.move(0, 0);
+    await this.page.keyboard.press('Escape');
+    await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+
   /** The row labelled `label` in the view titled `viewTitle`. */
   treeRowLocator(viewTitle: string, label: string) {
     const pane = this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator('.pane-header', { hasText: viewTitle }) });
@@ -267,6 +280,7 @@ export class VSCodeHarness {
   async clickTreeRow(viewTitle: string, label: string): Promise<void> {
     const row = this.treeRowLocator(viewTitle, label);
     await row.waitFor({ timeout: 30_000 });
+    await this.dismissHover();
     await row.click();
   }
 

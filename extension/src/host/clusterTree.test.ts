@@ -84,3 +84,44 @@ test('the views hand VS Code items with ids, context values, icons and tooltips'
     lab.stop();
   }
 });
+
+test('the Cluster tree redraws only when a row VS Code shows would change, not for every heartbeat', async () => {
+  const { ClusterTree } = await import('./clusterTree.js');
+  const { lab, clock } = await startTestLab(2);
+  const model = new ClusterModel(lab.client());
+  const cluster = new ClusterTree();
+  let redraws = 0;
+  const sub = cluster.onDidChangeTreeData(() => void redraws++);
+  try {
+    await model.start();
+    cluster.setModel(model, 'running');
+    // VS Code asks for the top rows and their items, then the expanded groups' rows and theirs.
+    const roots = cluster.getChildren();
+    for (const r of roots) {
+      cluster.getTreeItem(r);
+      for (const k of cluster.getChildren(r)) cluster.getTreeItem(k);
+    }
+    redraws = 0;
+    // A minute of lab time: the kubelets post status and renew leases, nothing the rows show.
+    for (let i = 0; i < 12; i++) {
+      await clock.advance(5_000);
+      cluster.refresh();
+    }
+    assert.equal(redraws, 0, 'heartbeats and lease renewals redraw nothing');
+    const web: Deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+    };
+    assert.ok(!isStatus(await lab.client().create(DEPLOYMENTS, web)));
+    for (let i = 0; i < 20 && !model.deployments.list().some((d) => d.metadata.name === 'web'); i++) await new Promise((r) => setImmediate(r));
+    cluster.refresh();
+    assert.equal(redraws, 1, 'a new Deployment changes the count its heading shows: a redraw');
+    cluster.refresh();
+    assert.equal(redraws, 2, 'until VS Code asks for the rows again, every refresh redraws');
+  } finally {
+    sub.dispose();
+    cluster.dispose();
+    model.stop();
+    lab.stop();
+  }
+});

@@ -135,6 +135,8 @@ const byKey = (a: KubeObject, b: KubeObject): number =>
 
 export class ClusterTreeModel {
   private memo = new Map<string, ClusterNode[]>();
+  /** shownTexts remembers, by the object drawn, rowText's text for rows that depend on their object alone. */
+  private shownTexts = new WeakMap<object, string>();
   /** lists are the object rows of each list (by parent and kind), with the uids they were made from. */
   private lists = new Map<string, { rows: ObjectNode[]; uids: Set<string> }>();
   private previousLists = new Map<string, { rows: ObjectNode[]; uids: Set<string> }>();
@@ -174,6 +176,24 @@ export class ClusterTreeModel {
       case 'object':
         return this.objectItem(node);
     }
+  }
+
+  /**
+   * rowText is what a row shows, as one line of text to compare between
+   * redraws. A row of an object that owns nothing (not a Namespace or a Node,
+   * whose rows count what they hold) shows that object alone, so its text is
+   * remembered by the object, which an informer replaces when it changes.
+   */
+  rowText(node: ClusterNode): string {
+    if (node.type === 'object' && node.spec.owns.length === 0 && node.spec !== NAMESPACE_SPEC && node.spec !== NODE_SPEC) {
+      const obj = this.informerFor(node.ref)?.get(node.key);
+      if (obj) {
+        let text = this.shownTexts.get(obj);
+        if (text === undefined) this.shownTexts.set(obj, (text = viewText(this.item(node))));
+        return text;
+      }
+    }
+    return viewText(this.item(node));
   }
 
   /** tooltip is a row's Markdown card (objects only), built when the row is hovered. */
@@ -327,4 +347,9 @@ export class ClusterTreeModel {
     }
     return false;
   }
+}
+
+/** viewText is what an item shows (all but its id) as text, tab-separated. */
+export function viewText(v: ItemView): string {
+  return `\t${v.label}\t${v.description ?? ''}\t${v.icon ? `${v.icon.id}/${v.icon.color ?? ''}` : ''}\t${v.collapsible}\t${v.contextValue ?? ''}\n`;
 }
