@@ -81,6 +81,6 @@ test('a kept decision reads back with its scores as they were sent: the same arr
   assert.ok(Array.isArray(b.list()[0].score?.totals));
   b.add(decision('t.1'));
   b.add(decision('u.1'));
-  assert.deepEqual(seen.map((j) => JSON.parse(j).metadata.name), ['s.1', 't.1', 's.1', 'u.1']);
+  assert.deepEqual(seen.map((j) => (JSON.parse(j) as SchedulingDecision).metadata.name), ['s.1', 't.1', 's.1', 'u.1']);
   assert.equal(seen[2], JSON.stringify(kept), 'the DELETED event carries the scores too');
 });
