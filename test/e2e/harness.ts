@@ -259,15 +259,20 @@ export class VSCodeHarness {
   }
 
   /**
-   * Closes a row's hover card if one is showing: the tree no longer redraws while
-   * nothing it shows changes, so a card the pointer opened stays over the rows.
+   * Takes the pointer off the page and closes any hover card: the tree no longer
+   * redraws while nothing it shows changes, so a card the pointer opened (or was
+   * about to open, after the workbench's hover delay) would stay over the rows.
    */
   async dismissHover(): Promise<void> {
+    await this.page.mouse.move(-1, -1);
     const hover = this.page.locator('.context-view:not(:has(.monaco-menu))');
-    if (!(await hover.isVisible().catch(() => false))) return;
-    await this.page.mouse.move(0, 0);
-    await this.page.keyboard.press('Escape');
-    await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    for (let i = 0; i < 8; i++) {
+      if (await hover.isVisible().catch(() => false)) {
+        await this.page.keyboard.press('Escape');
+        await hover.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      }
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** The row labelled `label` in the view titled `viewTitle`. */
