@@ -12,25 +12,34 @@ import type { LabControl } from '../lab/labControl';
 import { runControl } from '../lab/labControl';
 import { startTestLab, webDeployment } from '../lab/testLab';
 import type { LabHost } from './labHost';
+import type { Lab } from '../lab/lab';
 
 const fake = createFakeVscode();
 installFakeVscode(fake);
 
-test('Fill and Release Node Memory, Crash Container and Kill Control-Plane Leader run the lab\'s faults and say what they did', async () => {
+
+/** faultCommands registers the fault commands against lab, as the editor's LabHost would run them, and how a test runs them and reads the last message. */
+async function faultCommands(lab: Lab): Promise<{ disposables: { dispose(): void }[]; run: (command: string, ...args: unknown[]) => unknown; last: () => (typeof fake.messages)[number] | undefined }> {
   const { registerFaultCommands } = await import('./faultCommands.js');
-  const { lab, clock } = await startTestLab(2, 7, { schedulerReplicas: 2 });
-  const client = lab.client();
   const host = {
-    state: 'running', client,
+    state: 'running', client: lab.client(),
     control: async (op: LabControl) => {
       const r = await runControl(lab, op);
       if (r && typeof r === 'object' && 'error' in r) throw new Error(r.error);
       return r;
     },
   } as unknown as LabHost;
-  const disposables = registerFaultCommands(host);
-  const run = (command: string, ...args: unknown[]): unknown => fake.commands.get(command)?.(...args);
-  const last = () => fake.messages.at(-1);
+  return {
+    disposables: registerFaultCommands(host),
+    run: (command, ...args) => fake.commands.get(command)?.(...args),
+    last: () => fake.messages.at(-1),
+  };
+}
+
+test('Fill and Release Node Memory, Crash Container and Kill Control-Plane Leader run the lab\'s faults and say what they did', async () => {
+  const { lab, clock } = await startTestLab(2, 7, { schedulerReplicas: 2 });
+  const client = lab.client();
+  const { disposables, run, last } = await faultCommands(lab);
   try {
     // A node picked from the list, an amount typed in.
     fake.pick = (items) => items.find((i) => (typeof i === 'string' ? i : i.label) === 'node-2');
@@ -81,19 +90,8 @@ test('Fill and Release Node Memory, Crash Container and Kill Control-Plane Leade
 });
 
 test('Cut Node Off and Reconnect Node offer the nodes each fits, say what they did, and refuse what they cannot do', async () => {
-  const { registerFaultCommands } = await import('./faultCommands.js');
   const { lab, clock } = await startTestLab(2);
-  const host = {
-    state: 'running', client: lab.client(),
-    control: async (op: LabControl) => {
-      const r = await runControl(lab, op);
-      if (r && typeof r === 'object' && 'error' in r) throw new Error(r.error);
-      return r;
-    },
-  } as unknown as LabHost;
-  const disposables = registerFaultCommands(host);
-  const run = (command: string, ...args: unknown[]): unknown => fake.commands.get(command)?.(...args);
-  const last = () => fake.messages.at(-1);
+  const { disposables, run, last } = await faultCommands(lab);
   const offered: string[][] = [];
   try {
     await clock.advance(2_000);
