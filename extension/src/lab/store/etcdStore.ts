@@ -8,16 +8,20 @@
  * refuses at once with `etcdserver: no leader` instead of holding the call.
  */
 import type { CallOptions, Interceptor } from '@grpc/grpc-js';
-import type { Etcd3, ICompare, IDuplexStream, IKeyValue, IRequestOp, IWatchRequest, IWatchResponse } from 'etcd3';
-import { type Clock, type Timer, RealClock } from '../clock';
+import type { Etcd3 } from 'etcd3';
+import { type Clock, RealClock } from '../clock';
+import { EtcdWatch } from './etcdWatch';
+import { ERR_DEADLINE, compare, grpcFailure, keyBytes, keyValue, outcome, prefixEnd, requestOp, storeFailure } from './etcdWire';
 import { ETCD_DEFAULT_QUOTA_BYTES } from './quota';
 import { type StoreSnapshot, validateSnapshot } from './snapshot';
 import {
-  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError,
+  ERR_COMPACTED, ERR_FUTURE_REV, StoreError,
   type AlarmType, type StoreAdmin, type StoreStatus, type KeyChange, type KeyHistory, type StoreHistory,
-  type Compare, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store,
-  type StoreEvent, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
+  type KeyValue, type OnEvents, type OpResult, type RangeOptions, type RangeResponse, type Store,
+  type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
+
+export { ERR_DEADLINE, ERR_NO_LEADER } from './etcdWire';
 
 type Driver = typeof import('./etcdDriver.js');
 
@@ -45,11 +49,6 @@ const SNAPSHOT_PAGE = 1_000;
 
 /** DEFAULT_ETCD_REQUEST_TIMEOUT_MS is how long a call may take before it fails with etcd's last error or `context deadline exceeded`. */
 export const DEFAULT_ETCD_REQUEST_TIMEOUT_MS = 5_000;
-/** ERR_NO_LEADER is rpctypes.ErrGRPCNoLeader: the member has no leader (the cluster lost quorum, or is electing one). */
-export const ERR_NO_LEADER = 'etcdserver: no leader';
-/** ERR_DEADLINE is what clientv3 reports when a call outlives its context: no member answered in time. */
-export const ERR_DEADLINE = 'context deadline exceeded';
-
 /**
  * ATTEMPT_MS is the least time one member gets before the call moves on to the
  * next: enough for an election, so a member that cannot reach its dead leader
@@ -59,9 +58,6 @@ export const ERR_DEADLINE = 'context deadline exceeded';
 const ATTEMPT_MS = 1_000;
 /** ROUND_PAUSE_MS is the wait after every member refused before asking them again. */
 const ROUND_PAUSE_MS = 100;
-/** Watch streams reconnect after a pause that doubles from the first to the last. */
-const WATCH_RETRY_FIRST_MS = 100;
-const WATCH_RETRY_LAST_MS = 2_000;
 
 /** etcdEndpointsError says what is wrong with a list of etcd endpoints, as the lab refuses it. */
 export function etcdEndpointsError(endpoints: readonly string[]): string | undefined {
@@ -78,99 +74,6 @@ export function etcdEndpointsError(endpoints: readonly string[]): string | undef
     }
   }
   return undefined;
-}
-
-/** GrpcFailure is a failed call as gRPC reports it: its status code and etcd's message. */
-interface GrpcFailure {
-  code: number;
-  message: string;
-}
-
-/** grpcFailure reads `14 UNAVAILABLE: etcdserver: no leader` (the etcd3 client's wording of a gRPC status) back into code and message. */
-function grpcFailure(err: unknown): GrpcFailure | undefined {
-  const m = err instanceof Error ? /^(\d+) [A-Z_]+: ([\s\S]*)$/.exec(err.message) : null;
-  return m ? { code: Number(m[1]), message: m[2] } : undefined;
-}
-
-/** GRPC_UNAVAILABLE and GRPC_DEADLINE_EXCEEDED are the gRPC status codes a call may be retried on, or ends with. */
-const GRPC_UNAVAILABLE = 14;
-const GRPC_DEADLINE_EXCEEDED = 4;
-
-/**
- * Outcome sorts a failed attempt: `refused`, the request was never proposed (no
- * leader, no connection), so it changed nothing; `unknown`, it may have been
- * proposed and may still be applied (a timeout, a leader lost midway, a dropped
- * connection); `answered`, etcd's answer to the request itself.
- */
-type Outcome = 'refused' | 'unknown' | 'answered';
-
-/** ETCD_TIMEOUTS are etcd's words for a proposal whose fate it could not wait for (rpctypes.ErrTimeout and its kin). */
-const ETCD_TIMEOUTS = /^etcdserver: (request timed out|leader changed)/;
-
-function outcome(f: GrpcFailure): Outcome {
-  // gRPC says where a call's deadline found it: still waiting for a connection (never sent), or at a remote address.
-  if (f.code === GRPC_DEADLINE_EXCEEDED) return /remote_addr=/.test(f.message) ? 'unknown' : 'refused';
-  if (f.code !== GRPC_UNAVAILABLE) return 'answered';
-  if (f.message === ERR_NO_LEADER || /No connection established|ECONNREFUSED/.test(f.message)) return 'refused';
-  return !f.message.startsWith('etcdserver:') || ETCD_TIMEOUTS.test(f.message) ? 'unknown' : 'answered';
-}
-
-/** storeFailure is etcd's answer as the Store contract words it: compaction and future revisions as MemoryStore's, the rest etcd's own text. */
-function storeFailure(f: GrpcFailure): Error {
-  switch (f.message) {
-    case `etcdserver: ${ERR_COMPACTED}`:
-      return new Error(ERR_COMPACTED);
-    case `etcdserver: ${ERR_FUTURE_REV}`:
-      return new Error(ERR_FUTURE_REV);
-    case ERR_NO_SPACE:
-      return new StoreError('nospace', ERR_NO_SPACE);
-    default:
-      return new StoreError('unavailable', f.message);
-  }
-}
-
-/** prefixEnd is the first key after every key that starts with prefix (etcd's GetPrefixRangeEnd); "\0" for the whole keyspace. */
-function prefixEnd(prefix: string): Buffer {
-  const b = Buffer.from(prefix);
-  for (let i = b.length - 1; i >= 0; i--) {
-    if (b[i] < 0xff) {
-      const end = b.subarray(0, i + 1);
-      end[i]++;
-      return end;
-    }
-  }
-  return Buffer.from([0]);
-}
-
-/** keyBytes is a key as etcd takes it: the empty key stands for the start of the keyspace. */
-function keyBytes(key: string): Buffer {
-  return key === '' ? Buffer.from([0]) : Buffer.from(key);
-}
-
-function keyValue(kv: IKeyValue): KeyValue {
-  return { key: kv.key.toString(), value: kv.value.toString(), createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision), version: Number(kv.version) };
-}
-
-/** COMPARE_RESULT and COMPARE_TARGET are etcdserverpb's Compare enums by number. */
-const COMPARE_RESULT = { '=': 0, '>': 1, '<': 2, '!=': 3 } as const;
-const COMPARE_TARGET = { version: 0, create: 1, mod: 2, value: 3 } as const;
-
-function compare(c: Compare): ICompare {
-  const base = { key: Buffer.from(c.key), result: COMPARE_RESULT[c.result], target: COMPARE_TARGET[c.target] } as ICompare;
-  switch (c.target) {
-    case 'mod': return { ...base, mod_revision: c.value };
-    case 'create': return { ...base, create_revision: c.value };
-    case 'version': return { ...base, version: c.value };
-    case 'value': return { ...base, value: Buffer.from(c.value) };
-  }
-}
-
-function requestOp(op: Op): IRequestOp {
-  switch (op.type) {
-    case 'put': return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), prev_kv: true } };
-    case 'delete': return { request_delete_range: { key: Buffer.from(op.key), prev_kv: true } };
-    case 'get': return { request_range: { key: Buffer.from(op.key) } };
-  }
 }
 
 interface Member {
@@ -513,156 +416,5 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
     this.closed = true;
     for (const w of [...this.watches]) w.cancel();
     for (const m of this.connected ?? []) m.client.close();
-  }
-}
-
-/**
- * EtcdWatch is one etcd watch on a stream of its own. When its member goes away
- * or loses its leader, it opens again on the next member from the revision
- * after the last one it delivered, so no change is lost or repeated; when that
- * revision has been compacted meanwhile, it ends with ErrCompacted as etcd says.
- */
-class EtcdWatch implements Watch {
-  private stream?: IDuplexStream<IWatchRequest, IWatchResponse>;
-  private member: number;
-  /** next is the revision to resume from: set once etcd created the watch, 0 (now) before. */
-  private next: number;
-  private created = false;
-  private done = false;
-  private retryMs = WATCH_RETRY_FIRST_MS;
-  private retryTimer?: Timer;
-  private pending: { events: StoreEvent[]; revision: number }[] = [];
-  private busy = false;
-
-  constructor(
-    private readonly store: EtcdStore,
-    private readonly prefix: string,
-    fromRevision: number,
-    private readonly onEvents: OnEvents,
-    private readonly onError: (error: WatchError) => void,
-    private readonly options: WatchOptions,
-    private readonly forget: () => void,
-  ) {
-    this.member = store.preferred;
-    this.next = Math.max(0, fromRevision);
-  }
-
-  open(): void {
-    void this.store.members().then((members) => this.attach(members), () => this.retry());
-  }
-
-  private async attach(members: { client: Etcd3 }[]): Promise<void> {
-    if (this.done) return;
-    const member = members[this.member % members.length];
-    let stream: IDuplexStream<IWatchRequest, IWatchResponse>;
-    try {
-      stream = await member.client.watchClient.watch({ interceptors: [this.store.requireLeader as Interceptor] });
-    } catch {
-      return this.retry();
-    }
-    if (this.done) return stream.cancel();
-    this.stream = stream;
-    this.created = false;
-    stream.on('data', (res) => this.receive(stream, res));
-    stream.on('error', () => this.lost(stream));
-    stream.on('end', () => this.lost(stream));
-    stream.write({
-      create_request: {
-        key: keyBytes(this.prefix), range_end: prefixEnd(this.prefix), start_revision: this.next,
-        prev_kv: true, progress_notify: this.options.progressNotify === true,
-      },
-    });
-  }
-
-  private receive(stream: IDuplexStream<IWatchRequest, IWatchResponse>, res: IWatchResponse): void {
-    if (this.done || stream !== this.stream) return;
-    const compacted = Number(res.compact_revision);
-    if (compacted > 0) {
-      this.end({ code: 'compacted', message: ERR_COMPACTED, compactRevision: compacted });
-      return;
-    }
-    if (res.canceled) {
-      // Canceled for another reason (the member lost its leader): resume elsewhere.
-      this.lost(stream);
-      return;
-    }
-    const revision = Number(res.header.revision);
-    if (res.created) {
-      this.created = true;
-      this.retryMs = WATCH_RETRY_FIRST_MS;
-      if (this.next === 0) this.next = revision + 1;
-      return;
-    }
-    const events = res.events.map((e): StoreEvent => ({
-      type: e.type === 'Delete' || (e.type as string) === 'DELETE' ? 'delete' : 'put',
-      kv: keyValue(e.kv),
-      ...(e.prev_kv ? { prevKv: keyValue(e.prev_kv) } : {}),
-    }));
-    this.next = Math.max(this.next, events.length ? events[events.length - 1].kv.modRevision + 1 : revision + 1);
-    this.deliver(events, revision);
-  }
-
-  /** deliver queues a batch for the consumer, up to the store's bound: a consumer that cannot keep up has its watch canceled, as etcd cancels a slow watcher. */
-  private deliver(events: StoreEvent[], revision: number): void {
-    if (this.pending.length >= this.store.watchBufferLimit) {
-      this.end({ code: 'canceled', message: ERR_WATCH_CANCELED, compactRevision: 0 });
-      return;
-    }
-    this.pending.push({ events, revision });
-    this.drain();
-  }
-
-  /** drain hands the consumer its batches in order until it is busy with one (it answered a promise) or has none left. */
-  private drain(): void {
-    while (!this.done && !this.busy && this.pending.length > 0) {
-      const batch = this.pending.shift() as { events: StoreEvent[]; revision: number };
-      const settled = this.onEvents(batch.events, batch.revision) as Promise<void> | undefined;
-      if (settled) {
-        this.busy = true;
-        const resume = (): void => {
-          this.busy = false;
-          this.drain();
-        };
-        settled.then(resume, resume);
-      }
-    }
-  }
-
-  /** lost drops a stream that failed or ended and tries the next member after a pause. */
-  private lost(stream: IDuplexStream<IWatchRequest, IWatchResponse>): void {
-    if (this.done || stream !== this.stream) return;
-    this.stream = undefined;
-    stream.cancel();
-    this.member++;
-    this.retry();
-  }
-
-  private retry(): void {
-    if (this.done) return;
-    const wait = this.retryMs;
-    this.retryMs = Math.min(WATCH_RETRY_LAST_MS, this.retryMs * 2);
-    this.retryTimer = this.store.clock.setTimer(wait, () => {
-      this.retryTimer = undefined;
-      this.open();
-    });
-  }
-
-  private end(error: WatchError): void {
-    this.cancel();
-    this.onError(error);
-  }
-
-  requestProgress(): void {
-    if (this.created && !this.busy && this.pending.length === 0) this.stream?.write({ progress_request: {} });
-  }
-
-  cancel(): void {
-    if (this.done) return;
-    this.done = true;
-    this.pending = [];
-    this.retryTimer?.cancel();
-    this.stream?.cancel();
-    this.stream = undefined;
-    this.forget();
   }
 }

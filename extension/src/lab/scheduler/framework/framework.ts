@@ -1,49 +1,33 @@
 /**
  * Framework is one profile's plugins wired to the extension points
  * (frameworkruntime.frameworkImpl): built from the profile's plugin sets and
- * args through the registry's factories, with multiPoint expanded as upstream
- * does, and the runners the scheduler calls at each point of a cycle. It is the
- * plugins' Handle too.
+ * args through the registry's factories (buildPlugins), with multiPoint expanded
+ * as upstream does, and the runners the scheduler calls at each point of a
+ * cycle. It is the plugins' Handle too.
  */
-import type { Clock, Timer } from '../../clock';
+import type { Clock } from '../../clock';
 import type { InformerFactory } from '../../client/informer';
 import type { KubeClient } from '../../client/kubeClient';
 import type { Pod } from '../../api/types';
 import type { Random } from '../../random';
-import { EXTENSION_POINTS, type ExtensionPoint, type KubeSchedulerProfile, type PluginRef } from '../apis/config';
+import { EXTENSION_POINTS, type ExtensionPoint, type KubeSchedulerProfile } from '../apis/config';
 import type { NodeInfo } from '../nodeInfo';
+import { type Registry, buildPlugins } from './buildPlugins';
 import {
   type BindPlugin, type ClusterEvent, type ClusterEventWithHint, type CycleState, type FilterPlugin, type Handle, MAX_NODE_SCORE, MIN_NODE_SCORE,
-  type PermitPlugin, type Plugin, type PluginFactory, type PostBindPlugin, type PostFilterPlugin, type PostFilterResult, type PreBindPlugin,
+  type PermitPlugin, type Plugin, type PostBindPlugin, type PostFilterPlugin, type PostFilterResult, type PreBindPlugin,
   type PreEnqueuePlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type QueuedPodInfo, type ReservePlugin, SUCCESS,
   type ScorePlugin, type Status, type WaitingPod, errorStatus, isRejected, unresolvable,
 } from './interfaces';
 import { Snapshot } from './snapshot';
+import { MAX_PERMIT_TIMEOUT_MS, WaitingPodImpl } from './waitingPod';
 
-/** Registry maps a plugin name to the factory that builds it (frameworkruntime.Registry). */
-export type Registry = Readonly<Record<string, PluginFactory>>;
+export type { Registry } from './buildPlugins';
+export { MAX_PERMIT_TIMEOUT_MS } from './waitingPod';
 
 /** State keys for the plugins PreFilter and PreScore told to skip. */
 const SKIP_FILTER = 'framework/skipFilterPlugins';
 const SKIP_SCORE = 'framework/skipScorePlugins';
-
-/** The method each extension point calls, to tell which points a plugin implements, and the Go interface name errors use. */
-const POINTS: Record<ExtensionPoint, { method: string; iface: string }> = {
-  preEnqueue: { method: 'preEnqueue', iface: 'PreEnqueuePlugin' },
-  queueSort: { method: 'less', iface: 'QueueSortPlugin' },
-  preFilter: { method: 'preFilter', iface: 'PreFilterPlugin' },
-  filter: { method: 'filter', iface: 'FilterPlugin' },
-  postFilter: { method: 'postFilter', iface: 'PostFilterPlugin' },
-  preScore: { method: 'preScore', iface: 'PreScorePlugin' },
-  score: { method: 'score', iface: 'ScorePlugin' },
-  reserve: { method: 'reserve', iface: 'ReservePlugin' },
-  permit: { method: 'permit', iface: 'PermitPlugin' },
-  preBind: { method: 'preBind', iface: 'PreBindPlugin' },
-  bind: { method: 'bind', iface: 'BindPlugin' },
-  postBind: { method: 'postBind', iface: 'PostBindPlugin' },
-};
-/** ORDER is getExtensionPoints' order, which decides which configuration error is reported first. */
-const ORDER: ExtensionPoint[] = ['preFilter', 'filter', 'postFilter', 'reserve', 'preScore', 'score', 'preBind', 'bind', 'postBind', 'permit', 'preEnqueue', 'queueSort'];
 
 /** ALL_EVENTS is what a plugin without EventsToRegister is taken to care about: everything. */
 const ALL_EVENTS: ClusterEventWithHint[] = [{ event: { resource: '*', actionType: 0xffff } }];
@@ -125,71 +109,7 @@ export class Framework implements Handle {
    */
   static create(profile: KubeSchedulerProfile, registry: Registry, deps: FrameworkDeps): Framework | { error: string } {
     const f = new Framework(profile.schedulerName ?? '', deps, profile.percentageOfNodesToScore);
-    const plugins = profile.plugins ?? {};
-    const args = new Map((profile.pluginConfig ?? []).map((c) => [c.name, c.args]));
-    const needed = new Set<string>();
-    for (const set of Object.values(plugins)) for (const p of set?.enabled ?? []) needed.add(p.name);
-    const built = new Map<string, Plugin>();
-    for (const name of needed) {
-      const factory = registry[name];
-      if (!factory) continue;
-      let made: Plugin | { error: string };
-      try {
-        made = factory(args.get(name), f);
-      } catch (err) {
-        made = { error: err instanceof Error ? err.message : String(err) };
-      }
-      if ('error' in made) return { error: `initializing plugin "${name}": ${made.error}` };
-      built.set(name, made);
-    }
-    const lists = new Map<ExtensionPoint, string[]>();
-    for (const point of ORDER) {
-      const names: string[] = [];
-      for (const ref of plugins[point]?.enabled ?? []) {
-        const p = built.get(ref.name);
-        if (!p) return { error: `${POINTS[point].iface} "${ref.name}" does not exist` };
-        if (!implementsPoint(p, point)) return { error: `plugin "${ref.name}" does not extend ${POINTS[point].iface} plugin` };
-        if (names.includes(ref.name)) return { error: `plugin "${ref.name}" already registered as "${POINTS[point].iface}"` };
-        names.push(ref.name);
-      }
-      lists.set(point, names);
-    }
-    // expandMultiPointPlugins: overrides first, then multiPoint's plugins, then the rest of the point's own list.
-    const multi = plugins.multiPoint?.enabled ?? [];
-    for (const point of ORDER) {
-      const own = lists.get(point) ?? [];
-      const disabled = new Set((plugins[point]?.disabled ?? []).map((p) => p.name));
-      if (disabled.has('*')) continue;
-      const overrides: string[] = [];
-      const fromMulti: string[] = [];
-      for (const ref of multi) {
-        const p = built.get(ref.name);
-        if (!p) return { error: `${POINTS[point].iface} "${ref.name}" does not exist` };
-        if (!implementsPoint(p, point) || disabled.has(ref.name)) continue;
-        if (own.includes(ref.name)) {
-          overrides.push(ref.name);
-          continue;
-        }
-        if (fromMulti.includes(ref.name)) return { error: `plugin "${ref.name}" already registered as "${POINTS[point].iface}"` };
-        fromMulti.push(ref.name);
-      }
-      const first = own.filter((n) => overrides.includes(n));
-      lists.set(point, [...first, ...fromMulti, ...own.filter((n) => !overrides.includes(n))]);
-    }
-    for (const point of EXTENSION_POINTS) {
-      const target = f.listFor(point);
-      for (const name of lists.get(point) ?? []) target.push(built.get(name) as Plugin);
-    }
-    // Weights: multiPoint's, overridden by score's own; 0 or none means 1.
-    const weightOf = (refs: readonly PluginRef[]) => {
-      for (const r of refs) f.scoreWeights.set(r.name, r.weight && r.weight > 0 ? r.weight : 1);
-    };
-    weightOf(multi);
-    weightOf(plugins.score?.enabled ?? []);
-    for (const p of f.scorePlugins) if (!f.scoreWeights.has(p.name)) f.scoreWeights.set(p.name, 1);
-    if (f.queueSortPlugins.length === 0) return { error: 'no queue sort plugin is enabled' };
-    if (f.bindPlugins.length === 0) return { error: 'at least one bind plugin is needed' };
-    return f;
+    return buildPlugins(f, profile, registry, (point) => f.listFor(point)) ?? f;
   }
 
   private listFor(point: ExtensionPoint): Plugin[] {
@@ -499,49 +419,5 @@ export class Framework implements Handle {
   static matches(registered: ClusterEvent, event: ClusterEvent): boolean {
     const resource = registered.resource === '*' || registered.resource === event.resource || (registered.resource === 'Pod' && event.resource === 'AssignedPod');
     return resource && (registered.actionType & event.actionType) !== 0;
-  }
-}
-
-/** MAX_PERMIT_TIMEOUT_MS is maxTimeout: no Permit waits longer than 15 minutes. */
-export const MAX_PERMIT_TIMEOUT_MS = 15 * 60_000;
-
-function implementsPoint(p: Plugin, point: ExtensionPoint): boolean {
-  return typeof (p as unknown as Record<string, unknown>)[POINTS[point].method] === 'function';
-}
-
-/** WaitingPodImpl is a pod held at Permit, released when all plugins allow it, or rejected by one or by a timeout. */
-class WaitingPodImpl implements WaitingPod {
-  readonly done: Promise<Status>;
-  private settle!: (s: Status) => void;
-  private readonly pending: Map<string, Timer>;
-  private finished = false;
-
-  constructor(readonly pod: Pod, waits: Map<string, number>, clock: Clock) {
-    this.done = new Promise((resolve) => (this.settle = resolve));
-    this.pending = new Map([...waits].map(([plugin, ms]) => [plugin, clock.setTimer(ms, () => this.reject(plugin, `rejected due to timeout after waiting ${ms / 1000}s at plugin ${plugin}`))]));
-  }
-
-  get pendingPlugins(): string[] {
-    return [...this.pending.keys()];
-  }
-
-  allow(plugin: string): void {
-    const t = this.pending.get(plugin);
-    if (!t || this.finished) return;
-    t.cancel();
-    this.pending.delete(plugin);
-    if (this.pending.size === 0) this.finish(SUCCESS);
-  }
-
-  reject(plugin: string, message: string): void {
-    if (this.finished) return;
-    this.finish({ code: 'Unschedulable', reasons: [message], plugin });
-  }
-
-  private finish(s: Status): void {
-    this.finished = true;
-    for (const t of this.pending.values()) t.cancel();
-    this.pending.clear();
-    this.settle(s);
   }
 }
