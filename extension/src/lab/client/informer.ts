@@ -37,6 +37,7 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private failures = 0;
   private syncWaiters: (() => void)[] = [];
+  private changeCount = 0;
 
   constructor(
     private readonly client: KubeClient,
@@ -75,6 +76,11 @@ export class Informer<T extends KubeObject> {
 
   list(): T[] {
     return [...this.cache.values()];
+  }
+
+  /** changes counts the changes the cache has taken: equal counts mean the same contents (a controller may reuse what it derived from them). */
+  get changes(): number {
+    return this.changeCount;
   }
 
   get hasSynced(): boolean {
@@ -175,12 +181,14 @@ export class Informer<T extends KubeObject> {
   }
 
   private put(key: string, obj: T, old: T | undefined): void {
+    this.changeCount++;
     if (old) this.unindex(key, old);
     this.cache.set(key, obj);
     for (const [name, fn] of this.indexers) for (const v of fn(obj)) this.indexAdd(this.indices.get(name) as Map<string, Set<string>>, v, key);
   }
 
   private remove(key: string, old: T): void {
+    this.changeCount++;
     this.unindex(key, old);
     this.cache.delete(key);
   }

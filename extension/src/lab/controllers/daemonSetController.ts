@@ -7,6 +7,7 @@
  * OnDelete), keeps the template history as ControllerRevisions and reports
  * status. It reacts to DaemonSets, their pods and revisions, and to nodes.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../clock';
 import { controllerOf, keyOf } from '../api/meta';
 import { fromLabelSelector, matches } from '../api/labels';
@@ -23,6 +24,7 @@ import { BackOff } from '../kubelet/backOff';
 import { ControllerHistory } from './controllerHistory';
 import { claimPods, recheckDeletionTimestamp } from './controllerRefManager';
 import { Expectations, podFromTemplate } from './controllerUtils';
+import { addPodClaimIndexes, claimCandidates } from './podClaimIndexes';
 import { DaemonSetHistory } from './daemonSetHistory';
 import { type NodeToDaemonPods, rollingUpdatePlan } from './daemonSetUpdate';
 import {
@@ -39,7 +41,6 @@ const FAILED_PODS_BACKOFF_MS = 1000;
 const FAILED_PODS_BACKOFF_MAX_MS = 15 * 60_000;
 /** DAEMONSET_KIND is the owner kind put on the pods and revisions. */
 const DAEMONSET_KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
-const NAMESPACE_INDEX = 'metadata.namespace';
 
 /** The DaemonSet events' reasons, as upstream's constants. */
 export const SELECTING_ALL_REASON = 'SelectingAll';
@@ -84,6 +85,8 @@ export class DaemonSetController {
   private readonly revisions: Informer<ControllerRevision>;
   private readonly history: DaemonSetHistory;
   private readonly failedPodsBackoff: BackOff;
+  /** lastByNode is the last nodesToDaemonPods answer and what it was worked out from; callers only read it. */
+  private lastByNode?: { ds: DaemonSet; changes: number; includeDeletedTerminal: boolean; byNode: NodeToDaemonPods };
 
   constructor(private readonly client: KubeClient, private readonly clock: Clock, factory: InformerFactory) {
     this.queue = new WorkQueue(clock);
@@ -95,7 +98,7 @@ export class DaemonSetController {
     this.nodes = factory.informer<Node>(NODES);
     this.revisions = factory.informer<ControllerRevision>(CONTROLLER_REVISIONS);
     this.history = new DaemonSetHistory(client, new ControllerHistory(client, this.revisions), this.revisions);
-    this.pods.addIndexer(NAMESPACE_INDEX, (p) => [p.metadata.namespace ?? '']);
+    addPodClaimIndexes(this.pods);
     this.daemonSets.addEventHandler({
       onAdd: (ds) => this.queue.add(keyOf(ds)),
       onUpdate: (old, ds) => {
@@ -409,12 +412,9 @@ export class DaemonSetController {
     return failed;
   }
 
-  /** claimablePods are the namespace's pods the DaemonSet controls or could adopt, terminal pods being deleted left out. */
+  /** claimablePods are the namespace's pods the DaemonSet controls or could adopt. */
   private claimablePods(ds: DaemonSet): Pod[] {
-    return this.pods.byIndex(NAMESPACE_INDEX, ds.metadata.namespace ?? '').filter((p) => {
-      const ref = controllerOf(p);
-      return !ref || ref.uid === ds.metadata.uid;
-    });
+    return claimCandidates(this.pods, ds.metadata.namespace ?? '', ds.metadata.uid ?? '');
   }
 
   /**
@@ -424,6 +424,12 @@ export class DaemonSetController {
    * only when includeDeletedTerminal.
    */
   private async nodesToDaemonPods(ds: DaemonSet, includeDeletedTerminal: boolean): Promise<NodeToDaemonPods | Status> {
+    // A sync asks this up to four times (manage, the rolling update, history, status), each a pass over every pod of the
+    // DaemonSet: while the DaemonSet and the pod cache are as they were, the answer is too (claimPods adopted and
+    // released what it had to the first time; the cache shows it once the patches come back as changes).
+    const last = this.lastByNode;
+    if (last?.ds === ds && last.changes === this.pods.changes && last.includeDeletedTerminal === includeDeletedTerminal) return last.byNode;
+    const changes = this.pods.changes;
     const claimed = await claimPods(this.client, ds, DAEMONSET_KIND, fromLabelSelector(ds.spec.selector) ?? [], this.claimablePods(ds), recheckDeletionTimestamp(this.client, DAEMONSETS, ds));
     if (isStatus(claimed)) return claimed;
     const byNode: NodeToDaemonPods = new Map();
@@ -432,8 +438,11 @@ export class DaemonSetController {
       if (!includeDeletedTerminal && terminal && pod.metadata.deletionTimestamp) continue;
       const node = targetNodeName(pod);
       if (node === undefined) continue;
-      byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+      const onNode = byNode.get(node);
+      if (onNode) onNode.push(pod);
+      else byNode.set(node, [pod]);
     }
+    this.lastByNode = { ds, changes, includeDeletedTerminal, byNode };
     return byNode;
   }
 
@@ -474,6 +483,7 @@ export class DaemonSetController {
 function shouldIgnoreNodeUpdate(old: Node, node: Node): boolean {
   const trueTypes = (n: Node) => (n.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type).sort().join(',');
   if (trueTypes(old) !== trueTypes(node)) return false;
-  const strip = (n: Node) => JSON.stringify({ ...n, metadata: { ...n.metadata, resourceVersion: '' }, status: { ...n.status, conditions: [] } });
-  return strip(old) === strip(node);
+  // Compared as objects, not as JSON: a node's status (its image list) is large, and every heartbeat of every node comes here.
+  const strip = (n: Node) => ({ ...n, metadata: { ...n.metadata, resourceVersion: '' }, status: { ...n.status, conditions: [] } });
+  return isDeepStrictEqual(strip(old), strip(node));
 }

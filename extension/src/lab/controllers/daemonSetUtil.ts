@@ -125,10 +125,12 @@ export function targetNodeName(pod: Pod): string | undefined {
 
 /** newPod is NewPod: the daemon pod ds would run on node, with the daemon tolerations, for the predicates. */
 export function newPod(ds: DaemonSet, nodeName: string): Pod {
-  const spec: PodSpec = structuredClone(ds.spec.template.spec);
-  spec.nodeName = nodeName;
+  // As upstream's NewPod, a shallow copy of the template (the controller asks this of every node on every sync): it shares
+  // all but the tolerations with the DaemonSet, so it is for reading. The tolerations are a new list the daemon ones go into.
+  const template = ds.spec.template;
+  const spec: PodSpec = { ...template.spec, nodeName, tolerations: [...(template.spec.tolerations ?? [])] };
   addOrUpdateDaemonPodTolerations(spec);
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...structuredClone(ds.spec.template.metadata ?? {}), namespace: ds.metadata.namespace }, spec };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, namespace: ds.metadata.namespace }, spec };
 }
 
 /** ShouldRun is NodeShouldRunDaemonPod's answer for one node. */
@@ -146,17 +148,30 @@ export interface ShouldRun {
  * new pod off, and only an untolerated NoExecute taint also evicts a running one.
  */
 export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
-  const nodeName = node.metadata.name ?? '';
-  const pod = newPod(ds, nodeName);
-  const templateNode = ds.spec.template.spec.nodeName;
-  if (templateNode && templateNode !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
-  if (!requiredNodeAffinityMatches(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
+  // The answer depends on the node and the template alone, and a sync asks it of every node three times (manage, the
+  // rolling update, the status): it is kept per template object and node object, which informers replace when they change.
+  const template = ds.spec.template;
+  let known = VERDICTS.get(template);
+  if (!known) VERDICTS.set(template, (known = { pod: newPod(ds, template.spec.nodeName ?? ''), byNode: new WeakMap() }));
+  let verdict = known.byNode.get(node);
+  if (!verdict) known.byNode.set(node, (verdict = shouldRunOn(node, known.pod)));
+  return verdict;
+}
+
+const VERDICTS = new WeakMap<PodTemplateSpec, { pod: Pod; byNode: WeakMap<Node, ShouldRun> }>();
+const RUN: ShouldRun = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
+const STAY: ShouldRun = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
+const NEITHER: ShouldRun = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
+
+/** shouldRunOn is NodeShouldRunDaemonPod's predicates for the daemon pod (NewPod's: the template with the daemon tolerations) on node. */
+function shouldRunOn(node: Node, pod: Pod): ShouldRun {
+  if (pod.spec.nodeName && pod.spec.nodeName !== (node.metadata.name ?? '')) return NEITHER;
+  if (!requiredNodeAffinityMatches(pod, node)) return NEITHER;
   const taints = node.spec?.taints;
   if (findMatchingUntoleratedTaint(taints, pod.spec.tolerations, doNotScheduleTaint)) {
-    const evicting = findMatchingUntoleratedTaint(taints, pod.spec.tolerations, (t) => t.effect === 'NoExecute');
-    return { shouldRun: false, shouldContinueRunning: !evicting };
+    return findMatchingUntoleratedTaint(taints, pod.spec.tolerations, (t) => t.effect === 'NoExecute') ? NEITHER : STAY;
   }
-  return { shouldRun: true, shouldContinueRunning: true };
+  return RUN;
 }
 
 /** podByCreationTimestampAndPhase orders daemon pods as upstream's sort: scheduled first, then oldest, then by name. */
