@@ -26,6 +26,7 @@ import { JobPodControl } from './jobPodControl';
 import { JOB_TRACKING_FINALIZER, type BackoffRecord, hasTrackingFinalizer, isPodFailed, isPodTerminating, nextBackoffRecord, onlyReplaceFailedPods, remainingBackoff, removeTrackingFinalizerPatch } from './jobPods';
 import { type SyncJobCtx, recordJobFinished, trackJobStatusAndRemoveFinalizers, withoutZeroCounters } from './jobStatusTracker';
 import { evaluateFinishedCondition, firstPendingIndexesFor, podsForRemoval, validPods } from './jobSyncIndexes';
+import { addPodClaimIndexes, claimCandidates, CONTROLLER_UID_INDEX } from './podClaimIndexes';
 
 /** SYNC_JOB_BATCH_PERIOD_MS is syncJobBatchPeriod: pod events are batched into one sync a second. */
 export const SYNC_JOB_BATCH_PERIOD_MS = 1000;
@@ -33,7 +34,6 @@ export const SYNC_JOB_BATCH_PERIOD_MS = 1000;
 const API_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 /** MAX_POD_CREATE_DELETE_PER_SYNC is MaxPodCreateDeletePerSync. */
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
-const NAMESPACE_INDEX = 'metadata.namespace';
 
 export class JobController {
   private readonly queue: WorkQueue;
@@ -55,7 +55,7 @@ export class JobController {
     this.podControl = new JobPodControl(client, this.recorder);
     this.jobs = factory.informer<Job>(JOBS);
     this.pods = factory.informer<Pod>(PODS);
-    this.pods.addIndexer(NAMESPACE_INDEX, (o) => [o.metadata.namespace ?? '']);
+    addPodClaimIndexes(this.pods);
     this.jobs.addEventHandler({
       onAdd: (job) => this.queue.add(keyOf(job)),
       onUpdate: (old, job) => this.updateJob(old, job),
@@ -170,8 +170,8 @@ export class JobController {
 
   /** cleanupPodFinalizers queues the job's pods that keep the finalizer, for a job finished or gone. */
   private cleanupPodFinalizers(job: Job): void {
-    for (const pod of this.pods.byIndex(NAMESPACE_INDEX, job.metadata.namespace ?? '')) {
-      if (controllerOf(pod)?.uid === job.metadata.uid && selects(job, pod) && hasTrackingFinalizer(pod)) this.orphanQueue.add(keyOf(pod));
+    for (const pod of this.pods.byIndex(CONTROLLER_UID_INDEX, job.metadata.uid ?? '')) {
+      if (pod.metadata.namespace === job.metadata.namespace && selects(job, pod) && hasTrackingFinalizer(pod)) this.orphanQueue.add(keyOf(pod));
     }
   }
 
@@ -207,7 +207,7 @@ export class JobController {
     const claimed: Pod[] = [];
     let ok = true;
     let canAdopt: boolean | undefined;
-    for (const pod of this.pods.byIndex(NAMESPACE_INDEX, job.metadata.namespace ?? '')) {
+    for (const pod of claimCandidates(this.pods, job.metadata.namespace ?? '', job.metadata.uid ?? '')) {
       const ref = controllerOf(pod);
       const matches = selects(job, pod);
       if (ref) {

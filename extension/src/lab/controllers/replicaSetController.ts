@@ -16,6 +16,7 @@ import type { KubeClient } from '../client/kubeClient';
 import { PODS, REPLICASETS, type ResourceRef } from '../client/resources';
 import { WorkQueue } from '../client/workQueue';
 import { Expectations, isControlledBy, podFromTemplate } from './controllerUtils';
+import { addPodClaimIndexes, CONTROLLER_UID_INDEX } from './podClaimIndexes';
 
 /** Pods are created in doubling batches (slowStartBatch), at most this many per sync (burstReplicas). */
 const BURST_REPLICAS = 500;
@@ -61,7 +62,7 @@ export class ReplicaSetController {
     this.recorder = new EventRecorder(client, clock, { component: managed.component });
     this.replicaSets = factory.informer<ReplicaOwner>(managed.resource);
     this.pods = factory.informer<Pod>(PODS);
-    this.pods.addIndexer('controllerUID', (p) => { const c = controllerOf(p); return c ? [c.uid] : []; });
+    addPodClaimIndexes(this.pods);
     this.replicaSets.addEventHandler({
       onAdd: (rs) => this.queue.add(keyOf(rs)),
       onUpdate: (_, rs) => this.queue.add(keyOf(rs)),
@@ -112,7 +113,7 @@ export class ReplicaSetController {
   private async sync(key: string): Promise<void> {
     const rs = this.replicaSets.get(key);
     if (!rs) return;
-    const pods = this.pods.byIndex('controllerUID', rs.metadata.uid ?? '').filter((p) => isPodActive(p) && isControlledBy(p, rs));
+    const pods = this.pods.byIndex(CONTROLLER_UID_INDEX, rs.metadata.uid ?? '').filter((p) => isPodActive(p) && isControlledBy(p, rs));
     let failure: string | undefined;
     if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) failure = await this.manageReplicas(key, rs, pods);
     await this.updateStatus(rs, pods, failure);

@@ -19,6 +19,7 @@ import { ControllerHistory } from './controllerHistory';
 import { StatefulPodControl, type StatefulPodObjects } from './statefulPodControl';
 import { StatefulSetControl } from './statefulSetControl';
 import { type PersistentVolumeClaim, controllerRefTo, isMemberOf, STATEFULSET_KIND } from './statefulSetUtils';
+import { addPodClaimIndexes, claimCandidates } from './podClaimIndexes';
 
 /** STATUS_ATTEMPTS is retry.DefaultRetry's steps for the status write. */
 const STATUS_ATTEMPTS = 5;
@@ -56,7 +57,7 @@ export class StatefulSetController {
     this.pods = factory.informer<Pod>(PODS);
     this.claims = factory.informer<PersistentVolumeClaim>(PERSISTENTVOLUMECLAIMS);
     const revisions = factory.informer<ControllerRevision>(CONTROLLER_REVISIONS);
-    this.pods.addIndexer('controllerUID', (p) => { const c = controllerOf(p); return c ? [c.uid] : []; });
+    addPodClaimIndexes(this.pods);
     const objects: StatefulPodObjects = {
       createPod: async (pod) => failure(await client.create(PODS, pod)),
       getPod: (ns, name) => this.pods.get(`${ns}/${name}`),
@@ -172,7 +173,7 @@ export class StatefulSetController {
   private async podsForStatefulSet(set: StatefulSet): Promise<{ pods: Pod[] } | { error: string }> {
     const ns = set.metadata.namespace ?? '';
     const uid = set.metadata.uid ?? '';
-    const candidates = [...this.pods.byIndex('controllerUID', uid), ...this.pods.list().filter((p) => p.metadata.namespace === ns && !controllerOf(p))];
+    const candidates = claimCandidates(this.pods, ns, uid);
     const claimed: Pod[] = [];
     const errors: string[] = [];
     let adoptable: string | undefined | null = null;
