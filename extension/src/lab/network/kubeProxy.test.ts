@@ -11,6 +11,7 @@ import { ENDPOINTSLICES, SERVICES } from '../controllers/kubernetesService';
 import type { Lab, KubeProxyMode } from '../lab';
 import { startTestLab, webDeployment } from '../testLab';
 import { portProtoHash, servicePortEndpointChainName } from './chainNames';
+import { STATUS_REPORT_MS } from './kubeProxy';
 import { PROXYRULESETS, type ProxyRuleSet } from './proxyRuleSet';
 import type { EndpointSlice } from './serviceInfo';
 
@@ -117,6 +118,33 @@ test('a user without a grant cannot write a node\'s rule set, and a bad mode is 
     const bad = await lab.client().create(PROXYRULESETS, { apiVersion: 'lab.kubelab.dev/v1alpha1', kind: 'ProxyRuleSet', metadata: { name: 'x' }, spec: { mode: 'userspace' } });
     assert.ok(isStatus(bad) && bad.code === 422, JSON.stringify(bad));
     assert.equal(bad.message, 'ProxyRuleSet.lab.kubelab.dev "x" is invalid: spec.mode: Unsupported value: "userspace": supported values: "iptables", "ipvs", "nftables"');
+  } finally {
+    lab.stop();
+  }
+});
+
+test('a rule set is rewritten when its rules change, and with unchanged rules only every five minutes', async () => {
+  const { lab, advance } = await withWeb('iptables');
+  try {
+    await advance(30_000);
+    const first = await ruleSet(lab, 'node-1');
+    // Periodic syncs (every 30 s) that change nothing leave the object alone...
+    await advance(2 * 60_000);
+    const quiet = await ruleSet(lab, 'node-1');
+    assert.equal(quiet.metadata.resourceVersion, first.metadata.resourceVersion);
+    // ...until the status is five minutes old: then the sync count and time are refreshed.
+    await advance(STATUS_REPORT_MS);
+    const refreshed = await ruleSet(lab, 'node-1');
+    assert.notEqual(refreshed.metadata.resourceVersion, first.metadata.resourceVersion);
+    assert.ok((refreshed.status?.syncs ?? 0) > (first.status?.syncs ?? 0));
+    assert.equal(refreshed.status?.text, first.status?.text);
+    // A new Service is in the rules at once.
+    const admin = lab.client();
+    assert.ok(!isStatus(await admin.create(SERVICES, { ...webService(), metadata: { name: 'web2', namespace: 'default' } })));
+    await advance(2000);
+    const changed = await ruleSet(lab, 'node-1');
+    assert.ok(changed.status?.text?.includes('default/web2 cluster IP'), changed.status?.text);
+    assert.equal(changed.status?.services, (first.status?.services ?? 0) + 1);
   } finally {
     lab.stop();
   }

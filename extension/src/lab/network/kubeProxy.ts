@@ -47,6 +47,14 @@ export interface KubeProxyOptions {
 export const FULL_SYNC_PERIOD_MS = 3_600_000;
 /** BURST_SYNCS is the sync runner's burst. */
 const BURST_SYNCS = 2;
+/**
+ * STATUS_REPORT_MS is how often a rule set whose rules did not change is written
+ * anyway, to refresh its sync count and time (as the kubelet's
+ * nodeStatusReportFrequency does for an unchanged NodeStatus). Every sync used to
+ * write it: with a periodic sync every 30 s and one per Node heartbeat, 5,000
+ * kube-proxies wrote hundreds of large objects a second into the store.
+ */
+export const STATUS_REPORT_MS = 5 * 60_000;
 /** MAX_STATUS_CHARS bounds what a rule set puts in its object, under etcd's 1.5 MiB request limit. */
 export const MAX_STATUS_CHARS = 1_000_000;
 
@@ -88,6 +96,9 @@ export class KubeProxy {
   private publishing = false;
   private publishAgain = false;
   private stored?: ProxyRuleSet;
+  /** reported is what the last written status said apart from its sync count and times (counts and text), and reportedAt when (lab time). */
+  private reported?: string;
+  private reportedAt = -Infinity;
 
   constructor(private readonly client: KubeClient, private readonly clock: Clock, private readonly options: KubeProxyOptions) {
     this.nodeName = options.nodeName;
@@ -210,17 +221,23 @@ export class KubeProxy {
   }
 
   private async writeStatus(): Promise<void> {
+    // An object read afresh (first use, or after a conflict or a delete) always gets the status written.
+    const fresh = this.stored === undefined;
     const current = this.stored ?? (await this.ensureObject());
     if (!current) return;
     const text = this.proxier.text();
+    let endpoints = 0;
+    for (const ports of this.state.services.values()) for (const p of ports) endpoints += this.state.endpoints(p).length;
+    // The rules are the text's structured form: the same text, services and endpoints say the same.
+    const said = `${this.state.services.size} ${endpoints} ${text}`;
+    const now = this.clock.now();
+    if (!fresh && said === this.reported && now - this.reportedAt < STATUS_REPORT_MS) return;
     const fits = text.length <= MAX_STATUS_CHARS;
     let rules: unknown;
     if (fits) {
       rules = this.proxier.rules();
       if (JSON.stringify(rules).length + text.length > MAX_STATUS_CHARS) rules = undefined;
     }
-    let endpoints = 0;
-    for (const ports of this.state.services.values()) for (const p of ports) endpoints += this.state.endpoints(p).length;
     const status: NonNullable<ProxyRuleSet['status']> = {
       text: fits ? text : truncate(text),
       ...(rules === undefined ? {} : { rules }),
@@ -239,6 +256,8 @@ export class KubeProxy {
       return;
     }
     this.stored = res;
+    this.reported = said;
+    this.reportedAt = now;
   }
 
   /** ensureObject reads this node's ProxyRuleSet, creating it (owned by the Node) or correcting its mode. */
