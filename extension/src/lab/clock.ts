@@ -9,6 +9,15 @@ export interface Clock {
   now(): number;
   /** setTimer runs fn once after ms of this clock's time; the handle cancels it. */
   setTimer(ms: number, fn: () => void): Timer;
+  /**
+   * giveWay lets the event loop take a turn — timers, I/O, the rest of the lab —
+   * before a long loop (the scheduler's queue, a controller's work queue) goes on.
+   * The lab is one thread: a loop that only awaits in-process calls never gives
+   * way by itself, and a burst of 5,000 pods would freeze every kubelet until the
+   * scheduler had placed the last one. A clock without it (the tests' ManualClock,
+   * whose timelines must stay exact) lets loops run on.
+   */
+  giveWay?(): Promise<void>;
 }
 
 /** Timer is a pending callback that can be cancelled. */
@@ -18,8 +27,14 @@ export interface Timer {
 
 /** RealClock is wall-clock time. */
 export class RealClock implements Clock {
+  private readonly slice = new TimeSlice();
+
   now(): number {
     return Date.now();
+  }
+
+  giveWay(): Promise<void> {
+    return this.slice.giveWay();
   }
 
   setTimer(ms: number, fn: () => void): Timer {
@@ -34,6 +49,7 @@ export class RealClock implements Clock {
  * Changing speed keeps now() continuous and reschedules pending timers.
  */
 export class ScaledClock implements Clock {
+  private readonly slice = new TimeSlice();
   private baseWall = Date.now();
   private baseLab: number;
   private readonly pending = new Set<{ due: number; fn: () => void; handle?: ReturnType<typeof setTimeout> }>();
@@ -48,6 +64,10 @@ export class ScaledClock implements Clock {
 
   get speed(): number {
     return this.speedFactor;
+  }
+
+  giveWay(): Promise<void> {
+    return this.slice.giveWay();
   }
 
   set speed(value: number) {
@@ -133,6 +153,28 @@ export class ManualClock implements Clock {
       if (t.due <= limit && (!best || t.due < best.due || (t.due === best.due && id < best.id))) best = { id, ...t };
     }
     return best;
+  }
+}
+
+/** SLICE_MS is how long a loop runs before it gives way: Go's scheduler preempts a goroutine after 10 ms. */
+const SLICE_MS = 10;
+const AT_ONCE = Promise.resolve();
+
+/**
+ * TimeSlice is giveWay for the wall-clock clocks: a loop that has had the thread
+ * for SLICE_MS since it last gave way yields a turn of the event loop; before
+ * that it goes on (a turn per pod would cost each pod a turn, and the batching of
+ * everything that runs in between).
+ */
+class TimeSlice {
+  private since = Date.now();
+
+  giveWay(): Promise<void> {
+    const now = Date.now();
+    if (now - this.since < SLICE_MS) return AT_ONCE;
+    return settle().then(() => {
+      this.since = Date.now();
+    });
   }
 }
 

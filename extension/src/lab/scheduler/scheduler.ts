@@ -287,6 +287,8 @@ export class Scheduler {
       const info = await this.queue.pop();
       if (!info || !this.running) return;
       this.scheduleOne(info);
+      // Scheduling cycles only await in-process calls: without a turn given back, a long queue would hold up every kubelet.
+      await this.options.clock.giveWay?.();
     }
   }
 
