@@ -10,7 +10,7 @@ import { type ResourceType, groupVersion } from './resources';
 import { type ListPage, WatchCache, type WatchFail } from './watchCache';
 import { type Transformer, fromStorageOrThrow } from './encryption/transformer';
 import { storageKeyPrefix } from './storagePrefix';
-import { jsonCopy } from './jsonCopy';
+import { copyStored, jsonCopy } from './jsonCopy';
 
 export { copyStored, jsonCopy } from './jsonCopy';
 
@@ -89,6 +89,18 @@ export class ObjectStorage {
   /** currentRevision is the store's latest revision. */
   currentRevision(): Promise<number> {
     return this.store.revision();
+  }
+
+  /**
+   * cached is the watch cache's copy of an object, copied for the caller to
+   * change, as the cacher hands GuaranteedUpdate its cachedExistingObject: it may
+   * be behind the store. Undefined when the cache cannot say (not serving, no such
+   * object yet) or values are transformed (staleness is the store's to tell).
+   */
+  cached(namespace: string, name: string): KubeObject | undefined {
+    if (this.transformer) return undefined;
+    const obj = this.watchCache.get(this.key(namespace, name));
+    return obj && copyStored(obj);
   }
 
   async get(namespace: string, name: string): Promise<KubeObject | undefined> {

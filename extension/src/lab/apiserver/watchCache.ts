@@ -78,6 +78,11 @@ export class WatchCache {
     this.expected.delete(key);
   }
 
+  /** get is the cache's object at key (frozen: copy it before changing it), undefined while the cache is not serving or has no such object. */
+  get(key: string): KubeObject | undefined {
+    return this.ready ? this.objects.get(key) : undefined;
+  }
+
   /**
    * list serves a list from the cache at the store's current revision, or at
    * atRevision when that is the current revision (a later page of a list the

@@ -23,6 +23,7 @@ import { removeTaintOffNode, swapNodeControllerTaint } from './nodeTaints';
 import { RateLimitedTimedQueue } from './rateLimitedTimedQueue';
 import { POD_NODE_NAME_INDEX } from './taintEvictionController';
 import { type ZoneState, computeZoneState, zoneKey } from './zones';
+import { plainClone } from '../client/plainClone';
 
 /** The controller's settings, kube-controller-manager's defaults (1.32). */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
@@ -191,7 +192,7 @@ export class NodeLifecycleController {
 
     const zoneConditions = new Map<string, (Condition | undefined)[]>();
     await Promise.all(nodes.map(async (cached) => {
-      let node = structuredClone(cached);
+      let node = plainClone(cached);
       let result: { observed: Condition; current: Condition | undefined } | undefined;
       for (let attempt = 0; attempt < NODE_HEALTH_UPDATE_RETRY; attempt++) {
         result = await this.tryUpdateNodeHealth(node);

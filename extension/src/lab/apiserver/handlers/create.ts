@@ -179,7 +179,7 @@ export function decode(ctx: HandlerContext, body: KubeObject): { object: KubeObj
   const fv = fieldValidation(ctx.query);
   // Kinds without a built-in model (custom resources) decode by their strategy: the CRD's schema.
   const decoded = modelForKind(t.group, t.version, t.kind) ? decodeObject(t.group, t.version, t.kind, body, fv) : t.strategy.decode?.(body, fv);
-  if (!decoded) return { object: defaulted(ctx, structuredClone(body)) };
+  if (!decoded) return { object: defaulted(ctx, copyStored(body)) };
   if ('status' in decoded) {
     ctx.tracer.stage('decode', 'rejected', decoded.status.message);
     return decoded;

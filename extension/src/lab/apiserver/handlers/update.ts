@@ -137,38 +137,60 @@ interface UpdateOptions {
  * guaranteedUpdate is the store's Update inside GuaranteedUpdate: it reads the
  * current object, builds the new one with next(), and writes it if nothing changed
  * in between; a write that raced another is built again from the fresh object.
+ * As through upstream's cacher, the first attempt starts from the watch cache's
+ * copy: when that attempt fails, or its object turns out older than the store's,
+ * the store is read and, if the object was stale, the update is tried again on it.
  */
 async function guaranteedUpdate(ctx: HandlerContext, opts: UpdateOptions, next: (current: KubeObject) => KubeObject | Status): Promise<KubeObject | Status> {
   const gr = { group: ctx.type.group, resource: ctx.type.resource };
+  const namespace = requestNamespace(ctx);
+  let cached = ctx.storage.cached(namespace, ctx.info.name);
   for (let attempt = 1; ; attempt++) {
-    const current = await ctx.storage.get(requestNamespace(ctx), ctx.info.name);
+    const current = cached ?? (await ctx.storage.get(namespace, ctx.info.name));
     if (!current) return notFound(gr, ctx.info.name);
-    const failed = checkPreconditions(ctx, { uid: opts.uid }, current);
-    if (failed) return failed;
-    const built = next(copyStored(current));
-    if (isStatus(built)) return built;
-    const updated = opts.track ? trackUpdate(ctx, current, built) : built;
-    const denied = ctx.admissionView ? undefined : await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));
-    if (denied) return denied;
-    // The RBAC storages wrap the updated object's info: their escalation check sees it after the handler's admission transformer.
-    const escalated = await checkEscalation(ctx, updated, current);
-    if (escalated) return escalated;
-    dedupOwnerReferences(ctx, updated, true);
-    omitEmptyMetadata(updated);
-    const invalidObject = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current);
-    if (invalidObject) return invalidObject;
-    // Only the main resource allocates: /status and other subresources cannot change what is allocated.
-    const s = ctx.type.strategy;
-    const allocated = isStatusWrite(ctx) || subresourceStrategy(ctx) ? undefined : await s.allocate?.(updated, current, { storage: ctx.storage, random: ctx.random, dryRun: ctx.dryRun });
-    if (Array.isArray(allocated)) return invalid(ctx.type.kind, ctx.type.group, ctx.info.name, allocated);
-    let result: KubeObject | Status | undefined;
-    try {
-      result = await admitAndWrite(ctx, updated, current);
-    } finally {
-      allocated?.();
+    const result = await tryUpdate(ctx, opts, next, current);
+    if (cached) {
+      // Worked out from the cache's copy: what was written stands; a Status, or an update that changed nothing (current
+      // comes back unwritten), stands only if that copy was the store's current object.
+      cached = undefined;
+      const written = result !== undefined && result !== current && !isStatus(result);
+      if (written || (result !== undefined && (await currentRevision(ctx, namespace)) === current.metadata.resourceVersion)) return result;
+      continue;
     }
     if (result) return result;
     if (attempt >= MAX_ATTEMPTS) return conflict(gr, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+  }
+}
+
+/** currentRevision is the resourceVersion of the object in the store now, undefined when it is gone. */
+async function currentRevision(ctx: HandlerContext, namespace: string): Promise<string | undefined> {
+  return (await ctx.storage.get(namespace, ctx.info.name))?.metadata.resourceVersion;
+}
+
+/** tryUpdate is one attempt of guaranteedUpdate on current: the object written, a Status, or undefined when another write raced it. */
+async function tryUpdate(ctx: HandlerContext, opts: UpdateOptions, next: (current: KubeObject) => KubeObject | Status, current: KubeObject): Promise<KubeObject | Status | undefined> {
+  const failed = checkPreconditions(ctx, { uid: opts.uid }, current);
+  if (failed) return failed;
+  const built = next(copyStored(current));
+  if (isStatus(built)) return built;
+  const updated = opts.track ? trackUpdate(ctx, current, built) : built;
+  const denied = ctx.admissionView ? undefined : await mutate(ctx, attributes(ctx, 'UPDATE', updated, current));
+  if (denied) return denied;
+  // The RBAC storages wrap the updated object's info: their escalation check sees it after the handler's admission transformer.
+  const escalated = await checkEscalation(ctx, updated, current);
+  if (escalated) return escalated;
+  dedupOwnerReferences(ctx, updated, true);
+  omitEmptyMetadata(updated);
+  const invalidObject = checkResourceVersion(ctx, updated, current) ?? beforeUpdate(ctx, updated, current);
+  if (invalidObject) return invalidObject;
+  // Only the main resource allocates: /status and other subresources cannot change what is allocated.
+  const s = ctx.type.strategy;
+  const allocated = isStatusWrite(ctx) || subresourceStrategy(ctx) ? undefined : await s.allocate?.(updated, current, { storage: ctx.storage, random: ctx.random, dryRun: ctx.dryRun });
+  if (Array.isArray(allocated)) return invalid(ctx.type.kind, ctx.type.group, ctx.info.name, allocated);
+  try {
+    return await admitAndWrite(ctx, updated, current);
+  } finally {
+    allocated?.();
   }
 }
 
@@ -267,7 +289,7 @@ function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
   const { status } = obj;
   const { managedFields } = obj.metadata;
   for (const key of Object.keys(obj)) delete obj[key];
-  Object.assign(obj, structuredClone(old));
+  Object.assign(obj, copyStored(old));
   if (status === undefined) delete obj.status;
   else obj.status = status;
   if (managedFields === undefined) delete obj.metadata.managedFields;

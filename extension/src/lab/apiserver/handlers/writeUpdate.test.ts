@@ -231,3 +231,29 @@ test('update: a pod status that leaves out observedGeneration keeps the stored o
   // pkg/registry/core/pod/strategy.go preserveOldObservedGeneration
   assert.deepEqual([second.body.status.observedGeneration, second.body.status.conditions[0].observedGeneration, second.body.status.qosClass], [1, 1, 'BestEffort']);
 });
+
+test('update: an attempt begun on a watch cache copy that is behind the store is tried again on the store\'s object', async () => {
+  const { api, call } = await server();
+  const made = await call({ method: 'POST', path: CONFIGMAPS, body: configMap('lagging') });
+  assert.equal(made.status, 201);
+  const old = made.body as KubeObject;
+  const moved = await call({ method: 'PUT', path: `${CONFIGMAPS}/lagging`, body: { ...old, data: { a: '2' } } });
+  assert.equal(moved.status, 200);
+  const latest = moved.body as KubeObject;
+  // The cache hands out the object as it was before the last write, as a cache that has not seen it yet would.
+  const storage = api.storageFor('', 'configmaps');
+  assert.ok(storage);
+  storage.cached = () => structuredClone(old);
+
+  // An update naming the store's resourceVersion conflicts with the stale copy, and succeeds on the store's.
+  const ok = await call({ method: 'PUT', path: `${CONFIGMAPS}/lagging`, body: { ...latest, data: { a: '3' } } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.deepEqual((ok.body as { data: unknown }).data, { a: '3' });
+  // One naming the stale resourceVersion is the 409 the store's object gives.
+  const stale = await call({ method: 'PUT', path: `${CONFIGMAPS}/lagging`, body: { ...old, data: { a: '4' } } });
+  expectStatus(stale, 409, 'Conflict', 'Operation cannot be fulfilled on configmaps "lagging": the object has been modified; please apply your changes to the latest version and try again');
+  // A patch that changes nothing answers the store's object, not the stale copy it was first applied to.
+  const none = await call({ method: 'PATCH', path: `${CONFIGMAPS}/lagging`, body: {}, contentType: 'application/merge-patch+json' });
+  assert.equal(none.status, 200);
+  assert.deepEqual((none.body as { data: unknown }).data, { a: '3' });
+});
