@@ -280,11 +280,10 @@ export class DaemonSetController {
     if (isStatus(byNode)) return true;
     const create: string[] = [];
     const remove: string[] = [];
-    for (const node of nodes) {
-      const r = await this.podsShouldBeOnNode(node, byNode, ds, hash);
-      create.push(...r.create);
-      remove.push(...r.remove);
-    }
+    const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
+    // Per node without an await: a sync visits every node, and only a failed or succeeded pod has an event to record.
+    for (const node of nodes) this.podsShouldBeOnNode(node, byNode, ds, hash, create, remove, events);
+    for (const [type, reason, message] of events) await this.recorder.event(ds, type, reason, message);
     const existing = new Set(nodes.map((n) => n.metadata.name ?? ''));
     for (const [name, pods] of byNode) {
       if (existing.has(name)) continue;
@@ -294,21 +293,24 @@ export class DaemonSetController {
   }
 
   /** podsShouldBeOnNode is podsShouldBeOnNode: what one node needs, failed pods deleted no faster than their back-off allows. */
-  private async podsShouldBeOnNode(node: Node, byNode: NodeToDaemonPods, ds: DaemonSet, hash: string): Promise<{ create: string[]; remove: string[] }> {
+  private podsShouldBeOnNode(
+    node: Node, byNode: NodeToDaemonPods, ds: DaemonSet, hash: string,
+    create: string[], remove: string[], events: [type: 'Normal' | 'Warning', reason: string, message: string][],
+  ): void {
     const nodeName = node.metadata.name ?? '';
     const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
     const pods = byNode.get(nodeName);
-    const create: string[] = [];
-    const remove: string[] = [];
-    if (shouldRun && !pods) return { create: [nodeName], remove };
+    if (shouldRun && !pods) {
+      create.push(nodeName);
+      return;
+    }
     if (!shouldContinueRunning) {
       for (const p of pods ?? []) if (!p.metadata.deletionTimestamp) remove.push(p.metadata.name ?? '');
-      return { create, remove };
+      return;
     }
     const running: Pod[] = [];
     for (const pod of pods ?? []) {
       if (pod.metadata.deletionTimestamp) continue;
-      const where = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
       if (pod.status?.phase === 'Failed') {
         // The kubelet may keep rejecting the pod; do not fight it in a hot loop.
         const backoffKey = `${ds.metadata.uid ?? ''}/${ds.status?.observedGeneration ?? 0}/${nodeName}`;
@@ -318,10 +320,10 @@ export class DaemonSetController {
           continue;
         }
         this.failedPodsBackoff.next(backoffKey, now);
-        await this.recorder.event(ds, 'Warning', FAILED_DAEMON_POD_REASON, `Found failed daemon pod ${where} on node ${nodeName}, will try to kill it`);
+        events.push(['Warning', FAILED_DAEMON_POD_REASON, `Found failed daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${nodeName}, will try to kill it`]);
         remove.push(pod.metadata.name ?? '');
       } else if (pod.status?.phase === 'Succeeded') {
-        await this.recorder.event(ds, 'Normal', SUCCEEDED_DAEMON_POD_REASON, `Found succeeded daemon pod ${where} on node ${nodeName}, will try to delete it`);
+        events.push(['Normal', SUCCEEDED_DAEMON_POD_REASON, `Found succeeded daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${nodeName}, will try to delete it`]);
         remove.push(pod.metadata.name ?? '');
       } else {
         running.push(pod);
@@ -330,12 +332,12 @@ export class DaemonSetController {
     running.sort(podByCreationTimestampAndPhase);
     if (!allowsSurge(ds)) {
       // One pod per node: the oldest stays.
-      remove.push(...running.slice(1).map((p) => p.metadata.name ?? ''));
-      return { create, remove };
+      for (const p of running.slice(1)) remove.push(p.metadata.name ?? '');
+      return;
     }
     if (running.length <= 1) {
       if (running.length === 0 && shouldRun) create.push(nodeName);
-      return { create, remove };
+      return;
     }
     // Surging: keep the oldest current pod, and the oldest outdated one only while it is ready and the current one not yet available.
     let oldestNew: Pod | undefined;
@@ -356,7 +358,6 @@ export class DaemonSetController {
     if (oldestNew && oldestOld && (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds ?? 0, this.clock.now()))) {
       remove.push(oldestOld.metadata.name ?? '');
     }
-    return { create, remove };
   }
 
   /**
