@@ -78,6 +78,9 @@ export class WorkQueue {
           this.waiting.shift()?.();
         }
       }
+      // A sync only awaits in-process calls: after a slice of them, the rest of the lab (kubelets, other controllers,
+      // the watches to the editor) gets a turn, and the changes it makes meanwhile come to the next sync together.
+      await this.clock.giveWay?.();
     }
   }
 }
