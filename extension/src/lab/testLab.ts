@@ -29,3 +29,13 @@ export function webDeployment(requests?: { cpu: string; memory: string }): Deplo
     },
   };
 }
+
+/** CountingClock is the manual clock with a giveWay that counts its calls and lets the loop run on at once. */
+export class CountingClock extends ManualClock {
+  turns = 0;
+
+  giveWay(): Promise<void> {
+    this.turns++;
+    return Promise.resolve();
+  }
+}

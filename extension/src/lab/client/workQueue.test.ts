@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../clock';
+import { CountingClock } from '../testLab';
 import { WorkQueue } from './workQueue';
-
-/** CountingClock is the manual clock with a giveWay that counts its calls and lets the loop run on. */
-class CountingClock extends ManualClock {
-  turns = 0;
-
-  giveWay(): Promise<void> {
-    this.turns++;
-    return Promise.resolve();
-  }
-}
 
 test('a work queue gives way after each key it processes, and a key added while it is processed runs once more after', async () => {
   const clock = new CountingClock();

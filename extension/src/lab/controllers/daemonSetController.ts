@@ -42,6 +42,9 @@ const FAILED_PODS_BACKOFF_MAX_MS = 15 * 60_000;
 /** DAEMONSET_KIND is the owner kind put on the pods and revisions. */
 const DAEMONSET_KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 
+/** PodEvent is an event manage records about a daemon pod once it has decided on every node. */
+type PodEvent = [type: 'Normal' | 'Warning', reason: string, message: string];
+
 /** The DaemonSet events' reasons, as upstream's constants. */
 export const SELECTING_ALL_REASON = 'SelectingAll';
 export const FAILED_DAEMON_POD_REASON = 'FailedDaemonPod';
@@ -280,7 +283,7 @@ export class DaemonSetController {
     if (isStatus(byNode)) return true;
     const create: string[] = [];
     const remove: string[] = [];
-    const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
+    const events: PodEvent[] = [];
     // Per node without an await: a sync visits every node, and only a failed or succeeded pod has an event to record.
     for (const node of nodes) this.podsShouldBeOnNode(node, byNode, ds, hash, create, remove, events);
     for (const [type, reason, message] of events) await this.recorder.event(ds, type, reason, message);
@@ -292,10 +295,10 @@ export class DaemonSetController {
     return this.syncNodes(ds, remove, create, hash);
   }
 
-  /** podsShouldBeOnNode is podsShouldBeOnNode: what one node needs, failed pods deleted no faster than their back-off allows. */
+  /** podsShouldBeOnNode is podsShouldBeOnNode: it adds what one node needs to create and remove, and the events to record; failed pods are deleted no faster than their back-off allows. */
   private podsShouldBeOnNode(
     node: Node, byNode: NodeToDaemonPods, ds: DaemonSet, hash: string,
-    create: string[], remove: string[], events: [type: 'Normal' | 'Warning', reason: string, message: string][],
+    create: string[], remove: string[], events: PodEvent[],
   ): void {
     const nodeName = node.metadata.name ?? '';
     const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);

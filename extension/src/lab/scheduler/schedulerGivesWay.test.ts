@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isStatus, type Pod } from '../api/types';
-import { ManualClock } from '../clock';
 import { PODS } from '../client/resources';
 import { Lab } from '../lab';
-
-/** CountingClock is the manual clock with a giveWay that counts its calls and lets the loop run on. */
-class CountingClock extends ManualClock {
-  turns = 0;
-
-  giveWay(): Promise<void> {
-    this.turns++;
-    return Promise.resolve();
-  }
-}
+import { CountingClock } from '../testLab';
 
 test('the scheduler gives way after each scheduling cycle: a long queue does not hold the thread', async () => {
   const clock = new CountingClock();
