@@ -76,6 +76,8 @@ const slider = h('input');
 slider.type = 'range';
 slider.id = 'revision';
 slider.setAttribute('aria-label', 'Revision shown');
+/** travelTimer is pending while the slider waits to rest before it asks for a revision. */
+let travelTimer: ReturnType<typeof setTimeout> | undefined;
 const sliderText = h('span', 'revision-text');
 const liveButton = button('live', 'Live', 'circle-filled', true);
 travel.append(h('span', 'label', 'Revision'), slider, sliderText, liveButton);
@@ -148,7 +150,8 @@ function drawTravel(): void {
   if (!stats) return;
   slider.min = String(Math.max(1, stats.compactRevision));
   slider.max = String(stats.revision);
-  if (document.activeElement !== slider || at === null) slider.value = String(at ?? stats.revision);
+  // A revision picked in the last 200 ms is not yet asked for: a redraw (the live store moves on) must not take it back.
+  if (!travelTimer && (document.activeElement !== slider || at === null)) slider.value = String(at ?? stats.revision);
   sliderText.textContent = at === null ? `${stats.revision} (live)` : `${at} of ${stats.revision}`;
   slider.setAttribute('aria-valuetext', sliderText.textContent);
   liveButton.toggleAttribute('disabled', at === null && shared === null);
@@ -474,11 +477,11 @@ detail.addEventListener('click', (e) => {
 });
 
 // Time travel: the slider asks for a revision once it rests; the far right is live.
-let travelTimer: ReturnType<typeof setTimeout> | undefined;
 slider.addEventListener('input', () => {
   sliderText.textContent = `${slider.value} of ${stats?.revision ?? ''}`;
   if (travelTimer) clearTimeout(travelTimer);
   travelTimer = setTimeout(() => {
+    travelTimer = undefined;
     const n = Number(slider.value);
     api.post({ type: 'travel', revision: stats && n >= stats.revision ? null : n });
   }, 200);
