@@ -28,8 +28,12 @@ void test('Switch Cluster points the tree and Apply at a kubeconfig context', { 
 
     // The tree reads the other cluster: its two nodes, and its namespace.
     await vscode.until('the tree to show the outside cluster\'s two nodes', async () => {
-      const labels = (await vscode.treeRows('Cluster')).map((r) => r.label);
-      return labels.includes('node-2') && !labels.includes('node-3') ? { labels } : `rows: ${JSON.stringify(labels)}`;
+      const rows = await vscode.treeRows('Cluster');
+      const labels = rows.map((r) => r.label);
+      if (labels.includes('node-2') && !labels.includes('node-3')) return { labels };
+      // A group that had no rows when VS Code first drew it may be left collapsed once it has some: open it, as a user would.
+      if (rows.find((r) => r.label === 'Nodes')?.expanded === false) await vscode.clickTreeRow('Cluster', 'Nodes');
+      return `rows: ${JSON.stringify(rows.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}${r.expanded === undefined ? '' : r.expanded ? ' [open]' : ' [closed]'}`))}`;
     });
     await vscode.clickTreeRow('Cluster', 'Namespaces');
     await vscode.until('the namespace made with kubectl to be listed', async () => {
