@@ -11,7 +11,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RealClock, ScaledClock } from './lab/clock';
+import { type Clock, RealClock, ScaledClock } from './lab/clock';
 import { VERSION_INFO } from './lab/apiserver/http/version';
 import { Lab } from './lab/lab';
 import { PRIVATE_MODE, PUBLIC_MODE, writeFileWithMode } from './lab/pki/files';
@@ -181,8 +181,8 @@ async function lockDataFolder(data: string): Promise<() => Promise<void>> {
 interface ClusterStore {
   /** path is the folder that holds it, for messages. */
   path: string;
-  /** open opens the folder's durable store (made empty when there is none): `up` runs the lab in it. */
-  open(): Promise<DurableStore>;
+  /** open opens the folder's durable store (made empty when there is none): `up` runs the lab in it, its leases expiring on the lab's clock. */
+  open(clock?: Clock): Promise<DurableStore>;
   /** read is the kept cluster; undefined when the folder holds none yet. */
   read(): Promise<StoreSnapshot | undefined | { error: string }>;
   /** write keeps snapshot as the folder's cluster: `snapshot restore` into a new folder. */
@@ -196,7 +196,7 @@ interface ClusterStore {
  */
 function clusterStore(data: string): ClusterStore {
   const dir = join(data, 'store');
-  const open = (): Promise<DurableStore> => DurableStore.open({ dir, warn: (m) => process.stderr.write(`${m}\n`) });
+  const open = (clock?: Clock): Promise<DurableStore> => DurableStore.open({ dir, warn: (m) => process.stderr.write(`${m}\n`), ...(clock ? { memory: { clock } } : {}) });
   return {
     path: dir,
     open,
@@ -259,22 +259,22 @@ async function runUp(o: UpOptions): Promise<number> {
   // A kubeconfig named outside the data folder gets its folder made, as kind's --kubeconfig does.
   if (o.kubeconfig) await mkdir(dirname(o.kubeconfig), { recursive: true, mode: 0o700 });
   // On a real etcd the cluster is etcd's to keep: the data folder holds only the PKI and kubeconfig.
-  if (o.etcdServers) return serveUp(o, encryption, o.etcdServers.join(','));
+  const clock = o.speed === 1 ? new RealClock() : new ScaledClock(o.speed);
+  if (o.etcdServers) return serveUp(o, clock, encryption, o.etcdServers.join(','));
   const store = clusterStore(o.data);
-  const durable = await store.open().catch((err: unknown) => {
+  const durable = await store.open(clock).catch((err: unknown) => {
     throw new Error(`cannot restore the cluster from ${store.path}: ${err instanceof Error ? err.message : String(err)}`);
   });
   try {
-    return await serveUp(o, encryption, store.path, durable);
+    return await serveUp(o, clock, encryption, store.path, durable);
   } finally {
     await durable.close().catch((err: unknown) => process.stderr.write(`kubelab: ${err instanceof Error ? err.message : String(err)}\n`));
   }
 }
 
 /** serveUp runs the lab over the data folder's durable store until a signal stops it. */
-async function serveUp(o: UpOptions, encryption: Awaited<ReturnType<typeof encryptionConfig>> | undefined, storePath: string, durable?: DurableStore): Promise<number> {
+async function serveUp(o: UpOptions, clock: Clock, encryption: Awaited<ReturnType<typeof encryptionConfig>> | undefined, storePath: string, durable?: DurableStore): Promise<number> {
   const kept = durable && (await durable.revision()) > 1 ? await durable.status() : undefined;
-  const clock = o.speed === 1 ? new RealClock() : new ScaledClock(o.speed);
   // The PKI comes first: the controller manager publishes its CA in every namespace from the start.
   const pki = await labPki(o.data, nodeEntropy(), new RealClock().now());
   // hostPorts: NodePort Services answer on 127.0.0.1 at their node ports, as kind's port mappings.

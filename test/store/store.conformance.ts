@@ -6,7 +6,7 @@
 // under a prefix of its own and asserts revisions relative to the revision it started at.
 //
 // Capabilities beyond the core contract (quota and alarms, snapshots, encryption at rest,
-// durability) get a block of their own in CAPABILITY_CASES: a backend lists the ones it
+// durability, leases) get a block of their own in CAPABILITY_CASES: a backend lists the ones it
 // has in `capabilities`, and only those blocks run for it.
 //
 // Snapshots: the embedded stores save and restore their own StoreSnapshot; EtcdStore
@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../extension/src/lab/api/types';
+import { RealClock } from '../../extension/src/lab/clock';
 import { AESCBC_PREFIX, encryptionTransformers } from '../../extension/src/lab/apiserver/encryption/config';
 import { builtinResources } from '../../extension/src/lab/apiserver/registry';
 import type { ResourceType } from '../../extension/src/lab/apiserver/resources';
@@ -31,13 +32,13 @@ import { EtcdStore } from '../../extension/src/lab/store/etcdStore';
 import { MemoryStore } from '../../extension/src/lab/store/memoryStore';
 import { INTEGRITY_FAILED, type StoreSnapshot, decodeSnapshot, encodeSnapshot } from '../../extension/src/lab/store/snapshot';
 import {
-  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, StoreError, asStoreAdmin, asStoreHistory,
-  type Op, type Store, type StoreEvent, type TxnResponse, type WatchError,
+  ERR_COMPACTED, ERR_FUTURE_REV, ERR_LEASE_NOT_FOUND, ERR_NO_SPACE, MIN_LEASE_TTL_SECONDS, StoreError, asStoreAdmin, asStoreHistory, asStoreLeases,
+  type Op, type Store, type StoreEvent, type StoreLeases, type TxnResponse, type WatchError,
 } from '../../extension/src/lab/store/store';
 import { EtcdCluster } from './etcdCluster';
 
 /** Capability is a part of the store beyond the core contract that a backend may have. */
-export type Capability = 'quota' | 'snapshot' | 'encryption' | 'durability';
+export type Capability = 'quota' | 'snapshot' | 'encryption' | 'durability' | 'leases';
 
 /** QUOTA is every backend's backend quota (--quota-backend-bytes), small enough for the quota case to fill. */
 const QUOTA = 8 * 1024 ** 2;
@@ -72,7 +73,8 @@ let etcd: EtcdStore | undefined;
 const durableDirs = new Map<Store, string>();
 
 const openDurable = async (dir = mkdtempSync(join(tmpdir(), 'kubelab-conformance-durable-'))): Promise<DurableStore> => {
-  const store = await DurableStore.open({ dir, memory: { quotaBytes: QUOTA }, warn: () => undefined });
+  // A real clock, as etcd's leases expire in real time.
+  const store = await DurableStore.open({ dir, memory: { quotaBytes: QUOTA, clock: new RealClock() }, warn: () => undefined });
   durableDirs.set(store, dir);
   return store;
 };
@@ -80,18 +82,19 @@ const openDurable = async (dir = mkdtempSync(join(tmpdir(), 'kubelab-conformance
 const BACKENDS: Backend[] = [
   {
     name: 'MemoryStore',
-    capabilities: ['quota', 'snapshot', 'encryption'],
+    capabilities: ['quota', 'snapshot', 'encryption', 'leases'],
     setup: () => Promise.resolve(),
-    open: () => Promise.resolve(new MemoryStore({ quotaBytes: QUOTA })),
+    // A real clock, as etcd's leases expire in real time.
+    open: () => Promise.resolve(new MemoryStore({ quotaBytes: QUOTA, clock: new RealClock() })),
     teardown: () => Promise.resolve(),
     snapshot: (s) => Promise.resolve((s as MemoryStore).snapshot()),
-    fresh: () => Promise.resolve({ store: new MemoryStore({ quotaBytes: QUOTA }), dispose: () => Promise.resolve() }),
+    fresh: () => Promise.resolve({ store: new MemoryStore({ quotaBytes: QUOTA, clock: new RealClock() }), dispose: () => Promise.resolve() }),
     restore: (s, snapshot) => Promise.resolve((s as MemoryStore).restore(snapshot)),
     restoreKeepsRevisions: true,
   },
   {
     name: 'DurableStore',
-    capabilities: ['quota', 'snapshot', 'encryption', 'durability'],
+    capabilities: ['quota', 'snapshot', 'encryption', 'durability', 'leases'],
     setup: () => Promise.resolve(),
     open: () => openDurable(),
     release: async (s) => {
@@ -115,9 +118,10 @@ const BACKENDS: Backend[] = [
   },
   {
     name: 'EtcdStore on a 3-member etcd cluster',
-    capabilities: ['quota', 'snapshot', 'encryption', 'durability'],
+    capabilities: ['quota', 'snapshot', 'encryption', 'durability', 'leases'],
     setup: async () => {
-      cluster = await EtcdCluster.start(3, 30_000, ['--quota-backend-bytes', String(QUOTA)]);
+      // etcd's default election timing, which sets its least lease TTL (1.5 election timeouts, rounded up: MIN_LEASE_TTL_SECONDS).
+      cluster = await EtcdCluster.start(3, 30_000, ['--quota-backend-bytes', String(QUOTA), '--heartbeat-interval', '100', '--election-timeout', '1000']);
       etcd = new EtcdStore({ endpoints: cluster.endpoints });
     },
     open: () => Promise.resolve(etcd as EtcdStore),
@@ -150,6 +154,13 @@ const BACKENDS: Backend[] = [
 const put = (key: string, value: string): Op => ({ type: 'put', key, value });
 const del = (key: string): Op => ({ type: 'delete', key });
 const write = (s: Store, ...ops: Op[]) => s.txn({ compare: [], success: ops, failure: [] });
+const leased = (key: string, value: string, lease: string): Op => ({ type: 'put', key, value, lease });
+/** leasesOf is a store's lease API, which a backend with the leases capability has. */
+const leasesOf = (s: Store): Store & StoreLeases => {
+  const l = asStoreLeases(s);
+  assert.ok(l, 'the backend has the lease API');
+  return l;
+};
 
 let cases = 0;
 /** prefix is a case's own part of the keyspace. */
@@ -458,7 +469,7 @@ const CORE_CASES: Record<string, Record<string, Case>> = {
 /**
  * CAPABILITY_CASES are the cases of the capabilities beyond the core contract, each
  * block run only for the backends that list it. Quota and alarms, snapshots,
- * encryption at rest and durability add their cases here as they land.
+ * encryption at rest, durability and leases add their cases here as they land.
  */
 const CAPABILITY_CASES: Record<Capability, Record<string, Case>> = {
   quota: {
@@ -624,6 +635,150 @@ const CAPABILITY_CASES: Record<Capability, Record<string, Case>> = {
         assert.ok(next.revision > revision);
       } finally {
         if (again !== s) await b.release?.(again);
+      }
+    },
+  },
+
+  leases: {
+    'a grant answers an ID and the TTL; a TTL below the minimum is raised to it': async (s) => {
+      const l = leasesOf(s);
+      const long = await l.leaseGrant(60);
+      const short = await l.leaseGrant(MIN_LEASE_TTL_SECONDS - 1);
+      try {
+        for (const g of [long, short]) assert.match(g.id, /^[1-9]\d*$/, 'an ID is a positive int64 in decimal');
+        assert.notEqual(long.id, short.id);
+        assert.equal(long.ttl, 60);
+        assert.equal(short.ttl, MIN_LEASE_TTL_SECONDS);
+        const status = await l.leaseTimeToLive(long.id);
+        assert.deepEqual({ ...status, ttl: 0 }, { id: long.id, ttl: 0, grantedTtl: 60, keys: [] });
+        assert.ok(status.ttl > 55 && status.ttl <= 60, `${status.ttl} s left`);
+      } finally {
+        await l.leaseRevoke(long.id);
+        await l.leaseRevoke(short.id).catch(() => undefined);
+      }
+    },
+    'a put with a lease attaches the key to it; a put without one detaches it': async (s, p) => {
+      const l = leasesOf(s);
+      const g = await l.leaseGrant(60);
+      try {
+        const w1 = await write(s, leased(`${p}b`, '1', g.id), leased(`${p}a`, '1', g.id));
+        assert.equal(w1.results[0].kv?.lease, g.id, 'the put answers the key with its lease');
+        assert.deepEqual(await s.get(`${p}a`), { key: `${p}a`, value: '1', createRevision: w1.revision, modRevision: w1.revision, version: 1, lease: g.id });
+        assert.deepEqual((await s.range(p)).kvs.map((kv) => [kv.key.slice(p.length), kv.lease]), [['a', g.id], ['b', g.id]]);
+        assert.deepEqual((await l.leaseTimeToLive(g.id)).keys, [`${p}a`, `${p}b`]);
+        const w2 = await write(s, put(`${p}a`, '2'));
+        assert.equal(w2.results[0].prevKv?.lease, g.id);
+        assert.deepEqual(await s.get(`${p}a`), { key: `${p}a`, value: '2', createRevision: w1.revision, modRevision: w2.revision, version: 2 }, 'no lease any more');
+        assert.deepEqual((await l.leaseTimeToLive(g.id)).keys, [`${p}b`]);
+        const hist = await asStoreHistory(s)?.history(`${p}a`);
+        if (hist) assert.deepEqual(hist.changes.map((c) => c.kv.lease ?? null), [g.id, null], 'the history keeps each revision\'s lease');
+      } finally {
+        await l.leaseRevoke(g.id);
+      }
+      assert.equal(await s.get(`${p}b`), undefined);
+      assert.equal((await s.get(`${p}a`))?.value, '2', 'a detached key outlives the lease');
+    },
+    'a put naming a lease that does not exist fails with etcd\'s error and writes nothing': async (s, p) => {
+      const l = leasesOf(s);
+      const gone = await l.leaseGrant(60);
+      await l.leaseRevoke(gone.id);
+      await write(s, put(`${p}a`, 'before'));
+      const r0 = await s.revision();
+      await assert.rejects(write(s, leased(`${p}a`, 'after', gone.id)), { message: ERR_LEASE_NOT_FOUND });
+      await assert.rejects(write(s, put(`${p}b`, '1'), leased(`${p}c`, '1', gone.id)), { message: ERR_LEASE_NOT_FOUND });
+      assert.equal(await s.revision(), r0, 'the revision is unchanged');
+      assert.deepEqual((await s.range(p)).kvs.map((kv) => [kv.key.slice(p.length), kv.value, kv.lease ?? null]), [['a', 'before', null]]);
+    },
+    'revoking a lease deletes its keys in one revision, one batch to a watch, and leaves the others': async (s, p) => {
+      const l = leasesOf(s);
+      const g = await l.leaseGrant(60);
+      await write(s, leased(`${p}a`, '1', g.id), leased(`${p}b`, '1', g.id));
+      await write(s, leased(`${p}c`, '1', g.id), put(`${p}d`, 'stays'));
+      const r0 = await s.revision();
+      const rec = recorder();
+      const w = s.watch(p, r0 + 1, rec.onEvents, rec.onError);
+      try {
+        await l.leaseRevoke(g.id);
+        await until(() => rec.events.length >= 3, 'the deletes of the lease\'s keys');
+        assert.equal(await s.revision(), r0 + 1, 'the revocation is one revision');
+        assert.deepEqual(rec.events.map((e) => [e.type, e.kv.key.slice(p.length), e.kv.modRevision, e.prevKv?.lease ?? null]).sort(), [
+          ['delete', 'a', r0 + 1, g.id], ['delete', 'b', r0 + 1, g.id], ['delete', 'c', r0 + 1, g.id],
+        ]);
+        assert.deepEqual(rec.revisions, [r0 + 1], 'in one batch');
+        assert.deepEqual(rec.errors, []);
+      } finally {
+        w.cancel();
+      }
+      assert.deepEqual((await s.range(p)).kvs.map((kv) => kv.key.slice(p.length)), ['d']);
+      assert.equal((await l.leaseTimeToLive(g.id)).ttl, -1);
+    },
+    'an unknown lease: revoking it fails with etcd\'s error, its time to live is -1': async (s) => {
+      const l = leasesOf(s);
+      const g = await l.leaseGrant(60);
+      await l.leaseRevoke(g.id);
+      const r0 = await s.revision();
+      await assert.rejects(l.leaseRevoke(g.id), { message: ERR_LEASE_NOT_FOUND });
+      assert.equal(await s.revision(), r0);
+      assert.deepEqual(await l.leaseTimeToLive(g.id), { id: g.id, ttl: -1, grantedTtl: 0, keys: [] });
+    },
+    'leaseList lists the leases alive, in ID order: a granted one and not a revoked one': async (s) => {
+      const l = leasesOf(s);
+      const kept = await l.leaseGrant(60);
+      const revoked = await l.leaseGrant(60);
+      await l.leaseRevoke(revoked.id);
+      try {
+        const ids = await l.leaseList();
+        assert.ok(ids.includes(kept.id), `${kept.id} in ${ids.join(',')}`);
+        assert.ok(!ids.includes(revoked.id), `${revoked.id} not in ${ids.join(',')}`);
+        assert.deepEqual(ids, [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)));
+      } finally {
+        await l.leaseRevoke(kept.id);
+      }
+    },
+    'a lease of the least TTL expires on its own, and its keys are deleted with it': async (s, p) => {
+      const l = leasesOf(s);
+      const g = await l.leaseGrant(MIN_LEASE_TTL_SECONDS);
+      const start = Date.now();
+      await write(s, leased(`${p}a`, '1', g.id), put(`${p}b`, 'stays'));
+      const r0 = await s.revision();
+      const rec = recorder();
+      const w = s.watch(p, r0 + 1, rec.onEvents, rec.onError);
+      try {
+        // etcd checks for expired leases every 500 ms and revokes them through raft.
+        await until(() => rec.events.length >= 1, 'the expiry', MIN_LEASE_TTL_SECONDS * 1000 + 10_000);
+        assert.ok(Date.now() - start >= MIN_LEASE_TTL_SECONDS * 1000 - 100, `expired after ${Date.now() - start} ms`);
+        assert.deepEqual(rec.events.map((e) => [e.type, e.kv.key.slice(p.length), e.prevKv?.lease ?? null]), [['delete', 'a', g.id]]);
+      } finally {
+        w.cancel();
+      }
+      assert.deepEqual((await s.range(p)).kvs.map((kv) => kv.key.slice(p.length)), ['b']);
+      assert.equal((await l.leaseTimeToLive(g.id)).ttl, -1);
+      assert.ok(!(await l.leaseList()).includes(g.id));
+    },
+    'a snapshot keeps the leases alive and the keys\' leases; a restore grants them again': async (s, p, b) => {
+      const l = leasesOf(s);
+      const g = await l.leaseGrant(600);
+      try {
+        await write(s, leased(`${p}a`, '1', g.id), put(`${p}b`, '1'));
+        const saved = await (b.snapshot as NonNullable<Backend['snapshot']>)(s);
+        assert.deepEqual(saved.leases?.find((x) => x.id === g.id), { id: g.id, ttl: 600 });
+        assert.deepEqual(saved.kvs.filter((kv) => kv.key.startsWith(p)).map((kv) => [kv.key.slice(p.length), kv.lease ?? null]), [['a', g.id], ['b', null]]);
+        const decoded = decodeSnapshot(encodeSnapshot(saved));
+        assert.ok(!('error' in decoded), JSON.stringify(decoded));
+        const target = await (b.fresh as NonNullable<Backend['fresh']>)();
+        try {
+          await (b.restore as NonNullable<Backend['restore']>)(target.store, decoded.snapshot);
+          const t = leasesOf(target.store);
+          assert.equal((await target.store.get(`${p}a`))?.lease, g.id);
+          const status = await t.leaseTimeToLive(g.id);
+          assert.deepEqual([status.grantedTtl, status.keys], [600, [`${p}a`]]);
+          await t.leaseRevoke(g.id);
+          assert.deepEqual((await target.store.range(p)).kvs.map((kv) => kv.key.slice(p.length)), ['b'], 'the restored lease holds its keys');
+        } finally {
+          await target.dispose();
+        }
+      } finally {
+        await l.leaseRevoke(g.id);
       }
     },
   },

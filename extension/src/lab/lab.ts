@@ -114,7 +114,8 @@ export class Lab {
   private readonly replicas = new ControlPlaneReplicas(this);
 
   constructor(readonly config: LabConfig) {
-    const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode) ?? (config.storeQuotaBytes === undefined ? undefined : quotaError(config.storeQuotaBytes));
+    const badConfig = nodeCapacityError(config.nodeCapacity) ?? proxyModeError(config.kubeProxyMode) ?? (config.storeQuotaBytes === undefined ? undefined : quotaError(config.storeQuotaBytes))
+      ?? (config.eventTTLSeconds === undefined || (Number.isSafeInteger(config.eventTTLSeconds) && config.eventTTLSeconds > 0) ? undefined : `eventTTLSeconds must be a positive whole number of seconds, not ${config.eventTTLSeconds}`);
     if (badConfig) throw new Error(badConfig);
     this.random = new SeededRandom(config.seed ?? 1);
     this.clusterCIDR = clusterCIDRFor(config.nodes);
@@ -149,6 +150,7 @@ export class Lab {
       ...(key ? { tokenIssuer: { generator: new TokenGenerator(SERVICE_ACCOUNT_ISSUER, key) } } : {}),
       ...(config.stopwatch ? { stopwatch: config.stopwatch } : {}),
       ...(config.schedulingDecisions === undefined ? {} : { decisionCapacity: config.schedulingDecisions }),
+      ...(config.eventTTLSeconds === undefined ? {} : { eventTTLSeconds: config.eventTTLSeconds }),
       ...(encryption ? { encryption } : {}),
       // Audit IDs come from a stream of their own, so turning auditing on leaves the lab's generated names as they were.
       ...(config.audit ? { audit: { sink: new AuditSink(config.audit.write), random: new SeededRandom(~(config.seed ?? 1)), ...(config.audit.policy ? { policy: config.audit.policy } : {}) } } : {}),

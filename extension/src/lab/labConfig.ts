@@ -41,6 +41,8 @@ export interface LabConfig {
   durable?: DurableStore;
   /** storeQuotaBytes is the embedded store's backend quota (etcd's --quota-backend-bytes); past it writes fail with NOSPACE. 256 MiB when omitted. */
   storeQuotaBytes?: number;
+  /** eventTTLSeconds is how long an Event lives after its last write (kube-apiserver's --event-ttl): 1 h when omitted. */
+  eventTTLSeconds?: number;
   /** autoCompaction is the store's own compaction policy (etcd's --auto-compaction-mode/-retention, see parseAutoCompaction), besides the API server's every 5 minutes. */
   autoCompaction?: AutoCompaction;
   /** store chooses the backend: the embedded store (the default), or a real etcd cluster at endpoints (kube-apiserver's --etcd-servers). */

@@ -10,6 +10,7 @@ import type { Clock } from '../clock';
 import { uuid, type Random } from '../random';
 import type { KubeObject, Status } from '../api/types';
 import { type Store, isStoreError } from '../store/store';
+import { type LeaseManager, leaseManagerFor, ttlFor } from './leaseManager';
 import type { AdmissionContext, AdmissionPlugin, Chain } from './admission/admission';
 import { AuditLogger, RequestAudit } from './audit/auditLogger';
 import { evaluatePolicy } from './audit/policy';
@@ -19,7 +20,7 @@ import type { AuditPolicy } from './audit/types';
 import { impersonate } from './auth/impersonation';
 import type { TokenRequestIssuer } from './auth/tokenRequest';
 import { PodIndex } from './podIndex';
-import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from './auth/types';
+import type { Authenticator, Authorizer, UserInfo } from './auth/types';
 import { newNamespaceLifecycle } from './admission/namespaceLifecycle';
 import { CrdController } from './apiextensions/crdController';
 import { CACHED_RESOURCES, ServerCache } from './cache';
@@ -35,7 +36,7 @@ import { validateWriteOptions } from './handlers/options';
 import { type ComponentProbe, isVirtual, virtualResources } from './handlers/virtual';
 import { serveWatch } from './handlers/watch';
 import { DecisionBuffer } from './schedulingDecisions';
-import { type Query, type RequestInfo, fieldRequirements, parseRequestInfo, splitPath } from './requestInfo';
+import { type Query, type RequestInfo, parseRequestInfo, requestAttributes, splitPath } from './requestInfo';
 import { builtinResources } from './registry';
 import { ResourceTable, type ResourceType } from './resources';
 import { ObjectStorage } from './storage';
@@ -66,6 +67,8 @@ export interface ApiServerOptions {
   tokenIssuer?: Omit<TokenRequestIssuer, 'objects' | 'clock' | 'random' | 'apiAudiences'>;
   /** stopwatch is a monotonic millisecond counter for traces (defaults to the clock). */
   stopwatch?: () => number;
+  /** eventTTLSeconds is how long an Event lives after its last write (--event-ttl, 1 h), on a store with leases. */
+  eventTTLSeconds?: number;
   traceCapacity?: number;
   /** decisionCapacity bounds the scheduling decisions kept (schedulingdecisions.lab.kubelab.dev); 0 keeps none. */
   decisionCapacity?: number;
@@ -111,6 +114,8 @@ export class ApiServer {
   /** store is the options' store, its calls timed for the metrics. */
   private readonly store: Store;
   private readonly storages = new Map<ResourceType, ObjectStorage>();
+  /** leases expire Events (--event-ttl), on a store with leases. */
+  private readonly leases?: LeaseManager;
   private readonly admission: Chain;
   private readonly admissionContext: AdmissionContext;
   private readonly stopwatch: () => number;
@@ -122,6 +127,7 @@ export class ApiServer {
       storedResources: () => [...this.storages].map(([t, s]) => ({ group: t.group, resource: t.resource, prefix: s.keyPrefix('') })),
     });
     this.store = this.metrics.instrumentStore(options.store);
+    this.leases = leaseManagerFor(options.store, options.clock);
     for (const t of this.resources.types) if (!isVirtual(t)) this.storages.set(t, this.newStorage(t));
     this.cache = new ServerCache(this.store);
     for (const [group, resource] of CACHED_RESOURCES) {
@@ -185,7 +191,7 @@ export class ApiServer {
 
   /** newStorage is a resource's storage, through the transformer the encryption configuration gives it; custom for a CRD's resource. */
   private newStorage(t: ResourceType, custom = false): ObjectStorage {
-    return new ObjectStorage(t, this.store, this.options.encryption?.transformerFor(t.group, t.resource), custom);
+    return new ObjectStorage(t, this.store, this.options.encryption?.transformerFor(t.group, t.resource), custom, ttlFor(t, this.leases, this.options.eventTTLSeconds));
   }
 
   /**
@@ -486,14 +492,4 @@ export class ApiServer {
     const res = await dispatch(ctx, req);
     return ctx.warnings.length ? { ...res, warnings: [...new Set(ctx.warnings)] } : res;
   }
-}
-
-/** requestAttributes are the authorizer's attributes of a request (GetAuthorizerAttributes), which the audit policy matches too. */
-function requestAttributes(user: UserInfo, info: RequestInfo, path: string, query: Query): AuthorizationAttributes {
-  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
-  return {
-    user, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
-    apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
-    ...(fieldSelector.length ? { fieldSelector } : {}),
-  };
 }

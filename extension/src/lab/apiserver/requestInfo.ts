@@ -1,8 +1,9 @@
 /**
  * requestInfo turns a REST path and method into what the request is about, as
  * apiserver's RequestInfoFactory does: verb, group, version, namespace,
- * resource, name and subresource.
+ * resource, name and subresource; and the authorizer's attributes of it.
  */
+import type { AuthorizationAttributes, UserInfo } from './auth/types';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -86,4 +87,14 @@ export function splitPath(raw: string): { path: string; query: Query } {
   const query: Query = {};
   for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) query[k] = v;
   return { path: raw.slice(0, q), query };
+}
+
+/** requestAttributes are the authorizer's attributes of a request (GetAuthorizerAttributes), which the audit policy matches too. */
+export function requestAttributes(user: UserInfo, info: RequestInfo, path: string, query: Query): AuthorizationAttributes {
+  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? fieldRequirements(query.fieldSelector) : [];
+  return {
+    user, verb: info.verb, isResourceRequest: info.isResourceRequest, path,
+    apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
+    ...(fieldSelector.length ? { fieldSelector } : {}),
+  };
 }

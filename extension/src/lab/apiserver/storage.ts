@@ -4,7 +4,8 @@
  * key's mod_revision, writes guarded by compare-and-swap on that revision.
  */
 import type { KubeObject, WatchEvent } from '../api/types';
-import type { KeyValue, Store, TxnResponse, Watch } from '../store/store';
+import type { KeyValue, Op, Store, TxnResponse, Watch } from '../store/store';
+import type { ObjectTTL } from './leaseManager';
 import { type ObjectFilter, filterMatches } from './selectors';
 import { type ResourceType, groupVersion } from './resources';
 import { type ListPage, WatchCache, type WatchFail } from './watchCache';
@@ -27,7 +28,8 @@ export class ObjectStorage {
    * transformer encrypts values at rest (--encryption-provider-config); without one, values are the objects' JSON.
    * custom marks a custom resource, filed under its group as the apiextensions server does (storagePrefix.ts).
    */
-  constructor(readonly type: ResourceType, private readonly store: Store, readonly transformer?: Transformer, custom = false) {
+  /** ttl, for Events, attaches each write to a lease that deletes the object when it expires (--event-ttl). */
+  constructor(readonly type: ResourceType, private readonly store: Store, readonly transformer?: Transformer, custom = false, private readonly ttl?: ObjectTTL) {
     this.prefix = storageKeyPrefix(type.group, type.resource, custom);
     this.watchCache = new WatchCache(store, this.prefix, (kv, revision) => this.decode(kv, revision), (obj, revision) => this.stamp(obj, revision));
   }
@@ -147,7 +149,9 @@ export class ObjectStorage {
     const { value, decoded } = this.encode(key, obj);
     let res: TxnResponse;
     try {
-      res = await this.store.txn({ compare: [{ key, target: 'mod', result: '=', value: 0 }], success: [{ type: 'put', key, value }], failure: [] });
+      // Only a resource with a TTL waits for its lease: the others write in the same turn.
+      const put: Op = this.ttl ? { type: 'put', key, value, lease: await this.ttl.leases.lease(this.ttl.seconds) } : { type: 'put', key, value };
+      res = await this.store.txn({ compare: [{ key, target: 'mod', result: '=', value: 0 }], success: [put], failure: [] });
     } finally {
       this.watchCache.unexpect(key);
     }
@@ -167,9 +171,11 @@ export class ObjectStorage {
     const { value, decoded } = this.encode(key, obj);
     let res: TxnResponse;
     try {
+      // Only a resource with a TTL waits for its lease: the others write in the same turn.
+      const put: Op = this.ttl ? { type: 'put', key, value, lease: await this.ttl.leases.lease(this.ttl.seconds) } : { type: 'put', key, value };
       res = await this.store.txn({
         compare: [{ key, target: 'mod', result: '=', value: expectedRevision }],
-        success: [{ type: 'put', key, value }],
+        success: [put],
         failure: [{ type: 'get', key }],
       });
     } finally {

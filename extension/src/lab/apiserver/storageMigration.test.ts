@@ -86,7 +86,7 @@ function toLegacy(snapshot: StoreSnapshot): StoreSnapshot {
     assert.ok(plain.ok);
     return { ...kv, key, value: transformer.toStorage(plain.data, key) };
   });
-  return { revision: snapshot.revision, kvs: kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+  return { ...snapshot, kvs: kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
 }
 
 /** LEGACY_ONLY are old prefixes no new key lives under: after a migration none of them holds a key. */

@@ -26,9 +26,12 @@
 import { join } from 'node:path';
 import type { Adapter, Low } from 'lowdb' with { 'resolution-mode': 'import' };
 import { MemoryStore, type MemoryStoreOptions } from './memoryStore';
-import { recordBytes, txnCost } from './quota';
+import { type Entry, type Quota, parseFrame, plan, toOp } from './durableLog';
 import { type StoreSnapshot, validateSnapshot } from './snapshot';
-import { compareHolds, type AlarmType, type KeyHistory, type KeyValue, type OnEvents, type Op, type RangeOptions, type RangeResponse, type Store, type StoreAdmin, type StoreHistory, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions } from './store';
+import {
+  ERR_LEASE_NOT_FOUND, type AlarmType, type KeyHistory, type KeyValue, type LeaseGrant, type LeaseStatus, type OnEvents, type RangeOptions, type RangeResponse,
+  type Store, type StoreAdmin, type StoreHistory, type StoreLeases, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
+} from './store';
 import { type StoreFiles, nodeStoreFiles } from './storeFiles';
 import { Wal } from './wal';
 
@@ -46,12 +49,10 @@ export interface Checkpoint {
   snapshot: StoreSnapshot;
 }
 
-/** Entry is one write in a log frame: a transaction's puts and deletes at its revision, or a compaction. */
-type TxnEntry = { r: number; o: (['p', string, string] | ['d', string])[] };
-type Entry = TxnEntry | { c: number };
-
-/** Work is what waits in the queue: writes, and the jobs that replace the files. */
-type Work = { kind: 'txn'; request: TxnRequest } | { kind: 'compact'; revision: number } | { kind: 'restore'; snapshot: StoreSnapshot } | { kind: 'close' };
+/** Work is what waits in the queue: writes, lease grants and revocations, and the jobs that replace the files. */
+type Work =
+  | { kind: 'txn'; request: TxnRequest } | { kind: 'compact'; revision: number } | { kind: 'grant'; ttl: number } | { kind: 'revoke'; id: string }
+  | { kind: 'restore'; snapshot: StoreSnapshot } | { kind: 'close' };
 type Job = Work & { resolve(value: unknown): void; reject(error: unknown): void };
 type Write = Extract<Job, { kind: 'txn' | 'compact' }>;
 
@@ -115,7 +116,7 @@ class CheckpointFile implements Adapter<Checkpoint> {
   }
 }
 
-export class DurableStore implements Store, StoreAdmin, StoreHistory {
+export class DurableStore implements Store, StoreAdmin, StoreHistory, StoreLeases {
   private readonly jobs: Job[] = [];
   private draining = false;
   private closed = false;
@@ -143,7 +144,9 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
     const checkpoint = new CheckpointFile(files, dir);
     const low = new Low<Checkpoint>(checkpoint, { kind: 'KubeLabStore', version: 1, wal: 1, snapshot: { revision: 1, kvs: [] } });
     await low.read();
-    const memory = new MemoryStore(options.memory);
+    // An expired lease is revoked through the log, so a restart does not bring its keys back.
+    const expired: { store?: DurableStore } = {};
+    const memory = new MemoryStore({ ...options.memory, leaseExpired: (id) => void expired.store?.leaseRevoke(id).catch(() => undefined) });
     if (checkpoint.found) memory.restore(low.data.snapshot);
     const generation = low.data.wal;
     // Logs of other generations are leftovers of a checkpoint a crash interrupted: an old one is folded in, a new one never took a write.
@@ -164,6 +167,16 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
             compacted = Math.max(compacted, Math.min(entry.c, await memory.revision()));
             continue;
           }
+          if ('g' in entry) {
+            await memory.leaseGrant(entry.t, entry.g);
+            continue;
+          }
+          if ('v' in entry) {
+            await memory.leaseRevoke(entry.v).catch((err: unknown) => {
+              throw new Error(`cannot open the store: ${path}: frame ${i + 1} does not replay: ${message(err)}`);
+            });
+            continue;
+          }
           const res = await memory.txn({ compare: [], success: entry.o.map(toOp), failure: [] }).catch((err: unknown) => {
             throw new Error(`cannot open the store: ${path}: frame ${i + 1} does not replay: ${message(err)}`);
           });
@@ -174,7 +187,8 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
       await wal.close();
       throw err;
     }
-    return new DurableStore(memory, opts, low, checkpoint, wal, generation, compacted);
+    expired.store = new DurableStore(memory, opts, low, checkpoint, wal, generation, compacted);
+    return expired.store;
   }
 
   revision(): Promise<number> {
@@ -225,6 +239,24 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
     return this.enqueue<void>({ kind: 'compact', revision });
   }
 
+  /** leaseGrant logs the grant, then makes it; the lease's TTL counts from then (and starts over after a restart, as etcd's). */
+  leaseGrant(ttlSeconds: number): Promise<LeaseGrant> {
+    return this.enqueue<LeaseGrant>({ kind: 'grant', ttl: ttlSeconds });
+  }
+
+  /** leaseRevoke logs the revocation, then ends the lease and deletes its keys in one revision. */
+  leaseRevoke(id: string): Promise<void> {
+    return this.enqueue<void>({ kind: 'revoke', id });
+  }
+
+  leaseTimeToLive(id: string): Promise<LeaseStatus> {
+    return this.memory.leaseTimeToLive(id);
+  }
+
+  leaseList(): Promise<string[]> {
+    return this.memory.leaseList();
+  }
+
   /** snapshot is the acknowledged keyspace at its revision. */
   snapshot(): StoreSnapshot {
     return this.memory.snapshot();
@@ -259,6 +291,11 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
         if (first.kind === 'restore' || first.kind === 'close') {
           this.jobs.shift();
           await this.exclusive(first);
+          continue;
+        }
+        if (first.kind === 'grant' || first.kind === 'revoke') {
+          this.jobs.shift();
+          await this.lease(first);
           continue;
         }
         // A batch is the queued transactions up to the next other job, or one compaction.
@@ -296,7 +333,7 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
         }
         continue;
       }
-      const entry = await plan(job.request, lookup, overlay, revision, quota);
+      const entry = await plan(job.request, lookup, (id) => this.memory.hasLease(id), overlay, revision, quota);
       if (entry) {
         entries.push(entry);
         revision = entry.r;
@@ -321,6 +358,24 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
       } catch (err) {
         job.reject(err);
       }
+    }
+  }
+
+  /** lease logs a grant or a revocation as a frame of its own, then carries it out. */
+  private async lease(job: Extract<Job, { kind: 'grant' | 'revoke' }>): Promise<void> {
+    let entry: Entry;
+    if (job.kind === 'grant') entry = { g: this.memory.nextLeaseId(), t: job.ttl };
+    else if (this.memory.hasLease(job.id)) entry = { v: job.id };
+    else return job.reject(new Error(ERR_LEASE_NOT_FOUND));
+    try {
+      await this.wal.append(Buffer.from(JSON.stringify([entry])));
+    } catch (err) {
+      return job.reject(new Error(`cannot persist the write: appending to ${this.wal.path} failed: ${message(err)}; the store is unchanged`));
+    }
+    try {
+      job.resolve('g' in entry ? await this.memory.leaseGrant(entry.t, entry.g) : await this.memory.leaseRevoke(entry.v));
+    } catch (err) {
+      job.reject(err);
     }
   }
 
@@ -371,73 +426,3 @@ export class DurableStore implements Store, StoreAdmin, StoreHistory {
   }
 }
 
-/** Quota is the backend's accounting as a batch is planned: MemoryStore's, step by step. */
-interface Quota {
-  total: number;
-  inUse: number;
-  quotaBytes: number;
-  alarm: boolean;
-}
-
-/**
- * plan decides a transaction against memory with the batch's earlier writes
- * (overlay) on top, as MemoryStore.txn will decide it (the quota first, then
- * the compares), and records its writes in overlay and quota. It returns the
- * log entry, or undefined when it writes nothing or will be refused.
- */
-async function plan(request: TxnRequest, lookup: (key: string) => Promise<KeyValue | undefined>, overlay: Map<string, KeyValue | undefined>, revision: number, quota: Quota): Promise<TxnEntry | undefined> {
-  const cost = txnCost(request);
-  if (cost > 0 && (quota.alarm || quota.total + cost >= quota.quotaBytes)) {
-    quota.alarm = true;
-    return undefined;
-  }
-  let succeeded = true;
-  for (const c of request.compare) {
-    if (!compareHolds(c, await lookup(c.key))) {
-      succeeded = false;
-      break;
-    }
-  }
-  const ops = succeeded ? request.success : request.failure;
-  let writes = false;
-  for (const op of ops) if (op.type === 'put' || (op.type === 'delete' && (await lookup(op.key)))) writes = true;
-  if (!writes) return undefined;
-  const next = revision + 1;
-  const o: (['p', string, string] | ['d', string])[] = [];
-  for (const op of ops) {
-    if (op.type === 'put') {
-      const prev = await lookup(op.key);
-      const kv = { key: op.key, value: op.value, createRevision: prev?.createRevision ?? next, modRevision: next, version: (prev?.version ?? 0) + 1 };
-      overlay.set(op.key, kv);
-      quota.inUse += recordBytes(kv);
-      o.push(['p', op.key, op.value]);
-    } else if (op.type === 'delete') {
-      if (await lookup(op.key)) quota.inUse += recordBytes({ key: op.key, value: '', createRevision: 0, modRevision: next, version: 0 }, true);
-      overlay.set(op.key, undefined);
-      o.push(['d', op.key]);
-    }
-  }
-  quota.total = Math.max(quota.total, quota.inUse);
-  return { r: next, o };
-}
-
-const toOp = (o: ['p', string, string] | ['d', string]): Op => (o[0] === 'p' ? { type: 'put', key: o[1], value: o[2] } : { type: 'delete', key: o[1] });
-
-/** parseFrame reads a frame's entries; a frame that passed its CRC but does not parse is damage the CRC missed, or a bug. */
-function parseFrame(payload: Buffer, where: string): Entry[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload.toString('utf8'));
-  } catch (err) {
-    throw new Error(`cannot open the store: ${where} is not JSON: ${message(err)}`);
-  }
-  const isRev = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1;
-  const isOp = (x: unknown): boolean => Array.isArray(x) && ((x.length === 3 && x[0] === 'p' && typeof x[1] === 'string' && typeof x[2] === 'string') || (x.length === 2 && x[0] === 'd' && typeof x[1] === 'string'));
-  const ok = Array.isArray(value) && value.every((e: unknown) => {
-    const entry = e as { r?: unknown; o?: unknown; c?: unknown } | null;
-    if (typeof entry !== 'object' || entry === null) return false;
-    return 'c' in entry ? isRev(entry.c) : isRev(entry.r) && Array.isArray(entry.o) && entry.o.every(isOp);
-  });
-  if (!ok) throw new Error(`cannot open the store: ${where} is not a list of log entries`);
-  return value as Entry[];
-}

@@ -11,13 +11,14 @@ import type { CallOptions, Interceptor } from '@grpc/grpc-js';
 import type { Etcd3 } from 'etcd3';
 import { type Clock, RealClock } from '../clock';
 import { EtcdWatch } from './etcdWatch';
-import { ERR_DEADLINE, compare, grpcFailure, keyBytes, keyValue, outcome, prefixEnd, requestOp, storeFailure } from './etcdWire';
+import { ERR_DEADLINE, compare, compareLeaseIds, grpcFailure, keyBytes, keyValue, leaseId, outcome, prefixEnd, requestOp, storeFailure } from './etcdWire';
+import type { SnapshotLease } from './lessor';
 import { ETCD_DEFAULT_QUOTA_BYTES } from './quota';
 import { type StoreSnapshot, validateSnapshot } from './snapshot';
 import {
-  ERR_COMPACTED, ERR_FUTURE_REV, StoreError,
-  type AlarmType, type StoreAdmin, type StoreStatus, type KeyChange, type KeyHistory, type StoreHistory,
-  type KeyValue, type OnEvents, type OpResult, type RangeOptions, type RangeResponse, type Store,
+  ERR_COMPACTED, ERR_FUTURE_REV, ERR_LEASE_NOT_FOUND, MIN_LEASE_TTL_SECONDS, StoreError,
+  type LeaseGrant, type LeaseStatus, type StoreLeases, type AlarmType, type StoreAdmin, type StoreStatus, type KeyChange, type KeyHistory, type StoreHistory,
+  type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store,
   type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
 
@@ -81,7 +82,7 @@ interface Member {
   client: Etcd3;
 }
 
-export class EtcdStore implements Store, StoreAdmin, StoreHistory {
+export class EtcdStore implements Store, StoreAdmin, StoreHistory, StoreLeases {
   readonly endpoints: readonly string[];
   private readonly timeoutMs: number;
   readonly clock: Clock;
@@ -205,6 +206,7 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
           // etcd answers a put with the previous value only; the new one is at the transaction's revision.
           const prev = r.response_put.prev_kv ? keyValue(r.response_put.prev_kv) : undefined;
           const kv: KeyValue = { key: op.key, value: op.value, createRevision: prev?.createRevision ?? revision, modRevision: revision, version: (prev?.version ?? 0) + 1 };
+          if (op.lease !== undefined) kv.lease = op.lease;
           return { kv, prevKv: prev };
         }
         case 'delete': {
@@ -221,6 +223,66 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
     this.watches.add(w);
     w.open();
     return w;
+  }
+
+  /**
+   * leaseGrant is etcd's LeaseGrant: etcd picks the ID and raises a TTL below
+   * its minimum. No keep-alive is ever sent, so the lease expires its TTL on.
+   * A grant retried after an attempt of unknown outcome may leave a second
+   * lease behind, which expires unused.
+   */
+  async leaseGrant(ttlSeconds: number): Promise<LeaseGrant> {
+    if (!Number.isFinite(ttlSeconds)) throw new Error(`invalid lease TTL ${ttlSeconds}: must be a number of seconds`);
+    const res = await this.call((c, o) => c.leaseClient.leaseGrant({ TTL: Math.ceil(ttlSeconds), ID: 0 }, o));
+    if (res.error) throw new StoreError('unavailable', res.error);
+    return { id: String(res.ID), ttl: Number(res.TTL) };
+  }
+
+  /**
+   * leaseRevoke is etcd's LeaseRevoke: the lease's keys are deleted in one
+   * revision. It is retried on another member as clientv3 retries it; when an
+   * attempt whose outcome is unknown is followed by etcd's lease-not-found, that
+   * attempt is taken to have revoked it, as the lease is gone as asked.
+   */
+  async leaseRevoke(id: string): Promise<void> {
+    const ID = leaseId(id);
+    let unknown = false;
+    try {
+      await this.call(async (c, o) => {
+        try {
+          return await c.leaseClient.leaseRevoke({ ID }, o);
+        } catch (err) {
+          const f = grpcFailure(err);
+          if (f && outcome(f) === 'unknown') unknown = true;
+          throw err;
+        }
+      });
+    } catch (err) {
+      if (unknown && err instanceof Error && err.message === ERR_LEASE_NOT_FOUND) return;
+      throw err;
+    }
+  }
+
+  /** leaseTimeToLive is etcd's LeaseTimeToLive with its keys: TTL -1 for a lease that does not exist, the keys in key order. */
+  async leaseTimeToLive(id: string): Promise<LeaseStatus> {
+    return this.timeToLive(id, true);
+  }
+
+  private async timeToLive(id: string, keys: boolean): Promise<LeaseStatus> {
+    let ID: string;
+    try {
+      ID = leaseId(id);
+    } catch {
+      return { id, ttl: -1, grantedTtl: 0, keys: [] };
+    }
+    const res = await this.call((c, o) => c.leaseClient.leaseTimeToLive({ ID, keys }, o));
+    return { id, ttl: Number(res.TTL), grantedTtl: Number(res.grantedTTL), keys: res.keys.map((k) => k.toString()).sort() };
+  }
+
+  /** leaseList is etcd's LeaseLeases, in ID order (etcd lists them in no order). */
+  async leaseList(): Promise<string[]> {
+    const res = await this.call((c, o) => c.leaseClient.leaseLeases(o));
+    return res.leases.map((l) => String(l.ID)).sort(compareLeaseIds);
   }
 
   /** compact compacts etcd's history up to revision; as MemoryStore, an older revision than etcd's compacted one changes nothing and a future one compacts to the present. */
@@ -370,8 +432,11 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
   /**
    * snapshot is the whole keyspace at one revision, read page by page at that
    * revision, in the lab's snapshot format (the keys with their revisions and
-   * versions). It is not etcd's own snapshot (the bbolt file of the maintenance
-   * API's stream), which only etcdutl can restore.
+   * versions) and the leases alive with their granted TTLs. It is not etcd's
+   * own snapshot (the bbolt file of the maintenance API's stream), which only
+   * etcdutl can restore. The leases are read after the keys: one a key names
+   * that has ended since was alive at the snapshot's revision, and is kept with
+   * the least TTL etcd grants.
    */
   async snapshot(): Promise<StoreSnapshot> {
     const first = await this.range('', { limit: SNAPSHOT_PAGE });
@@ -383,7 +448,14 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
       kvs.push(...page.kvs);
       more = page.more;
     }
-    return { revision, kvs };
+    const named = new Set(kvs.flatMap((kv) => (kv.lease !== undefined ? [kv.lease] : [])));
+    const leases: SnapshotLease[] = [];
+    for (const id of [...new Set([...named, ...await this.leaseList()])].sort(compareLeaseIds)) {
+      const status = await this.timeToLive(id, false);
+      if (status.ttl >= 0) leases.push({ id, ttl: status.grantedTtl });
+      else if (named.has(id)) leases.push({ id, ttl: MIN_LEASE_TTL_SECONDS });
+    }
+    return leases.length ? { revision, kvs, leases } : { revision, kvs };
   }
 
   /**
@@ -392,19 +464,26 @@ export class EtcdStore implements Store, StoreAdmin, StoreHistory {
    * transactions of at most etcd's --max-txn-ops keys, each guarded by the keys
    * being absent. etcd's API gives every write a revision of its own choosing, so
    * the keys come back with new revisions and version 1; the values are the
-   * snapshot's. A snapshot that does not validate, or a keyspace that is not
-   * empty, is refused before anything is written.
+   * snapshot's. The snapshot's leases are granted first under their own IDs,
+   * each with its whole TTL from now (as etcd's leases start over when its
+   * lessor is promoted), and the keys put with theirs. A snapshot that does not
+   * validate, or a keyspace that is not empty, is refused before anything is
+   * written.
    */
   async restore(snapshot: StoreSnapshot): Promise<void> {
     const valid = validateSnapshot(snapshot);
     if ('error' in valid) throw new Error(`cannot restore the snapshot: ${valid.error}`);
     const present = await this.range('', { limit: 1 });
     if (present.kvs.length > 0) throw new Error(`cannot restore the snapshot: the etcd keyspace is not empty (it holds ${JSON.stringify(present.kvs[0].key)}); restore into a new cluster`);
+    for (const lease of valid.leases ?? []) {
+      const res = await this.call((c, o) => c.leaseClient.leaseGrant({ ID: leaseId(lease.id), TTL: lease.ttl }, o));
+      if (res.error) throw new Error(`cannot restore the snapshot: lease ${lease.id}: ${res.error}`);
+    }
     for (let i = 0; i < valid.kvs.length; i += MAX_TXN_OPS) {
       const chunk = valid.kvs.slice(i, i + MAX_TXN_OPS);
       const res = await this.txn({
         compare: chunk.map((kv) => ({ key: kv.key, target: 'create', result: '=', value: 0 })),
-        success: chunk.map((kv) => ({ type: 'put', key: kv.key, value: kv.value })),
+        success: chunk.map((kv): Op => ({ type: 'put', key: kv.key, value: kv.value, ...(kv.lease !== undefined ? { lease: kv.lease } : {}) })),
         failure: [],
       });
       if (!res.succeeded) throw new Error(`cannot restore the snapshot: a key of it was written meanwhile; ${i} of ${valid.kvs.length} keys were restored`);

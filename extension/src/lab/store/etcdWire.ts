@@ -5,7 +5,7 @@
  * as etcdserverpb messages.
  */
 import type { ICompare, IKeyValue, IRequestOp } from 'etcd3';
-import { ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, StoreError, type Compare, type KeyValue, type Op } from './store';
+import { ERR_COMPACTED, ERR_FUTURE_REV, ERR_LEASE_NOT_FOUND, ERR_NO_SPACE, StoreError, type Compare, type KeyValue, type Op } from './store';
 
 /** ERR_NO_LEADER is rpctypes.ErrGRPCNoLeader: the member has no leader (the cluster lost quorum, or is electing one). */
 export const ERR_NO_LEADER = 'etcdserver: no leader';
@@ -18,9 +18,16 @@ export interface GrpcFailure {
   message: string;
 }
 
-/** grpcFailure reads `14 UNAVAILABLE: etcdserver: no leader` (the etcd3 client's wording of a gRPC status) back into code and message. */
+/**
+ * grpcFailure reads `14 UNAVAILABLE: etcdserver: no leader` (the etcd3 client's
+ * wording of a gRPC status) back into code and message. The client words etcd's
+ * lease-not-found in a sentence of its own (`Lease <status> is expired or
+ * revoked`), which is read back to the status inside it.
+ */
 export function grpcFailure(err: unknown): GrpcFailure | undefined {
-  const m = err instanceof Error ? /^(\d+) [A-Z_]+: ([\s\S]*)$/.exec(err.message) : null;
+  if (!(err instanceof Error)) return undefined;
+  const status = /^Lease ([\s\S]*) is expired or revoked$/.exec(err.message)?.[1] ?? err.message;
+  const m = /^(\d+) [A-Z_]+: ([\s\S]*)$/.exec(status);
   return m ? { code: Number(m[1]), message: m[2] } : undefined;
 }
 
@@ -56,6 +63,8 @@ export function storeFailure(f: GrpcFailure): Error {
       return new Error(ERR_FUTURE_REV);
     case ERR_NO_SPACE:
       return new StoreError('nospace', ERR_NO_SPACE);
+    case ERR_LEASE_NOT_FOUND:
+      return new Error(ERR_LEASE_NOT_FOUND);
     default:
       return new StoreError('unavailable', f.message);
   }
@@ -79,8 +88,30 @@ export function keyBytes(key: string): Buffer {
   return key === '' ? Buffer.from([0]) : Buffer.from(key);
 }
 
+/** keyValue is etcd's KeyValue as the Store's: the lease only when the key has one (etcd's 0 is none), kept in decimal as etcd's int64 may pass 2^53. */
 export function keyValue(kv: IKeyValue): KeyValue {
-  return { key: kv.key.toString(), value: kv.value.toString(), createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision), version: Number(kv.version) };
+  const out: KeyValue = { key: kv.key.toString(), value: kv.value.toString(), createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision), version: Number(kv.version) };
+  const lease = String(kv.lease ?? '0');
+  if (lease !== '0' && lease !== '') out.lease = lease;
+  return out;
+}
+
+/** MAX_LEASE_ID is the largest lease ID etcd can hold (int64). */
+const MAX_LEASE_ID = 2n ** 63n - 1n;
+
+/**
+ * leaseId checks a Store lease ID before it goes to etcd: a positive int64 in
+ * decimal. Any other string names no lease etcd could have, so it fails as etcd
+ * fails an unknown one.
+ */
+export function leaseId(id: string): string {
+  if (!/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > MAX_LEASE_ID) throw new Error(ERR_LEASE_NOT_FOUND);
+  return id;
+}
+
+/** compareLeaseIds orders lease IDs as the int64s they are. */
+export function compareLeaseIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** COMPARE_RESULT and COMPARE_TARGET are etcdserverpb's Compare enums by number. */
@@ -99,7 +130,7 @@ export function compare(c: Compare): ICompare {
 
 export function requestOp(op: Op): IRequestOp {
   switch (op.type) {
-    case 'put': return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), prev_kv: true } };
+    case 'put': return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), prev_kv: true, ...(op.lease !== undefined ? { lease: leaseId(op.lease) } : {}) } };
     case 'delete': return { request_delete_range: { key: Buffer.from(op.key), prev_kv: true } };
     case 'get': return { request_range: { key: Buffer.from(op.key) } };
   }

@@ -6,12 +6,13 @@
  * etcd's NOSPACE alarm.
  */
 import type { Clock, Timer } from '../clock';
+import { Lessor } from './lessor';
 import { DEFAULT_QUOTA_BYTES, recordBytes, txnCost, txnCostBound } from './quota';
 import type { StoreSnapshot } from './snapshot';
 import { SortedKeys } from './sortedKeys';
 import {
-  ERR_COMPACTED, ERR_FUTURE_REV, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError, compareHolds,
-  type AlarmType, type Compare, type KeyChange, type KeyHistory, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreAdmin,
+  ERR_COMPACTED, ERR_FUTURE_REV, ERR_LEASE_NOT_FOUND, ERR_NO_SPACE, ERR_WATCH_CANCELED, StoreError, compareHolds,
+  type AlarmType, type LeaseGrant, type LeaseStatus, type StoreLeases, type Compare, type KeyChange, type KeyHistory, type KeyValue, type OnEvents, type Op, type OpResult, type RangeOptions, type RangeResponse, type Store, type StoreAdmin,
   type StoreEvent, type StoreHistory, type StoreStatus, type TxnRequest, type TxnResponse, type Watch, type WatchError, type WatchOptions,
 } from './store';
 
@@ -30,6 +31,8 @@ export interface MemoryStoreOptions {
   watchBufferLimit?: number;
   /** progressNotifyIntervalMs is how often watches that asked for progress notifications get one; PROGRESS_NOTIFY_INTERVAL_MS when omitted. */
   progressNotifyIntervalMs?: number;
+  /** leaseExpired hears a lease whose TTL passed (on clock); the store revokes it itself when omitted. */
+  leaseExpired?: (id: string) => void;
 }
 
 /** Batch is one response to a watcher: its changes, and the revision it is current to. */
@@ -53,7 +56,7 @@ interface Watcher {
   sawEvents: boolean;
 }
 
-export class MemoryStore implements Store, StoreAdmin, StoreHistory {
+export class MemoryStore implements Store, StoreAdmin, StoreHistory, StoreLeases {
   private rev = 1;
   private compacted = 0;
   private readonly keys = new Map<string, KeyValue>();
@@ -79,9 +82,11 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
   /** total is the backend file's size: it grows with inUse and keeps space compaction freed until a defrag. */
   private total = 0;
   private readonly alarms = new Set<AlarmType>();
+  private readonly lessor: Lessor;
 
   constructor(options: MemoryStoreOptions = {}) {
     if (options.clock) this.clock = options.clock;
+    this.lessor = new Lessor(options.clock, options.leaseExpired ?? ((id) => void this.leaseRevoke(id).catch(() => undefined)));
     this.quotaBytes = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
     this.watchBufferLimit = options.watchBufferLimit ?? WATCH_BUFFER_LIMIT;
     this.progressInterval = options.progressNotifyIntervalMs ?? PROGRESS_NOTIFY_INTERVAL_MS;
@@ -158,6 +163,8 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
     let succeeded = true;
     for (let i = 0; succeeded && i < request.compare.length; i++) succeeded = this.holds(request.compare[i]);
     const ops = succeeded ? request.success : request.failure;
+    // As etcd's checkRequests: a put on the chosen branch naming a lease that does not exist fails the whole transaction.
+    if (this.lessor.missingFrom(ops)) return Promise.reject(new Error(ERR_LEASE_NOT_FOUND));
     let writes = false;
     for (let i = 0; !writes && i < ops.length; i++) writes = ops[i].type === 'put' || (ops[i].type === 'delete' && this.keys.has(ops[i].key));
     const revision = writes ? this.rev + 1 : this.rev;
@@ -200,6 +207,11 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
           modRevision: revision,
           version: (prev?.version ?? 0) + 1,
         };
+        if (prev?.lease !== undefined && prev.lease !== op.lease) this.lessor.detach(op.key, prev.lease);
+        if (op.lease !== undefined) {
+          kv.lease = op.lease;
+          this.lessor.attach(op.key, op.lease);
+        }
         if (!prev) this.sorted.add(op.key);
         this.keys.set(op.key, kv);
         this.inUse += recordBytes(kv);
@@ -208,6 +220,7 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
       }
       case 'delete': {
         if (!prev) return {};
+        if (prev.lease !== undefined) this.lessor.detach(op.key, prev.lease);
         this.keys.delete(op.key);
         this.sorted.delete(op.key);
         const tombstone: KeyValue = { key: op.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
@@ -310,15 +323,47 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
     return Promise.resolve(cleared);
   }
 
-  /** close stops the store's timer; its watches stay open. */
+  leaseGrant(ttlSeconds: number, id?: string): Promise<LeaseGrant> {
+    return Promise.resolve(this.lessor.grant(ttlSeconds, id));
+  }
+
+  /** nextLeaseId reserves the ID the next grant will get, for a store that logs the grant first. */
+  nextLeaseId(): string {
+    return this.lessor.nextId();
+  }
+
+  hasLease(id: string): boolean {
+    return this.lessor.has(id);
+  }
+
+  /** leaseRevoke ends a lease and deletes its keys in one revision (none when it has no keys). */
+  async leaseRevoke(id: string): Promise<void> {
+    if (!this.lessor.has(id)) throw new Error(ERR_LEASE_NOT_FOUND);
+    const keys = this.lessor.keysOf(id);
+    this.lessor.remove(id);
+    if (keys.length) await this.txn({ compare: [], success: keys.map((key) => ({ type: 'delete', key })), failure: [] });
+  }
+
+  leaseTimeToLive(id: string): Promise<LeaseStatus> {
+    return Promise.resolve(this.lessor.timeToLive(id));
+  }
+
+  leaseList(): Promise<string[]> {
+    return Promise.resolve(this.lessor.list());
+  }
+
+  /** close stops the store's timers; its watches stay open. */
   close(): void {
+    this.lessor.close();
     this.progressTimer?.cancel();
     this.progressTimer = undefined;
   }
 
   /** snapshot is every current key with its revisions and version, at the current revision (etcdctl snapshot save). */
   snapshot(): StoreSnapshot {
-    return { revision: this.rev, kvs: [...this.sorted.from('')].map((k) => ({ ...(this.keys.get(k) as KeyValue) })) };
+    const kvs = [...this.sorted.from('')].map((k) => ({ ...(this.keys.get(k) as KeyValue) }));
+    const leases = this.lessor.all();
+    return leases.length ? { revision: this.rev, kvs, leases } : { revision: this.rev, kvs };
   }
 
   /**
@@ -332,8 +377,14 @@ export class MemoryStore implements Store, StoreAdmin, StoreHistory {
     this.watchers.clear();
     this.keys.clear();
     this.sorted.clear();
+    // Leases start their TTL over, as a restored etcd's lessor refreshes them when promoted.
+    this.lessor.reset(snapshot.leases ?? []);
     for (const kv of snapshot.kvs) {
-      this.keys.set(kv.key, { ...kv });
+      const copy = { ...kv };
+      // A key naming a lease the snapshot lacks is kept without one (a validated snapshot has none such).
+      if (copy.lease !== undefined && this.lessor.has(copy.lease)) this.lessor.attach(copy.key, copy.lease);
+      else delete copy.lease;
+      this.keys.set(kv.key, copy);
       this.sorted.add(kv.key);
     }
     this.rev = snapshot.revision;

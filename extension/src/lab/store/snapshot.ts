@@ -10,22 +10,37 @@
  * the hash `snapshot status` prints, as etcd's is.
  */
 import { crc32c } from './crc32c';
+import type { SnapshotLease } from './lessor';
 import type { KeyValue } from './store';
 
-/** StoreSnapshot is a keyspace at one revision; kvs are in key order. */
+/** StoreSnapshot is a keyspace at one revision; kvs are in key order. leases (when any) are the leases alive, which keys name in `lease`. */
 export interface StoreSnapshot {
   revision: number;
   kvs: KeyValue[];
+  leases?: SnapshotLease[];
 }
+
+const LEASE_ID = /^[1-9]\d{0,18}$/;
 
 const isRevision = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1;
 
 /** validateSnapshot returns x as a snapshot, or the first thing wrong with it. */
 export function validateSnapshot(x: unknown): StoreSnapshot | { error: string } {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return { error: 'a snapshot is a JSON object with "revision" and "kvs"' };
-  const { revision, kvs } = x as { revision?: unknown; kvs?: unknown };
+  const { revision, kvs, leases: rawLeases } = x as { revision?: unknown; kvs?: unknown; leases?: unknown };
   if (!isRevision(revision)) return { error: 'revision: must be a positive integer' };
   if (!Array.isArray(kvs)) return { error: 'kvs: must be an array of keys' };
+  if (rawLeases !== undefined && !Array.isArray(rawLeases)) return { error: 'leases: must be an array of leases' };
+  const leases: SnapshotLease[] = [];
+  for (const [i, raw] of ((rawLeases ?? []) as unknown[]).entries()) {
+    const l = raw as { id?: unknown; ttl?: unknown } | null;
+    if (typeof l !== 'object' || l === null) return { error: `leases[${i}]: must be an object` };
+    if (typeof l.id !== 'string' || !LEASE_ID.test(l.id)) return { error: `leases[${i}].id: must be a lease ID (a positive integer, in decimal)` };
+    if (leases.some((o) => o.id === l.id)) return { error: `leases[${i}].id: duplicate lease ${l.id}` };
+    if (typeof l.ttl !== 'number' || !Number.isSafeInteger(l.ttl) || l.ttl < 1) return { error: `leases[${i}].ttl: must be a positive integer` };
+    leases.push({ id: l.id, ttl: l.ttl });
+  }
+  const leaseIds = new Set(leases.map((l) => l.id));
   const seen = new Set<string>();
   const out: KeyValue[] = [];
   for (const [i, raw] of (kvs as unknown[]).entries()) {
@@ -38,11 +53,14 @@ export function validateSnapshot(x: unknown): StoreSnapshot | { error: string } 
     if (!isRevision(kv.createRevision) || kv.createRevision > revision) return { error: `${at}.createRevision: must be an integer from 1 to the snapshot's revision (${revision})` };
     if (!isRevision(kv.modRevision) || kv.modRevision < kv.createRevision || kv.modRevision > revision) return { error: `${at}.modRevision: must be an integer from createRevision (${kv.createRevision}) to the snapshot's revision (${revision})` };
     if (!isRevision(kv.version)) return { error: `${at}.version: must be a positive integer` };
+    if (kv.lease !== undefined && (typeof kv.lease !== 'string' || !leaseIds.has(kv.lease))) return { error: `${at}.lease: must name one of the snapshot's leases` };
     seen.add(kv.key);
-    out.push({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version });
+    const copy: KeyValue = { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
+    if (typeof kv.lease === 'string') copy.lease = kv.lease;
+    out.push(copy);
   }
   out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { revision, kvs: out };
+  return leases.length ? { revision, kvs: out, leases } : { revision, kvs: out };
 }
 
 /** SNAPSHOT_HEADER opens every snapshot file: the format's name and version. */
@@ -71,8 +89,9 @@ const NEWLINE = 0x0a;
 
 /** encodeSnapshot is a snapshot's file: header, body and trailer. */
 export function encodeSnapshot(snapshot: StoreSnapshot): Uint8Array {
-  const lines = snapshot.kvs.map((kv) => JSON.stringify({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version }));
-  const content = new TextEncoder().encode(`${SNAPSHOT_HEADER}{"revision":${snapshot.revision},"kvs":[\n${lines.join(',\n')}${lines.length ? '\n' : ''}]}\n`);
+  const lines = snapshot.kvs.map((kv) => JSON.stringify({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version, ...(kv.lease === undefined ? {} : { lease: kv.lease }) }));
+  const leases = snapshot.leases?.length ? `,"leases":${JSON.stringify(snapshot.leases.map((l) => ({ id: l.id, ttl: l.ttl })))}` : '';
+  const content = new TextEncoder().encode(`${SNAPSHOT_HEADER}{"revision":${snapshot.revision},"kvs":[\n${lines.join(',\n')}${lines.length ? '\n' : ''}]${leases}}\n`);
   const trailer = new TextEncoder().encode(`KUBELAB-SNAPSHOT-END crc32c=${crc32c(content).toString(16).padStart(8, '0')} bytes=${content.length}\n`);
   const file = new Uint8Array(content.length + trailer.length);
   file.set(content);

@@ -12,6 +12,8 @@ export interface KeyValue {
   createRevision: number;
   modRevision: number;
   version: number;
+  /** lease is the lease the key is attached to (etcd's KeyValue.lease); absent for none. */
+  lease?: string;
 }
 
 /**
@@ -41,8 +43,8 @@ export function compareHolds(c: Compare, kv: KeyValue | undefined): boolean {
   }
 }
 
-/** Op is one operation of a transaction branch. */
-export type Op = { type: 'put'; key: string; value: string } | { type: 'delete'; key: string } | { type: 'get'; key: string };
+/** Op is one operation of a transaction branch. A put with a lease attaches the key to it; one without detaches the key from any lease, as etcd's Put. */
+export type Op = { type: 'put'; key: string; value: string; lease?: string } | { type: 'delete'; key: string } | { type: 'get'; key: string };
 
 /** OpResult is the outcome of one Op: the key after a put, before a delete, or as read. */
 export interface OpResult {
@@ -160,6 +162,47 @@ export interface StoreHistory {
 export function asStoreHistory(store: Store): (Store & StoreHistory) | undefined {
   return typeof (store as Partial<StoreHistory>).history === 'function' ? (store as Store & StoreHistory) : undefined;
 }
+
+/** LeaseGrant is a granted lease: its ID (etcd's int64, in decimal) and the TTL it got in seconds. */
+export interface LeaseGrant {
+  id: string;
+  ttl: number;
+}
+
+/** LeaseStatus is etcd's LeaseTimeToLive answer: the seconds left (-1 for a lease that does not exist), the TTL granted, and the keys attached. */
+export interface LeaseStatus {
+  id: string;
+  ttl: number;
+  grantedTtl: number;
+  keys: string[];
+}
+
+/**
+ * StoreLeases is etcd's lease API: a lease expires its TTL after it was granted
+ * (or after the store restarted, as etcd's lessor refreshes every lease when
+ * it is promoted), and its expiry or revocation deletes every key attached to
+ * it in one revision. The API server attaches Events to leases for --event-ttl.
+ */
+export interface StoreLeases {
+  /** leaseGrant grants a lease of ttlSeconds (at least MIN_LEASE_TTL_SECONDS, as etcd's lessor raises a shorter one). */
+  leaseGrant(ttlSeconds: number): Promise<LeaseGrant>;
+  /** leaseRevoke ends a lease now, deleting its keys in one revision; an unknown lease fails with ERR_LEASE_NOT_FOUND. */
+  leaseRevoke(id: string): Promise<void>;
+  leaseTimeToLive(id: string): Promise<LeaseStatus>;
+  /** leaseList lists the leases alive, in ID order. */
+  leaseList(): Promise<string[]>;
+}
+
+/** asStoreLeases is a store's lease API, when its backend has one. */
+export function asStoreLeases(store: Store): (Store & StoreLeases) | undefined {
+  const s = store as Partial<StoreLeases>;
+  return typeof s.leaseGrant === 'function' && typeof s.leaseRevoke === 'function' ? (store as Store & StoreLeases) : undefined;
+}
+
+/** MIN_LEASE_TTL_SECONDS is etcd's minimum lease TTL with its default election timeout (1.5 × 1 s, rounded up): a shorter TTL is granted as this. */
+export const MIN_LEASE_TTL_SECONDS = 2;
+/** ERR_LEASE_NOT_FOUND is etcd's error for a put or revoke naming a lease that does not exist (rpctypes.ErrGRPCLeaseNotFound). */
+export const ERR_LEASE_NOT_FOUND = 'etcdserver: requested lease not found';
 
 /** ERR_FUTURE_REV is etcd's error for a read at a revision not yet written. */
 export const ERR_FUTURE_REV = 'mvcc: required revision is a future revision';
