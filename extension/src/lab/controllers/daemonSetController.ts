@@ -24,7 +24,8 @@ import { BackOff } from '../kubelet/backOff';
 import { ControllerHistory } from './controllerHistory';
 import { claimPods, recheckDeletionTimestamp } from './controllerRefManager';
 import { Expectations, podFromTemplate } from './controllerUtils';
-import { addPodClaimIndexes, claimCandidates } from './podClaimIndexes';
+import { ORPHANS_BY_NAMESPACE_INDEX, addPodClaimIndexes, claimCandidates } from './podClaimIndexes';
+import { DaemonPodViews, type NodeAnswers, NodeMemo, addDaemonPodIndex, isTerminal } from './daemonPodViews';
 import { DaemonSetHistory } from './daemonSetHistory';
 import { type NodeToDaemonPods, rollingUpdatePlan } from './daemonSetUpdate';
 import {
@@ -55,27 +56,51 @@ export const SUCCEEDED_DAEMON_POD_REASON = 'SucceededDaemonPod';
  * node that should run a pod, whether it has one, and whether the oldest is
  * ready, available and current; pods on nodes that should not run one are misscheduled.
  */
-export function daemonSetStatusCounts(ds: DaemonSet, nodes: readonly Node[], nodeToDaemonPods: NodeToDaemonPods, hash: string, now: number): Omit<DaemonSetStatus, 'observedGeneration' | 'collisionCount' | 'conditions'> {
+export function daemonSetStatusCounts(
+  ds: DaemonSet, nodes: readonly Node[], nodeToDaemonPods: NodeToDaemonPods, hash: string, now: number, memo?: NodeAnswers<number>,
+): Omit<DaemonSetStatus, 'observedGeneration' | 'collisionCount' | 'conditions'> {
   const c = { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 0, numberAvailable: 0, numberUnavailable: 0 };
   const generation = templateGeneration(ds);
+  const minReady = ds.spec.minReadySeconds ?? 0;
   for (const node of nodes) {
-    const pods = nodeToDaemonPods.get(node.metadata.name ?? '') ?? [];
-    if (!nodeShouldRunDaemonPod(node, ds).shouldRun) {
-      if (pods.length > 0) c.numberMisscheduled++;
-      continue;
+    const pods = nodeToDaemonPods.get(node.metadata.name ?? '');
+    // A node's counts as bits: desired, current, misscheduled, ready, available, updated.
+    let bits = memo?.get(node, pods);
+    if (bits === undefined) {
+      bits = nodeStatusBits(node, ds, pods ?? [], hash, generation, minReady, now);
+      // Availability after minReadySeconds changes with the time alone: such a node is counted afresh.
+      memo?.set(node, pods, minReady > 0 && (bits & READY) !== 0 ? undefined : bits);
     }
-    c.desiredNumberScheduled++;
-    if (pods.length === 0) continue;
-    c.currentNumberScheduled++;
-    const pod = [...pods].sort(podByCreationTimestampAndPhase)[0];
-    if (isPodReady(pod)) {
-      c.numberReady++;
-      if (isPodAvailable(pod, ds.spec.minReadySeconds ?? 0, now)) c.numberAvailable++;
-    }
-    if (isPodUpdated(pod, hash, generation)) c.updatedNumberScheduled++;
+    if (bits & DESIRED) c.desiredNumberScheduled++;
+    if (bits & CURRENT) c.currentNumberScheduled++;
+    if (bits & MISSCHEDULED) c.numberMisscheduled++;
+    if (bits & READY) c.numberReady++;
+    if (bits & AVAILABLE) c.numberAvailable++;
+    if (bits & UPDATED) c.updatedNumberScheduled++;
   }
   c.numberUnavailable = c.desiredNumberScheduled - c.numberAvailable;
   return c;
+}
+
+const DESIRED = 1;
+const CURRENT = 2;
+const MISSCHEDULED = 4;
+const READY = 8;
+const AVAILABLE = 16;
+const UPDATED = 32;
+
+/** nodeStatusBits is one node's part of the status counts: whether it should run a pod, has one, and whether the oldest is ready, available and current. */
+function nodeStatusBits(node: Node, ds: DaemonSet, pods: readonly Pod[], hash: string, generation: number | undefined, minReady: number, now: number): number {
+  if (!nodeShouldRunDaemonPod(node, ds).shouldRun) return pods.length > 0 ? MISSCHEDULED : 0;
+  if (pods.length === 0) return DESIRED;
+  let bits = DESIRED | CURRENT;
+  const pod = pods.length === 1 ? pods[0] : [...pods].sort(podByCreationTimestampAndPhase)[0];
+  if (isPodReady(pod)) {
+    bits |= READY;
+    if (isPodAvailable(pod, minReady, now)) bits |= AVAILABLE;
+  }
+  if (isPodUpdated(pod, hash, generation)) bits |= UPDATED;
+  return bits;
 }
 
 export class DaemonSetController {
@@ -88,6 +113,10 @@ export class DaemonSetController {
   private readonly revisions: Informer<ControllerRevision>;
   private readonly history: DaemonSetHistory;
   private readonly failedPodsBackoff: BackOff;
+  /** views are each DaemonSet's claimed pods by node, kept across syncs; the memos, each node's part of manage and of the status. */
+  private readonly views: DaemonPodViews;
+  private readonly manageMemo = new NodeMemo<{ create: boolean; remove: string[] }>();
+  private readonly statusMemo = new NodeMemo<number>();
   /** lastByNode is the last nodesToDaemonPods answer and what it was worked out from; callers only read it. */
   private lastByNode?: { ds: DaemonSet; changes: number; includeDeletedTerminal: boolean; byNode: NodeToDaemonPods };
 
@@ -102,6 +131,8 @@ export class DaemonSetController {
     this.revisions = factory.informer<ControllerRevision>(CONTROLLER_REVISIONS);
     this.history = new DaemonSetHistory(client, new ControllerHistory(client, this.revisions), this.revisions);
     addPodClaimIndexes(this.pods);
+    addDaemonPodIndex(this.pods);
+    this.views = new DaemonPodViews(this.pods);
     this.daemonSets.addEventHandler({
       onAdd: (ds) => this.queue.add(keyOf(ds)),
       onUpdate: (old, ds) => {
@@ -111,6 +142,7 @@ export class DaemonSetController {
       },
       onDelete: (ds) => {
         this.expectations.delete(keyOf(ds));
+        this.forget(ds.metadata.uid ?? '');
         this.queue.add(keyOf(ds));
       },
     });
@@ -120,9 +152,19 @@ export class DaemonSetController {
       onDelete: (r) => this.enqueueOwner(r),
     });
     this.pods.addEventHandler({
-      onAdd: (pod) => this.onPodAdd(pod),
-      onUpdate: (old, pod) => this.onPodUpdate(old, pod),
-      onDelete: (pod) => this.onPodDelete(pod),
+      onAdd: (pod) => {
+        this.views.touch(pod);
+        this.onPodAdd(pod);
+      },
+      onUpdate: (old, pod) => {
+        this.views.touch(old);
+        this.views.touch(pod);
+        this.onPodUpdate(old, pod);
+      },
+      onDelete: (pod) => {
+        this.views.touch(pod);
+        this.onPodDelete(pod);
+      },
     });
     this.nodes.addEventHandler({
       onAdd: (node) => { for (const ds of this.daemonSets.list()) if (nodeShouldRunDaemonPod(node, ds).shouldRun) this.queue.add(keyOf(ds)); },
@@ -143,6 +185,13 @@ export class DaemonSetController {
 
   stop(): void {
     this.queue.shutDown();
+  }
+
+  /** forget drops what was kept across syncs of a DaemonSet that is gone. */
+  private forget(uid: string): void {
+    this.views.forget(uid);
+    this.manageMemo.forget(uid);
+    this.statusMemo.forget(uid);
   }
 
   /** resolveControllerRef is the DaemonSet a controller reference names, when it is one with that uid. */
@@ -274,7 +323,8 @@ export class DaemonSetController {
     }
     const all = await this.nodesToDaemonPods(ds, true);
     if (isStatus(all)) return true;
-    return (await this.history.cleanupHistory(ds, old, [...all.values()].flat())) !== undefined;
+    // The pods are read only when there is history to prune, before cleanupHistory first awaits (all is the view, valid until the next read).
+    return (await this.history.cleanupHistory(ds, old, () => [...all.values()].flat())) !== undefined;
   }
 
   /** manage is manage: per node, the pods to create and delete, plus unscheduled pods meant for nodes that are gone. */
@@ -284,33 +334,52 @@ export class DaemonSetController {
     const create: string[] = [];
     const remove: string[] = [];
     const events: PodEvent[] = [];
+    const memo = this.manageMemo.for(ds, hash);
     // Per node without an await: a sync visits every node, and only a failed or succeeded pod has an event to record.
-    for (const node of nodes) this.podsShouldBeOnNode(node, byNode, ds, hash, create, remove, events);
-    for (const [type, reason, message] of events) await this.recorder.event(ds, type, reason, message);
+    // A node whose object and pods are as at the last sync needs what it needed then.
+    for (const node of nodes) {
+      const pods = byNode.get(node.metadata.name ?? '');
+      const kept = memo?.get(node, pods);
+      if (kept) {
+        if (kept.create) create.push(node.metadata.name ?? '');
+        for (const name of kept.remove) remove.push(name);
+        continue;
+      }
+      const [c, r] = [create.length, remove.length];
+      const pure = this.podsShouldBeOnNode(node, byNode, ds, hash, create, remove, events);
+      memo?.set(node, pods, pure ? { create: create.length > c, remove: remove.slice(r) } : undefined);
+    }
+    // Read before the awaits below: byNode is the view, which the next read brings up to date.
     const existing = new Set(nodes.map((n) => n.metadata.name ?? ''));
     for (const [name, pods] of byNode) {
       if (existing.has(name)) continue;
       for (const p of pods) if (!p.spec.nodeName && !p.metadata.deletionTimestamp) remove.push(p.metadata.name ?? '');
     }
+    for (const [type, reason, message] of events) await this.recorder.event(ds, type, reason, message);
     return this.syncNodes(ds, remove, create, hash);
   }
 
-  /** podsShouldBeOnNode is podsShouldBeOnNode: it adds what one node needs to create and remove, and the events to record; failed pods are deleted no faster than their back-off allows. */
+  /**
+   * podsShouldBeOnNode is podsShouldBeOnNode: it adds what one node needs to create and remove, and the events to record;
+   * failed pods are deleted no faster than their back-off allows. It answers whether the answer depends on the node,
+   * its pods and the spec alone (not on the time, a back-off or events), so the next sync may reuse it.
+   */
   private podsShouldBeOnNode(
     node: Node, byNode: NodeToDaemonPods, ds: DaemonSet, hash: string,
     create: string[], remove: string[], events: PodEvent[],
-  ): void {
+  ): boolean {
     const nodeName = node.metadata.name ?? '';
     const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
     const pods = byNode.get(nodeName);
     if (shouldRun && !pods) {
       create.push(nodeName);
-      return;
+      return true;
     }
     if (!shouldContinueRunning) {
       for (const p of pods ?? []) if (!p.metadata.deletionTimestamp) remove.push(p.metadata.name ?? '');
-      return;
+      return true;
     }
+    let pure = true;
     const running: Pod[] = [];
     for (const pod of pods ?? []) {
       if (pod.metadata.deletionTimestamp) continue;
@@ -318,6 +387,7 @@ export class DaemonSetController {
         // The kubelet may keep rejecting the pod; do not fight it in a hot loop.
         const backoffKey = `${ds.metadata.uid ?? ''}/${ds.status?.observedGeneration ?? 0}/${nodeName}`;
         const now = this.clock.now();
+        pure = false;
         if (this.failedPodsBackoff.isInBackOffSinceUpdate(backoffKey, now)) {
           this.queue.addAfter(keyOf(ds), this.failedPodsBackoff.get(backoffKey));
           continue;
@@ -326,6 +396,7 @@ export class DaemonSetController {
         events.push(['Warning', FAILED_DAEMON_POD_REASON, `Found failed daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${nodeName}, will try to kill it`]);
         remove.push(pod.metadata.name ?? '');
       } else if (pod.status?.phase === 'Succeeded') {
+        pure = false;
         events.push(['Normal', SUCCEEDED_DAEMON_POD_REASON, `Found succeeded daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${nodeName}, will try to delete it`]);
         remove.push(pod.metadata.name ?? '');
       } else {
@@ -336,11 +407,11 @@ export class DaemonSetController {
     if (!allowsSurge(ds)) {
       // One pod per node: the oldest stays.
       for (const p of running.slice(1)) remove.push(p.metadata.name ?? '');
-      return;
+      return pure;
     }
     if (running.length <= 1) {
       if (running.length === 0 && shouldRun) create.push(nodeName);
-      return;
+      return pure;
     }
     // Surging: keep the oldest current pod, and the oldest outdated one only while it is ready and the current one not yet available.
     let oldestNew: Pod | undefined;
@@ -361,6 +432,8 @@ export class DaemonSetController {
     if (oldestNew && oldestOld && (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds ?? 0, this.clock.now()))) {
       remove.push(oldestOld.metadata.name ?? '');
     }
+    // A surge waits on availability, which the time alone changes.
+    return false;
   }
 
   /**
@@ -434,18 +507,28 @@ export class DaemonSetController {
     const last = this.lastByNode;
     if (last?.ds === ds && last.changes === this.pods.changes && last.includeDeletedTerminal === includeDeletedTerminal) return last.byNode;
     const changes = this.pods.changes;
-    const claimed = await claimPods(this.client, ds, DAEMONSET_KIND, fromLabelSelector(ds.spec.selector) ?? [], this.claimablePods(ds), recheckDeletionTimestamp(this.client, DAEMONSETS, ds));
+    const selector = fromLabelSelector(ds.spec.selector) ?? [];
+    // The view kept from the last claim serves while the claim would keep the same pods: no orphan it would adopt.
+    const adoptable = this.pods.byIndex(ORPHANS_BY_NAMESPACE_INDEX, ds.metadata.namespace ?? '').some((p) => matches(selector, p.metadata.labels));
+    const kept = adoptable ? undefined : this.views.current(ds, selector, includeDeletedTerminal);
+    if (kept) {
+      this.lastByNode = { ds, changes, includeDeletedTerminal, byNode: kept };
+      return kept;
+    }
+    const claimed = await claimPods(this.client, ds, DAEMONSET_KIND, selector, this.claimablePods(ds), recheckDeletionTimestamp(this.client, DAEMONSETS, ds));
     if (isStatus(claimed)) return claimed;
     const byNode: NodeToDaemonPods = new Map();
     for (const pod of claimed) {
-      const terminal = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
-      if (!includeDeletedTerminal && terminal && pod.metadata.deletionTimestamp) continue;
+      if (!includeDeletedTerminal && isTerminal(pod) && pod.metadata.deletionTimestamp) continue;
       const node = targetNodeName(pod);
       if (node === undefined) continue;
       const onNode = byNode.get(node);
       if (onNode) onNode.push(pod);
       else byNode.set(node, [pod]);
     }
+    // Kept only when the claim changed nothing: adoptions and releases come back as changes that the next claim sees.
+    if (claimed.every((p) => controllerOf(p)?.uid === ds.metadata.uid) && this.pods.changes === changes) this.views.remember(ds, includeDeletedTerminal, byNode);
+    else this.views.forget(ds.metadata.uid ?? '');
     this.lastByNode = { ds, changes, includeDeletedTerminal, byNode };
     return byNode;
   }
@@ -459,7 +542,7 @@ export class DaemonSetController {
   private async updateStatus(ds: DaemonSet, nodes: Node[], hash: string, updateObservedGen: boolean): Promise<Status | undefined> {
     const byNode = await this.nodesToDaemonPods(ds, false);
     if (isStatus(byNode)) return byNode;
-    const counts = daemonSetStatusCounts(ds, nodes, byNode, hash, this.clock.now());
+    const counts = daemonSetStatusCounts(ds, nodes, byNode, hash, this.clock.now(), this.statusMemo.for(ds, hash));
     const old = ds.status;
     const same = old !== undefined && (Object.keys(counts) as (keyof typeof counts)[]).every((k) => (old[k] ?? 0) === counts[k]);
     if (!same || (old?.observedGeneration ?? 0) < (ds.metadata.generation ?? 0)) {

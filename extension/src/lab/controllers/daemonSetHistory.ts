@@ -65,7 +65,7 @@ export class DaemonSetHistory {
       const cur = await this.snapshot(ds, currRevision);
       return isStatus(cur) ? cur : { cur, old };
     }
-    const cur = await this.dedupCurHistories(current, pods());
+    const cur = current.length === 1 ? current[0] : await this.dedupCurHistories(current, pods());
     if (isStatus(cur)) return cur;
     if (cur.revision >= currRevision) return { cur, old };
     const renumbered = await this.history.update(cur, currRevision);
@@ -76,10 +76,10 @@ export class DaemonSetHistory {
    * cleanupHistory is cleanupHistory: past revisionHistoryLimit (10), the oldest
    * revisions no pod (terminal ones included) still carries are deleted.
    */
-  async cleanupHistory(ds: DaemonSet, old: ControllerRevision[], pods: Pod[]): Promise<Status | undefined> {
+  async cleanupHistory(ds: DaemonSet, old: ControllerRevision[], pods: () => Pod[]): Promise<Status | undefined> {
     let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
     if (toKill <= 0) return undefined;
-    const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[DAEMONSET_UNIQUE_LABEL]).filter((h) => h));
+    const liveHashes = new Set(pods().map((p) => p.metadata.labels?.[DAEMONSET_UNIQUE_LABEL]).filter((h) => h));
     for (const r of sortControllerRevisions(old)) {
       if (toKill <= 0) break;
       if (liveHashes.has(r.metadata.labels?.[DAEMONSET_UNIQUE_LABEL])) continue;

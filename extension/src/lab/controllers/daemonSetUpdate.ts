@@ -73,6 +73,8 @@ export interface RollingPlan {
  * pod beside the old one. Nodes are visited in name order so the plan is stable.
  */
 export function rollingUpdatePlan(ds: DaemonSet, nodes: readonly Node[], nodeToDaemonPods: NodeToDaemonPods, hash: string, now: number): RollingPlan {
+  // Both plans act only on a node with an outdated pod (not being deleted): with none, there is nothing to roll.
+  if (!hasOutdatedPod(ds, nodeToDaemonPods, hash)) return { podsToDelete: [], nodesToCreate: [] };
   const byNode = new Map<string, Pod[]>(nodeToDaemonPods);
   const { maxSurge, maxUnavailable, desiredNumberScheduled } = updatedDesiredNodeCounts(ds, nodes, byNode);
   const minReady = ds.spec.minReadySeconds ?? 0;
@@ -81,6 +83,15 @@ export function rollingUpdatePlan(ds: DaemonSet, nodes: readonly Node[], nodeToD
   return maxSurge === 0
     ? planWithoutSurge(ds, names, byNode, hash, maxUnavailable, available)
     : planWithSurge(ds, names, byNode, hash, maxSurge, desiredNumberScheduled, available, new Map(nodes.map((n) => [n.metadata.name ?? '', n])));
+}
+
+/** hasOutdatedPod tells whether any pod not being deleted runs another template than hash's. */
+function hasOutdatedPod(ds: DaemonSet, nodeToDaemonPods: NodeToDaemonPods, hash: string): boolean {
+  const generation = templateGeneration(ds);
+  for (const pods of nodeToDaemonPods.values()) {
+    for (const pod of pods) if (!pod.metadata.deletionTimestamp && !isPodUpdated(pod, hash, generation)) return true;
+  }
+  return false;
 }
 
 /**

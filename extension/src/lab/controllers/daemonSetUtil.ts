@@ -149,16 +149,41 @@ export interface ShouldRun {
  */
 export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
   // The answer depends on the node and the template alone, and a sync asks it of every node three times (manage, the
-  // rolling update, the status): it is kept per template object and node object, which informers replace when they change.
-  const template = ds.spec.template;
-  let known = VERDICTS.get(template);
-  if (!known) VERDICTS.set(template, (known = { pod: newPod(ds, template.spec.nodeName ?? ''), byNode: new WeakMap() }));
+  // rolling update, the status): it is kept per node object (informers replace a node that changes) and per template,
+  // known by its DaemonSet's uid and generation (every status write brings a new DaemonSet object with an equal template).
+  const known = knownTemplate(ds);
   let verdict = known.byNode.get(node);
   if (!verdict) known.byNode.set(node, (verdict = shouldRunOn(node, known.pod)));
   return verdict;
 }
 
-const VERDICTS = new WeakMap<PodTemplateSpec, { pod: Pod; byNode: WeakMap<Node, ShouldRun> }>();
+/** KnownTemplate is a template's daemon pod, and the verdicts on the nodes asked about so far. */
+interface KnownTemplate {
+  pod: Pod;
+  byNode: WeakMap<Node, ShouldRun>;
+}
+
+/** specKey names a DaemonSet's spec as of its generation, or nothing for one the server has not stored. */
+export function specKey(ds: DaemonSet): string | undefined {
+  const { uid, generation } = ds.metadata;
+  return uid && generation !== undefined ? `${uid}/${generation}/${templateGeneration(ds) ?? ''}` : undefined;
+}
+
+function knownTemplate(ds: DaemonSet): KnownTemplate {
+  const template = ds.spec.template;
+  const key = specKey(ds);
+  const uid = ds.metadata.uid ?? '';
+  const bySpec = key === undefined ? undefined : BY_SPEC.get(uid);
+  if (bySpec && bySpec.key === key) return bySpec.known;
+  let known = BY_TEMPLATE.get(template);
+  if (!known) BY_TEMPLATE.set(template, (known = { pod: newPod(ds, template.spec.nodeName ?? ''), byNode: new WeakMap() }));
+  // One generation kept per DaemonSet: a spec change makes the next one.
+  if (key !== undefined) BY_SPEC.set(uid, { key, known });
+  return known;
+}
+
+const BY_TEMPLATE = new WeakMap<PodTemplateSpec, KnownTemplate>();
+const BY_SPEC = new Map<string, { key: string; known: KnownTemplate }>();
 const RUN: ShouldRun = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
 const STAY: ShouldRun = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
 const NEITHER: ShouldRun = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
