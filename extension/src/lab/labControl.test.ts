@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { isStatus, type KubeObject, type Node, type Pod, type Status, type WatchEvent } from './api/types';
 import { ManualClock } from './clock';
 import { Informer } from './client/informer';
-import { NODES, PODS, type ResourceRef } from './client/resources';
+import { LEASES, NODES, PODS, type ResourceRef } from './client/resources';
+import type { NodeLeaseObject } from './kubelet/nodeLease';
 import { Lab, type LabConfig } from './lab';
 import { runControl } from './labControl';
 import { startTestLab } from './testLab';
@@ -89,10 +90,18 @@ test('stopNode stops heartbeats and the kubelet\'s endpoints; startNode resumes 
     await clock.advance(20_000);
     assert.deepEqual(ok(await runControl(lab, { op: 'stopNode', name: 'node-1' })), { node: 'node-1', kubelet: 'stopped' });
     assert.deepEqual(ok(await runControl(lab, { op: 'listNodes' })), { nodes: [{ name: 'node-1', kubelet: 'stopped' }, { name: 'node-2', kubelet: 'running' }] });
+    // The node Lease is the kubelet's heartbeat (its status is posted on change, or every 5 minutes).
+    const renewed = async (name: string) => {
+      const lease = await client.get<NodeLeaseObject>(LEASES, 'kube-node-lease', name);
+      assert.ok(!isStatus(lease));
+      return lease.spec?.renewTime;
+    };
     const before = readyHeartbeat(await client.get<Node>(NODES, '', 'node-1'));
+    const [renewed1, renewed2] = [await renewed('node-1'), await renewed('node-2')];
     await clock.advance(30_000);
     assert.equal(readyHeartbeat(await client.get<Node>(NODES, '', 'node-1')), before, 'a stopped kubelet posts no status');
-    assert.notEqual(readyHeartbeat(await client.get<Node>(NODES, '', 'node-2')), before);
+    assert.equal(await renewed('node-1'), renewed1, 'nor renews its Lease');
+    assert.notEqual(await renewed('node-2'), renewed2);
     const logs = await client.raw({ method: 'GET', path: '/api/v1/namespaces/default/pods/web/log' });
     assert.ok(isStatus(logs), JSON.stringify(logs));
     assert.match(logs.message ?? '', /connect: connection refused/);

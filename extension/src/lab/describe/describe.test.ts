@@ -97,7 +97,7 @@ test('a node prints its lease, conditions, capacity and the share of each pod', 
   has(text, 'Roles:              <none>', 'Taints:             <none>', 'Unschedulable:      false', 'Lease:', '  AcquireTime:     <unset>', 'Capacity:', '  cpu:                4', '  memory:             8Gi',
     'Allocated resources:', '  (Total limits may be over 100 percent, i.e., overcommitted.)');
   assert.match(text, /\n  default\s+web-\w+-\w+\s+250m \(6%\)\s+500m \(12%\)\s+64Mi \(0%\)\s+128Mi \(1%\)\s+30s\n/);
-  assert.match(text, /\n  Ready            True    Thu, 01 Jan 2026 00:00:30 \+0000   Thu, 01 Jan 2026 00:00:00 \+0000   KubeletReady                 kubelet is posting ready status\n/);
+  assert.match(text, /\n  Ready            True    Thu, 01 Jan 2026 00:00:10 \+0000   Thu, 01 Jan 2026 00:00:00 \+0000   KubeletReady                 kubelet is posting ready status\n/);
 });
 
 test('a service prints its selector, type and ports', async () => {

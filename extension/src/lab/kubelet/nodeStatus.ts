@@ -4,6 +4,7 @@
  * (heartbeat times, pressure conditions, images) and records the node events that
  * go with it (Starting, NodeReady, the pressure transitions).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock, Timer } from '../clock';
 import { timestamp } from '../api/meta';
 import type { Condition, Node, Taint } from '../api/types';
@@ -15,8 +16,10 @@ import { pressureCondition, pressureEvents } from './eviction/pressureConditions
 import { nodeStatusImages } from './nodeStatusImages';
 import type { PulledImage } from './runtime';
 
-/** nodeStatusUpdateFrequency: how often the kubelet posts node status. */
+/** nodeStatusUpdateFrequency: how often the kubelet works out its node's status (and posts it when it changed). */
 export const NODE_STATUS_UPDATE_MS = 10_000;
+/** nodeStatusReportFrequency: how often the kubelet posts an unchanged status (its Lease is the heartbeat meanwhile). */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000;
 /** REGISTER_FIRST_RETRY_MS and REGISTER_MAX_RETRY_MS bound the waits between registration attempts (registerWithAPIServer's step). */
 const REGISTER_FIRST_RETRY_MS = 100;
 const REGISTER_MAX_RETRY_MS = 7_000;
@@ -45,6 +48,8 @@ export interface NodeStatusHost {
 
 export class NodeStatusReporter {
   private heartbeat?: Timer;
+  /** lastReport is when the status was last posted (lastStatusReportTime). */
+  private lastReport = -Infinity;
 
   constructor(private readonly host: NodeStatusHost) {}
 
@@ -60,12 +65,18 @@ export class NodeStatusReporter {
     // registerWithAPIServer tries until the API server takes the Node, waiting 100 ms more each time, doubling up to 7 s.
     for (let delay = REGISTER_FIRST_RETRY_MS; epoch === this.host.epoch(); delay = Math.min(delay * 2, REGISTER_MAX_RETRY_MS)) {
       const created = await client.create(NODES, node);
-      if (!isStatus(created)) return;
+      if (!isStatus(created)) {
+        this.lastReport = clock.now();
+        return;
+      }
       if (created.code === 409) {
         const existing = await client.get<Node>(NODES, '', this.nodeName);
         if (isStatus(existing)) return;
         const updated = await client.updateStatus(NODES, { ...existing, status: node.status });
-        if (!isStatus(updated)) await this.recordReadyTransition(existing);
+        if (!isStatus(updated)) {
+          this.lastReport = clock.now();
+          await this.recordReadyTransition(existing);
+        }
         return;
       }
       if (created.code !== undefined && created.code < 500) return;
@@ -140,20 +151,35 @@ export class NodeStatusReporter {
     ];
   }
 
-  /** updateNodeStatus refreshes heartbeat times and the image list, keeping transition times. */
+  /**
+   * updateNodeStatus is tryUpdateNodeStatus: it works out the status (heartbeat
+   * times, conditions keeping their transition times, the image list) and posts
+   * it when it changed (nodeStatusHasChanged: heartbeat times aside) or when the
+   * last post is nodeStatusReportFrequency old; the node Lease says the kubelet
+   * is alive meanwhile, so `kubectl describe node` shows heartbeats up to 5 minutes old.
+   */
   private async updateNodeStatus(): Promise<void> {
     const { client, clock, recorder } = this.host;
     const node = await client.get<Node>(NODES, '', this.nodeName);
     if (isStatus(node)) return;
-    const now = timestamp(clock.now());
+    const at = clock.now();
+    const now = timestamp(at);
     const conditions = this.conditions(now).map((c) => {
       const old = node.status?.conditions?.find((o) => o.type === c.type);
       return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
     });
     const images = nodeStatusImages(this.host.images());
+    if (!statusChanged(node, conditions, images) && at - this.lastReport < NODE_STATUS_REPORT_MS) return;
     const updated = await client.updateStatus(NODES, { ...node, status: { ...node.status, conditions, images } });
     if (isStatus(updated)) return;
+    this.lastReport = at;
     await this.recordReadyTransition(node);
     for (const event of pressureEvents(node.status?.conditions, conditions)) await recorder.event(this.nodeRef(node), 'Normal', event, `Node ${this.nodeName} status is now: ${event}`);
   }
+}
+
+/** statusChanged is nodeStatusHasChanged for what the kubelet sets: the conditions (heartbeat times aside) and the images. */
+function statusChanged(node: Node, conditions: Condition[], images: unknown): boolean {
+  const bare = (cs: readonly Condition[] | undefined) => (cs ?? []).map(({ lastHeartbeatTime: _h, ...c }) => c);
+  return !isDeepStrictEqual(bare(node.status?.conditions), bare(conditions)) || !isDeepStrictEqual(node.status?.images ?? [], images);
 }
