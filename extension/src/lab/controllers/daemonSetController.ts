@@ -7,7 +7,6 @@
  * OnDelete), keeps the template history as ControllerRevisions and reports
  * status. It reacts to DaemonSets, their pods and revisions, and to nodes.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../clock';
 import { controllerOf, keyOf } from '../api/meta';
 import { fromLabelSelector, matches } from '../api/labels';
@@ -25,7 +24,8 @@ import { ControllerHistory } from './controllerHistory';
 import { claimPods, recheckDeletionTimestamp } from './controllerRefManager';
 import { Expectations, podFromTemplate } from './controllerUtils';
 import { ORPHANS_BY_NAMESPACE_INDEX, addPodClaimIndexes, claimCandidates } from './podClaimIndexes';
-import { DaemonPodViews, type NodeAnswers, NodeMemo, addDaemonPodIndex, isTerminal } from './daemonPodViews';
+import { DaemonPodViews, NodeMemo, addDaemonPodIndex, isTerminal } from './daemonPodViews';
+import { daemonSetStatusCounts, shouldIgnoreNodeUpdate } from './daemonSetStatus';
 import { DaemonSetHistory } from './daemonSetHistory';
 import { type NodeToDaemonPods, rollingUpdatePlan } from './daemonSetUpdate';
 import {
@@ -50,58 +50,6 @@ type PodEvent = [type: 'Normal' | 'Warning', reason: string, message: string];
 export const SELECTING_ALL_REASON = 'SelectingAll';
 export const FAILED_DAEMON_POD_REASON = 'FailedDaemonPod';
 export const SUCCEEDED_DAEMON_POD_REASON = 'SucceededDaemonPod';
-
-/**
- * daemonSetStatusCounts is updateDaemonSetStatus's arithmetic at now (ms): per
- * node that should run a pod, whether it has one, and whether the oldest is
- * ready, available and current; pods on nodes that should not run one are misscheduled.
- */
-export function daemonSetStatusCounts(
-  ds: DaemonSet, nodes: readonly Node[], nodeToDaemonPods: NodeToDaemonPods, hash: string, now: number, memo?: NodeAnswers<number>,
-): Omit<DaemonSetStatus, 'observedGeneration' | 'collisionCount' | 'conditions'> {
-  const c = { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 0, numberAvailable: 0, numberUnavailable: 0 };
-  const generation = templateGeneration(ds);
-  const minReady = ds.spec.minReadySeconds ?? 0;
-  for (const node of nodes) {
-    const pods = nodeToDaemonPods.get(node.metadata.name ?? '');
-    // A node's counts as bits: desired, current, misscheduled, ready, available, updated.
-    let bits = memo?.get(node, pods);
-    if (bits === undefined) {
-      bits = nodeStatusBits(node, ds, pods ?? [], hash, generation, minReady, now);
-      // Availability after minReadySeconds changes with the time alone: such a node is counted afresh.
-      memo?.set(node, pods, minReady > 0 && (bits & READY) !== 0 ? undefined : bits);
-    }
-    if (bits & DESIRED) c.desiredNumberScheduled++;
-    if (bits & CURRENT) c.currentNumberScheduled++;
-    if (bits & MISSCHEDULED) c.numberMisscheduled++;
-    if (bits & READY) c.numberReady++;
-    if (bits & AVAILABLE) c.numberAvailable++;
-    if (bits & UPDATED) c.updatedNumberScheduled++;
-  }
-  c.numberUnavailable = c.desiredNumberScheduled - c.numberAvailable;
-  return c;
-}
-
-const DESIRED = 1;
-const CURRENT = 2;
-const MISSCHEDULED = 4;
-const READY = 8;
-const AVAILABLE = 16;
-const UPDATED = 32;
-
-/** nodeStatusBits is one node's part of the status counts: whether it should run a pod, has one, and whether the oldest is ready, available and current. */
-function nodeStatusBits(node: Node, ds: DaemonSet, pods: readonly Pod[], hash: string, generation: number | undefined, minReady: number, now: number): number {
-  if (!nodeShouldRunDaemonPod(node, ds).shouldRun) return pods.length > 0 ? MISSCHEDULED : 0;
-  if (pods.length === 0) return DESIRED;
-  let bits = DESIRED | CURRENT;
-  const pod = pods.length === 1 ? pods[0] : [...pods].sort(podByCreationTimestampAndPhase)[0];
-  if (isPodReady(pod)) {
-    bits |= READY;
-    if (isPodAvailable(pod, minReady, now)) bits |= AVAILABLE;
-  }
-  if (isPodUpdated(pod, hash, generation)) bits |= UPDATED;
-  return bits;
-}
 
 export class DaemonSetController {
   private readonly queue: WorkQueue;
@@ -151,20 +99,11 @@ export class DaemonSetController {
       onUpdate: (old, r) => this.onRevisionChange(old, r),
       onDelete: (r) => this.enqueueOwner(r),
     });
+    // Every pod change tells the views which node to read again (as it was and as it is), whatever the sync makes of it.
     this.pods.addEventHandler({
-      onAdd: (pod) => {
-        this.views.touch(pod);
-        this.onPodAdd(pod);
-      },
-      onUpdate: (old, pod) => {
-        this.views.touch(old);
-        this.views.touch(pod);
-        this.onPodUpdate(old, pod);
-      },
-      onDelete: (pod) => {
-        this.views.touch(pod);
-        this.onPodDelete(pod);
-      },
+      onAdd: (pod) => (this.views.touch(pod), this.onPodAdd(pod)),
+      onUpdate: (old, pod) => (this.views.touch(old), this.views.touch(pod), this.onPodUpdate(old, pod)),
+      onDelete: (pod) => (this.views.touch(pod), this.onPodDelete(pod)),
     });
     this.nodes.addEventHandler({
       onAdd: (node) => { for (const ds of this.daemonSets.list()) if (nodeShouldRunDaemonPod(node, ds).shouldRun) this.queue.add(keyOf(ds)); },
@@ -335,8 +274,7 @@ export class DaemonSetController {
     const remove: string[] = [];
     const events: PodEvent[] = [];
     const memo = this.manageMemo.for(ds, hash);
-    // Per node without an await: a sync visits every node, and only a failed or succeeded pod has an event to record.
-    // A node whose object and pods are as at the last sync needs what it needed then.
+    // Per node without an await; a node whose object and pods are as at the last sync needs what it needed then.
     for (const node of nodes) {
       const pods = byNode.get(node.metadata.name ?? '');
       const kept = memo?.get(node, pods);
@@ -501,9 +439,7 @@ export class DaemonSetController {
    * only when includeDeletedTerminal.
    */
   private async nodesToDaemonPods(ds: DaemonSet, includeDeletedTerminal: boolean): Promise<NodeToDaemonPods | Status> {
-    // A sync asks this up to four times (manage, the rolling update, history, status), each a pass over every pod of the
-    // DaemonSet: while the DaemonSet and the pod cache are as they were, the answer is too (claimPods adopted and
-    // released what it had to the first time; the cache shows it once the patches come back as changes).
+    // A sync asks this up to four times: while the DaemonSet and the pod cache are as they were, the answer is too.
     const last = this.lastByNode;
     if (last?.ds === ds && last.changes === this.pods.changes && last.includeDeletedTerminal === includeDeletedTerminal) return last.byNode;
     const changes = this.pods.changes;
@@ -561,16 +497,4 @@ export class DaemonSetController {
     if (minReady > 0 && counts.numberReady !== counts.numberAvailable) this.queue.addAfter(keyOf(ds), minReady * 1000);
     return undefined;
   }
-}
-
-/**
- * shouldIgnoreNodeUpdate is shouldIgnoreNodeUpdate: the same conditions are
- * True and nothing else changed but the resourceVersion and the conditions' details.
- */
-function shouldIgnoreNodeUpdate(old: Node, node: Node): boolean {
-  const trueTypes = (n: Node) => (n.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type).sort().join(',');
-  if (trueTypes(old) !== trueTypes(node)) return false;
-  // Compared as objects, not as JSON: a node's status (its image list) is large, and every heartbeat of every node comes here.
-  const strip = (n: Node) => ({ ...n, metadata: { ...n.metadata, resourceVersion: '' }, status: { ...n.status, conditions: [] } });
-  return isDeepStrictEqual(strip(old), strip(node));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DaemonSet, Node, Pod } from '../api/types';
-import { daemonSetStatusCounts } from './daemonSetController';
+import { daemonSetStatusCounts } from './daemonSetStatus';
 import { type NodeToDaemonPods, rollingUpdatePlan, updatedDesiredNodeCounts } from './daemonSetUpdate';
 
 const NOW = Date.parse('2025-01-01T00:10:00Z');
