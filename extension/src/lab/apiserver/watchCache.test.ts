@@ -6,6 +6,7 @@ import { MemoryStore } from '../store/memoryStore';
 import { builtinResources } from './registry';
 import type { ResourceType } from './resources';
 import { type ObjectFilter, parseFilter } from './selectors';
+import { FROZEN_EMPTY } from './jsonCopy';
 import { ObjectStorage } from './storage';
 
 const podType = builtinResources.find((t) => t.group === '' && t.resource === 'pods') as ResourceType;
@@ -62,6 +63,33 @@ test('listed objects are frozen and shared: a caller that changes one fails inst
   assert.throws(() => {
     (first.items[0].metadata.labels as Record<string, string>).app = 'changed';
   }, TypeError);
+});
+
+test('the cache keeps every empty object as the one frozen FROZEN_EMPTY, from a writer\'s copy and from a change it decoded', async () => {
+  const { store, pods } = await podStorage();
+  const written = pod('a', 'empties');
+  written.spec = { containers: [{ name: 'c', image: 'nginx', resources: {} }], securityContext: {}, tolerations: [] };
+  assert.ok((await pods.create(written, false)).ok);
+  const raw = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'a', name: 'raw', annotations: {} }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: {} }] } };
+  await store.txn({ compare: [], success: [{ type: 'put', key: '/registry/pods/a/raw', value: JSON.stringify(raw) }], failure: [] });
+  await settle();
+  const listed = (await pods.list('a', everything, 0)).items;
+  const byName = (name: string) => listed.find((o) => o.metadata.name === name) as KubeObject & { spec: Record<string, unknown> };
+  const fromWriter = byName('empties');
+  const decoded = byName('raw');
+  assert.equal(fromWriter.metadata.labels, FROZEN_EMPTY);
+  assert.equal(fromWriter.spec.securityContext, FROZEN_EMPTY);
+  assert.equal((fromWriter.spec.containers as { resources: unknown }[])[0].resources, FROZEN_EMPTY);
+  assert.deepEqual(fromWriter.spec.tolerations, []);
+  assert.ok(Object.isFrozen(fromWriter.spec.tolerations));
+  assert.equal(decoded.metadata.annotations, FROZEN_EMPTY);
+  assert.equal((decoded.spec.containers as { securityContext: unknown }[])[0].securityContext, FROZEN_EMPTY);
+  // Shared, the empty object is still only read: JSON and a writer's copy are what they were.
+  assert.deepEqual(JSON.parse(JSON.stringify(decoded.spec)), raw.spec);
+  assert.throws(() => {
+    (fromWriter.metadata.labels as Record<string, string>).app = 'changed';
+  }, TypeError);
+  assert.deepEqual(Object.keys(FROZEN_EMPTY), []);
 });
 
 test('a list right after a write sees it, at the store\'s revision', async () => {

@@ -12,6 +12,7 @@ import { ERR_COMPACTED, ERR_FUTURE_REV, type KeyValue, type Store, type StoreEve
 import { type ObjectFilter, filterMatches } from './selectors';
 import { TransformError } from './encryption/transformer';
 import { type CachedEvent, type Group, NOOP, type WatchFail, type Watcher, WatchGroups } from './watchGroups';
+import { FROZEN_EMPTY } from './jsonCopy';
 
 export type { WatchFail } from './watchGroups';
 
@@ -415,16 +416,31 @@ function translate(filter: ObjectFilter, c: CachedEvent): WatchEvent | undefined
   return prevMatch ? { type: 'DELETED', object: cur } : undefined;
 }
 
-/** deepFreeze makes a shared object read-only, so a reader that mutates it fails loudly instead of corrupting the others. */
+/**
+ * deepFreeze makes a shared object read-only, so a reader that mutates it fails
+ * loudly instead of corrupting the others; its empty objects become the one
+ * FROZEN_EMPTY, as in the copies the cache takes from writers.
+ */
 function deepFreeze<T>(v: T): T {
-  Object.freeze(v);
   if (Array.isArray(v)) {
-    for (const x of v as unknown[]) if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) a[i] = isEmptyObject(x) ? FROZEN_EMPTY : deepFreeze(x);
+    }
   } else {
-    for (const k in v) {
-      const x = v[k];
-      if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) o[k] = isEmptyObject(x) ? FROZEN_EMPTY : deepFreeze(x);
     }
   }
-  return v;
+  return Object.freeze(v);
+}
+
+/** isEmptyObject is a plain object without properties (a JSON `{}`). */
+function isEmptyObject(x: object): boolean {
+  if (Array.isArray(x) || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  for (const _ in x) return false;
+  return true;
 }
