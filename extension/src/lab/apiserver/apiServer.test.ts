@@ -159,6 +159,42 @@ test('binding assigns a node once; a second binding is a Conflict', async () => 
   assert.equal(again.body.message, 'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "node-1"');
 });
 
+/** HeldStore delivers its watch events only once released: a watch cache behind the store, on demand. */
+class HeldStore extends MemoryStore {
+  release: () => void = () => undefined;
+  private held: Promise<void> = Promise.resolve();
+  hold(): void {
+    this.held = new Promise<void>((resolve) => (this.release = resolve));
+  }
+  override watch(...[prefix, from, onEvents, onError, options]: Parameters<MemoryStore['watch']>): ReturnType<MemoryStore['watch']> {
+    return super.watch(prefix, from, (events, revision) => this.held.then(() => onEvents(events, revision)), onError, options);
+  }
+}
+
+test('binding reads the store when the watch cache is behind: the pod written there is bound, or refused as already assigned', async () => {
+  const store = new HeldStore();
+  const { call } = await testServer({ store });
+  const binding = (name: string, node: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } });
+  const created = new Map<string, { metadata: Record<string, unknown>; spec: Record<string, unknown> }>();
+  for (const name of ['labelled', 'placed']) created.set(name, (await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: pod(name) })).body);
+  store.hold();
+  // Writes straight to the store, which the watch cache does not hear of until the store's watch delivers them.
+  for (const [name, p] of created) {
+    const { resourceVersion: _rv, ...metadata } = p.metadata;
+    const changed = name === 'labelled' ? { ...p, metadata: { ...metadata, labels: { late: 'yes' } } } : { ...p, metadata, spec: { ...p.spec, nodeName: 'node-0' } };
+    await store.txn({ compare: [], success: [{ type: 'put', key: `/registry/pods/default/${name}`, value: JSON.stringify(changed) }], failure: [] });
+  }
+  const ok = await call({ method: 'POST', path: '/api/v1/namespaces/default/pods/labelled/binding', body: binding('labelled', 'node-1') });
+  assert.equal(ok.status, 201);
+  const refused = await call({ method: 'POST', path: '/api/v1/namespaces/default/pods/placed/binding', body: binding('placed', 'node-1') });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.message, 'Operation cannot be fulfilled on pods/binding "placed": pod placed is already assigned to node "node-0"');
+  store.release();
+  const got = (await call({ method: 'GET', path: '/api/v1/namespaces/default/pods/labelled' })).body;
+  assert.equal(got.spec.nodeName, 'node-1');
+  assert.deepEqual(got.metadata.labels, { late: 'yes' });
+});
+
 test('deleting a scheduled pod is graceful; grace 0 removes it', async () => {
   const { call } = await server();
   await call({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: { ...pod('web'), spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] } } });
